@@ -1,0 +1,137 @@
+//! Command-line arguments in two stages: what the user typed (clap), then a
+//! resolved [`Config`] that the commands read. Nothing here does I/O beyond
+//! looking at the environment for colour.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-imagepolicy",
+    version,
+    about = "Explain which tag a Flux ImagePolicy selects, and why",
+    long_about = "Recomputes Flux image-reflector-controller's tag selection with the controller's exact \
+                  semantics and shows every tag's fate: excluded, filtered out, invalid, out of range, \
+                  candidate or selected.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// kubectl's global flags, accepted before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<String>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// Namespace (default: the context's namespace, else "default").
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+    /// Every namespace.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// How long to wait for one API request (e.g. 10s, 1m).
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub request_timeout: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, value_enum, default_value = "table")]
+    pub output: OutputFormat,
+    /// Omit table headers.
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+    /// Colour: auto (a terminal without NO_COLOR), always or never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// More logs on stderr (repeat for more).
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show every tag's fate and the tag the policy selects.
+    Explain(ExplainArgs),
+    /// Print the version.
+    Version,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// ImagePolicy names (default: every policy found).
+    pub names: Vec<String>,
+    /// Manifest file or directory (recursive); `-` reads standard input. Repeatable.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        visible_alias = "file",
+        value_name = "FILE|DIR"
+    )]
+    pub files: Vec<String>,
+    /// The tag list, comma separated (instead of the registry).
+    #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
+    pub tags: Vec<String>,
+    /// A file with one tag per line; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub tags_file: Option<String>,
+    /// What if TAG were pushed? Evaluate as if it were in the list. Repeatable.
+    #[arg(long = "add-tag", value_name = "TAG")]
+    pub add_tags: Vec<String>,
+    /// List every tag, not just the top candidates and counts.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// What the commands need, resolved from the flags and the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub namespace: Option<String>,
+    pub all_namespaces: bool,
+    pub output: OutputFormat,
+    pub no_headers: bool,
+    pub color: bool,
+    pub verbose: u8,
+}
+
+impl Config {
+    pub fn resolve(global: &GlobalArgs) -> Config {
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        let machine = matches!(global.output, OutputFormat::Json | OutputFormat::Yaml);
+        Config {
+            namespace: global.namespace.clone(),
+            all_namespaces: global.all_namespaces,
+            output: global.output,
+            no_headers: global.no_headers,
+            color: color && !machine,
+            verbose: global.verbose,
+        }
+    }
+}

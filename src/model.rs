@@ -1,0 +1,359 @@
+//! ImagePolicy and ImageRepository of every served API version (`v1`,
+//! `v1beta2`, `v1beta1`) read into one internal model. The spec fields are the
+//! same in all of them; the status differs (`latestRef` vs `latestImage`).
+
+use crate::policy::{FilterTags, PolicyChoice, Rule};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const GROUP: &str = "image.toolkit.fluxcd.io";
+pub const VERSIONS: [&str; 3] = ["v1", "v1beta2", "v1beta1"];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Metadata {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalRef {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrderSpec {
+    #[serde(default)]
+    pub order: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SemverSpec {
+    #[serde(default)]
+    pub range: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChoiceSpec {
+    pub semver: Option<SemverSpec>,
+    pub alphabetical: Option<OrderSpec>,
+    pub numerical: Option<OrderSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FilterTagsSpec {
+    #[serde(default)]
+    pub pattern: String,
+    #[serde(default)]
+    pub extract: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImagePolicySpec {
+    #[serde(default)]
+    pub image_repository_ref: LocalRef,
+    #[serde(default)]
+    pub policy: ChoiceSpec,
+    pub filter_tags: Option<FilterTagsSpec>,
+    pub digest_reflection_policy: Option<String>,
+    pub interval: Option<String>,
+    #[serde(default)]
+    pub suspend: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub message: String,
+    pub last_transition_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ImageRef {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub tag: String,
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImagePolicyStatus {
+    pub latest_ref: Option<ImageRef>,
+    /// `v1beta1` and older `v1beta2`: `<image>:<tag>`.
+    pub latest_image: Option<String>,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImagePolicy {
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub spec: ImagePolicySpec,
+    pub status: Option<ImagePolicyStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceSelector {
+    #[serde(default)]
+    pub match_labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessFrom {
+    #[serde(default)]
+    pub namespace_selectors: Vec<NamespaceSelector>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageRepositorySpec {
+    #[serde(default)]
+    pub image: String,
+    #[serde(default)]
+    pub exclusion_list: Vec<String>,
+    pub access_from: Option<AccessFrom>,
+    #[serde(default)]
+    pub insecure: bool,
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub suspend: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanResult {
+    pub tag_count: Option<u64>,
+    pub scan_time: Option<String>,
+    #[serde(default)]
+    pub latest_tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageRepositoryStatus {
+    pub canonical_image_name: Option<String>,
+    pub last_scan_result: Option<ScanResult>,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageRepository {
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub spec: ImageRepositorySpec,
+    pub status: Option<ImageRepositoryStatus>,
+}
+
+/// A Namespace from the files: its labels decide cross-namespace access.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Namespace {
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+impl ImagePolicy {
+    pub fn namespace(&self) -> &str {
+        self.metadata.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// The repository's namespace defaults to the policy's.
+    pub fn repository_namespace(&self) -> &str {
+        self.spec
+            .image_repository_ref
+            .namespace
+            .as_deref()
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(self.namespace())
+    }
+
+    /// The engine's rule, with the repository's exclusion list when known.
+    pub fn rule(&self, repository: Option<&ImageRepository>) -> Rule {
+        let p = &self.spec.policy;
+        Rule {
+            choice: PolicyChoice {
+                semver: p.semver.as_ref().map(|s| s.range.clone()),
+                alphabetical: p.alphabetical.as_ref().map(|o| o.order.clone()),
+                numerical: p.numerical.as_ref().map(|o| o.order.clone()),
+            },
+            filter_tags: self.spec.filter_tags.as_ref().map(|f| FilterTags {
+                pattern: f.pattern.clone(),
+                extract: f.extract.clone(),
+            }),
+            exclusion_list: repository
+                .map(|r| r.spec.exclusion_list.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The controller's latest tag, from `latestRef` or `latestImage`.
+    pub fn controller_tag(&self) -> Option<String> {
+        let status = self.status.as_ref()?;
+        if let Some(r) = &status.latest_ref {
+            return Some(r.tag.clone());
+        }
+        status
+            .latest_image
+            .as_deref()
+            .and_then(|image| split_tag(image).1)
+            .map(str::to_string)
+    }
+
+    pub fn ready(&self) -> Option<&Condition> {
+        self.status
+            .as_ref()?
+            .conditions
+            .iter()
+            .find(|c| c.type_ == "Ready")
+    }
+}
+
+impl ImageRepository {
+    pub fn namespace(&self) -> &str {
+        self.metadata.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// Whether a policy in `namespace` (with `labels`, when known) may use this
+    /// repository, as the controller's ACL check decides. `Err` explains a denial;
+    /// `Ok(None)` allows; `Ok(Some(note))` allows only if labels we cannot see match.
+    pub fn admits(
+        &self,
+        namespace: &str,
+        labels: Option<&BTreeMap<String, String>>,
+    ) -> Result<Option<String>, String> {
+        if namespace == self.namespace() {
+            return Ok(None);
+        }
+        let Some(access) = &self.spec.access_from else {
+            return Err(format!(
+                "access denied: ImageRepository {}/{} has no 'accessFrom', so the controller refuses a policy in namespace '{namespace}' (\"missing ACL labels on 'accessFrom'\")",
+                self.namespace(),
+                self.metadata.name
+            ));
+        };
+        if access
+            .namespace_selectors
+            .iter()
+            .any(|s| s.match_labels.is_empty())
+        {
+            return Ok(None);
+        }
+        match labels {
+            Some(labels) => {
+                if access
+                    .namespace_selectors
+                    .iter()
+                    .any(|s| s.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)))
+                {
+                    Ok(None)
+                } else {
+                    Err(format!(
+                        "access denied: the labels of namespace '{namespace}' match none of the 'accessFrom' namespace selectors of ImageRepository {}/{}",
+                        self.namespace(),
+                        self.metadata.name
+                    ))
+                }
+            }
+            None => Ok(Some(format!(
+                "cross-namespace reference: access depends on the labels of namespace '{namespace}', which the files do not define"
+            ))),
+        }
+    }
+}
+
+/// Splits `image:tag` at the last colon that is not part of a registry port.
+pub fn split_tag(image: &str) -> (&str, Option<&str>) {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rfind(':') {
+        Some(i) if !image[i + 1..].contains('/') => (&image[..i], Some(&image[i + 1..])),
+        _ => (image, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_tags_not_ports() {
+        assert_eq!(split_tag("ghcr.io/a/b:1.0"), ("ghcr.io/a/b", Some("1.0")));
+        assert_eq!(
+            split_tag("localhost:5000/a/b"),
+            ("localhost:5000/a/b", None)
+        );
+        assert_eq!(
+            split_tag("localhost:5000/a/b:v2"),
+            ("localhost:5000/a/b", Some("v2"))
+        );
+        assert_eq!(split_tag("a/b:1@sha256:abc"), ("a/b", Some("1")));
+    }
+
+    fn repo(ns: &str, access: Option<AccessFrom>) -> ImageRepository {
+        ImageRepository {
+            metadata: Metadata {
+                name: "r".into(),
+                namespace: Some(ns.into()),
+                ..Default::default()
+            },
+            spec: ImageRepositorySpec {
+                access_from: access,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn cross_namespace_access() {
+        assert_eq!(repo("a", None).admits("a", None), Ok(None));
+        assert!(repo("a", None).admits("b", None).is_err());
+        let any = AccessFrom {
+            namespace_selectors: vec![NamespaceSelector::default()],
+        };
+        assert_eq!(repo("a", Some(any)).admits("b", None), Ok(None));
+        let team = AccessFrom {
+            namespace_selectors: vec![NamespaceSelector {
+                match_labels: [("team".into(), "x".into())].into(),
+            }],
+        };
+        let r = repo("a", Some(team));
+        assert!(r.admits("b", None).is_ok_and(|n| n.is_some()));
+        assert_eq!(
+            r.admits("b", Some(&[("team".into(), "x".into())].into())),
+            Ok(None)
+        );
+        assert!(
+            r.admits("b", Some(&[("team".into(), "y".into())].into()))
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! Engine tests: the controller's behaviours, one table per concern.
+
+use super::*;
+
+fn rule(choice: PolicyChoice, filter: Option<(&str, &str)>) -> Rule {
+    Rule {
+        choice,
+        filter_tags: filter.map(|(p, e)| FilterTags {
+            pattern: p.into(),
+            extract: e.into(),
+        }),
+        exclusion_list: Vec::new(),
+    }
+}
+
+fn numerical(order: &str) -> PolicyChoice {
+    PolicyChoice {
+        numerical: Some(order.into()),
+        ..Default::default()
+    }
+}
+
+fn alphabetical(order: &str) -> PolicyChoice {
+    PolicyChoice {
+        alphabetical: Some(order.into()),
+        ..Default::default()
+    }
+}
+
+fn semver(range: &str) -> PolicyChoice {
+    PolicyChoice {
+        semver: Some(range.into()),
+        ..Default::default()
+    }
+}
+
+fn possible(rule: &Rule, tags: &[&str]) -> Result<Vec<String>, String> {
+    let eval = evaluate(rule, tags, Options::default());
+    match &eval.error {
+        Some(e) => {
+            assert!(eval.selected.is_none());
+            Err(e.clone())
+        }
+        None => {
+            let mut p: Vec<String> = eval.possible().into_iter().map(String::from).collect();
+            p.sort();
+            Ok(p)
+        }
+    }
+}
+
+#[test]
+fn tutorial_numerical_timestamp() {
+    let r = rule(
+        numerical("asc"),
+        Some(("^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$", "$ts")),
+    );
+    let tags = [
+        "uat-202305291038-a2726e1",
+        "uat-202305291203-815a0fd",
+        "stage-202305291300-aaaaaaa",
+        "latest",
+        "x.sig",
+    ];
+    let eval = evaluate(&r, &tags, Options::default());
+    assert_eq!(
+        eval.selected_verdict().map(|v| v.tag),
+        Some("uat-202305291203-815a0fd")
+    );
+    assert_eq!(eval.verdicts[0].outcome, Outcome::Candidate);
+    assert_eq!(eval.verdicts[0].rank, Some(2));
+    assert_eq!(eval.verdicts[2].outcome, Outcome::NoMatch);
+    assert_eq!(eval.verdicts[4].outcome, Outcome::Excluded);
+    assert_eq!(eval.excluded_by(4), Some(DEFAULT_EXCLUSION));
+    assert_eq!(
+        eval.funnel,
+        Funnel {
+            listed: 5,
+            excluded: 1,
+            matched: 2,
+            keys: 2,
+            parsed: 2,
+            in_range: 2,
+            candidates: 2,
+            selected: 1
+        }
+    );
+}
+
+#[test]
+fn duplicate_keys_keep_the_smallest_tag() {
+    let r = rule(numerical("asc"), Some(("-(\\d+)$", "$1")));
+    assert_eq!(possible(&r, &["a-1", "b-1", "c-0"]), Ok(vec!["a-1".into()]));
+    let eval = evaluate(&r, &["a-1", "b-1", "c-0"], Options::default());
+    assert!(eval.is_shadowed(1));
+    assert!(
+        eval.warnings
+            .iter()
+            .any(|w| w.contains("keeps 'a-1', drops 'b-1'")),
+        "{:?}",
+        eval.warnings
+    );
+}
+
+#[test]
+fn numerical_ties_without_filter_follow_stored_order() {
+    let r = rule(numerical("asc"), None);
+    assert_eq!(possible(&r, &["1.0", "1", "01"]), Ok(vec!["01".into()]));
+    assert_eq!(possible(&r, &["1", "NaN"]), Ok(vec!["1".into()]));
+}
+
+#[test]
+fn numerical_ties_with_filter_are_random() {
+    let r = rule(numerical("asc"), Some(("", "")));
+    assert_eq!(
+        possible(&r, &["1.0", "1", "01"]),
+        Ok(vec!["01".into(), "1".into(), "1.0".into()])
+    );
+    let eval = evaluate(&r, &["1.0", "1", "01"], Options::default());
+    assert_eq!(eval.alternatives.len(), 2);
+    assert!(eval.warnings.iter().any(|w| w.contains("random")));
+}
+
+#[test]
+fn nan_rotations_from_semantics() {
+    let r = rule(numerical("asc"), Some(("^t-(.*)$", "$1")));
+    assert_eq!(
+        possible(&r, &["t-NaN", "t-2", "t-1"]),
+        Ok(vec!["t-2".into(), "t-NaN".into()])
+    );
+}
+
+#[test]
+fn more_than_eight_keys_any_order() {
+    let r = rule(numerical("asc"), Some(("^t-(.*)$", "$1")));
+    let tags: Vec<String> = (1..=9)
+        .map(|i| format!("t-{i}"))
+        .chain(["t-9.0".to_string()])
+        .collect();
+    let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+    assert_eq!(possible(&r, &tags), Ok(vec!["t-9".into(), "t-9.0".into()]));
+    let mut with_nan = tags.clone();
+    with_nan.push("t-NaN");
+    assert_eq!(possible(&r, &with_nan).map(|p| p.len()), Ok(11));
+}
+
+#[test]
+fn one_bad_numeric_key_fails_the_policy() {
+    let r = rule(numerical("asc"), None);
+    assert_eq!(
+        possible(&r, &["1", "0b101"]),
+        Err("failed to parse invalid numeric value '0b101'".into())
+    );
+    let eval = evaluate(&r, &["1", "0b101"], Options::default());
+    assert_eq!(eval.verdicts[1].outcome, Outcome::Invalid);
+    assert!(eval.warnings.iter().any(|w| w.contains("'0b101'")));
+}
+
+#[test]
+fn alphabetical_orders() {
+    assert_eq!(
+        possible(&rule(alphabetical("desc"), None), &["a", "b", "c"]),
+        Ok(vec!["a".into()])
+    );
+    assert_eq!(
+        possible(&rule(alphabetical(""), None), &["a", "b", "c"]),
+        Ok(vec!["c".into()])
+    );
+    assert_eq!(
+        possible(&rule(alphabetical("DeSc"), None), &["b", "a"]),
+        Ok(vec!["a".into()])
+    );
+    assert_eq!(
+        possible(&rule(alphabetical(" asc"), None), &["a"]),
+        Err(
+            "invalid policy: invalid order argument provided: ' ASC', must be one of: ASC, DESC"
+                .into()
+        )
+    );
+}
+
+#[test]
+fn first_ordering_wins_and_none_is_invalid() {
+    let both = PolicyChoice {
+        semver: Some(">=1.0.0".into()),
+        alphabetical: Some("asc".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        possible(&rule(both, None), &["1.0.0", "zzz"]),
+        Ok(vec!["1.0.0".into()])
+    );
+    assert_eq!(
+        possible(&rule(PolicyChoice::default(), None), &["a"]),
+        Err("invalid policy: given ImagePolicyChoice object is invalid".into())
+    );
+}
+
+#[test]
+fn empty_inputs() {
+    assert_eq!(
+        possible(&rule(alphabetical("asc"), None), &[]),
+        Err("no tags in database".into())
+    );
+    assert_eq!(
+        possible(&rule(alphabetical("asc"), None), &["a.sig"]),
+        Err("no tags in database".into())
+    );
+    let eval = evaluate(
+        &rule(alphabetical("asc"), Some(("^v", ""))),
+        &["a"],
+        Options::default(),
+    );
+    assert_eq!(
+        eval.error.as_deref(),
+        Some("version list argument cannot be empty")
+    );
+    assert!(eval.warnings.iter().any(|w| w.contains("matches none")));
+}
+
+#[test]
+fn semver_selection_and_reasons() {
+    let r = rule(semver(">=1.0.0 <3.0.0"), None);
+    let tags = ["1.0.0", "v2.5.0", "3.0.0", "2.9.9-rc.1", "latest", "1.2"];
+    let eval = evaluate(&r, &tags, Options { rank_all: true });
+    assert_eq!(eval.selected_verdict().map(|v| v.tag), Some("v2.5.0"));
+    assert_eq!(eval.verdicts[2].outcome, Outcome::OutOfRange);
+    assert_eq!(eval.verdicts[3].outcome, Outcome::OutOfRange);
+    assert_eq!(eval.verdicts[4].outcome, Outcome::Invalid);
+    assert_eq!(eval.verdicts[5].outcome, Outcome::Invalid);
+    assert_eq!(eval.verdicts[0].rank, Some(2));
+    assert!(eval.reason(2).is_some());
+    assert!(
+        eval.warnings.iter().any(|w| w.contains("prerelease")),
+        "{:?}",
+        eval.warnings
+    );
+}
+
+#[test]
+fn semver_equal_precedence() {
+    let r = rule(semver("*"), None);
+    assert_eq!(
+        possible(&r, &["1.0.0", "v1.0.0", "1.0.0+b"]),
+        Ok(vec!["v1.0.0".into()])
+    );
+    let r = rule(semver("*"), Some(("", "")));
+    assert_eq!(
+        possible(&r, &["1.0.0", "v1.0.0", "1.0.0+b"]),
+        Ok(vec!["1.0.0".into(), "1.0.0+b".into(), "v1.0.0".into()])
+    );
+    assert_eq!(
+        possible(&rule(semver(">5"), None), &["1.0.0"]),
+        Err("unable to determine latest version from provided list".into())
+    );
+}
+
+#[test]
+fn invalid_patterns_are_invalid_policies() {
+    let r = rule(alphabetical("asc"), Some(("(?=x)", "")));
+    let err = possible(&r, &["a"]).unwrap_err();
+    assert!(
+        err.starts_with(
+            "invalid policy: failed to filter tags: invalid regular expression pattern '(?=x)'"
+        ),
+        "{err}"
+    );
+    let mut r = rule(alphabetical("asc"), None);
+    r.exclusion_list = vec!["(".into()];
+    assert!(
+        possible(&r, &["a"])
+            .unwrap_err()
+            .starts_with("failed to compile regex (")
+    );
+}
+
+#[test]
+fn fail_clears_the_selection() {
+    let mut eval = evaluate(
+        &rule(alphabetical("asc"), None),
+        &["a", "b"],
+        Options::default(),
+    );
+    eval.fail("access denied".into());
+    assert!(eval.selected.is_none());
+    assert!(eval.verdicts.iter().all(|v| v.outcome != Outcome::Selected));
+    assert_eq!(eval.error.as_deref(), Some("access denied"));
+}

@@ -1,0 +1,230 @@
+//! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
+//! of SPEC.md, the same in both formats.
+
+use crate::policy::{Funnel, Outcome};
+use crate::report::Explanation;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Serialize)]
+struct Document<'r> {
+    items: Vec<Item<'r>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Item<'r> {
+    policy: PolicyJson<'r>,
+    repository: Option<RepositoryJson<'r>>,
+    rule: RuleJson<'r>,
+    tag_source: TagSourceJson<'r>,
+    tags: Vec<TagJson<'r>>,
+    selected: Option<SelectedJson<'r>>,
+    alternatives: Vec<&'r str>,
+    error: Option<&'r str>,
+    controller: Option<ControllerJson<'r>>,
+    warnings: Vec<String>,
+    funnel: FunnelJson,
+    what_if: Vec<WhatIfJson<'r>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicyJson<'r> {
+    namespace: &'r str,
+    name: &'r str,
+    api_version: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'r str>,
+}
+
+#[derive(Serialize)]
+struct RepositoryJson<'r> {
+    namespace: &'r str,
+    name: &'r str,
+    image: &'r str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleJson<'r> {
+    kind: Option<&'static str>,
+    order: Option<&'r str>,
+    range: Option<&'r str>,
+    pattern: Option<&'r str>,
+    extract: Option<&'r str>,
+    exclusion_list: &'r [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TagSourceJson<'r> {
+    kind: &'static str,
+    origin: &'r str,
+    count: usize,
+    complete: bool,
+    status_tag_count: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct TagJson<'r> {
+    tag: &'r str,
+    outcome: &'static str,
+    key: Option<&'r str>,
+    rank: Option<u32>,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SelectedJson<'r> {
+    tag: &'r str,
+    key: Option<&'r str>,
+    image: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ControllerJson<'r> {
+    latest_tag: Option<&'r str>,
+    latest_image: Option<&'r str>,
+    digest: Option<&'r str>,
+    ready: Option<&'r str>,
+    message: Option<&'r str>,
+    last_scan_time: Option<&'r str>,
+    agrees: bool,
+    causes: &'r [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FunnelJson {
+    listed: usize,
+    excluded: usize,
+    matched: usize,
+    keys: usize,
+    parsed: usize,
+    in_range: usize,
+    candidates: usize,
+    selected: usize,
+}
+
+impl From<Funnel> for FunnelJson {
+    fn from(f: Funnel) -> Self {
+        FunnelJson {
+            listed: f.listed,
+            excluded: f.excluded,
+            matched: f.matched,
+            keys: f.keys,
+            parsed: f.parsed,
+            in_range: f.in_range,
+            candidates: f.candidates,
+            selected: f.selected,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WhatIfJson<'r> {
+    tag: &'r str,
+    would_be_selected: bool,
+    outcome: &'static str,
+    reason: Option<String>,
+}
+
+fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
+    let ev = &e.evaluation;
+    Item {
+        policy: PolicyJson {
+            namespace: &e.policy.namespace,
+            name: &e.policy.name,
+            api_version: &e.policy.api_version,
+            file: e.policy.file.as_deref(),
+        },
+        repository: e.repository.as_ref().map(|r| RepositoryJson {
+            namespace: &r.namespace,
+            name: &r.name,
+            image: &r.image,
+        }),
+        rule: RuleJson {
+            kind: e.rule.kind.map(|k| k.as_str()),
+            order: e.rule.order.as_deref(),
+            range: e.rule.range.as_deref(),
+            pattern: e.rule.pattern.as_deref(),
+            extract: e.rule.extract.as_deref(),
+            exclusion_list: &e.rule.exclusion_list,
+        },
+        tag_source: TagSourceJson {
+            kind: e.tag_source.kind.as_str(),
+            origin: &e.tag_source.origin,
+            count: e.tag_source.count,
+            complete: e.tag_source.complete,
+            status_tag_count: e.tag_source.status_tag_count,
+        },
+        tags: ev
+            .verdicts
+            .iter()
+            .enumerate()
+            .map(|(i, v)| TagJson {
+                tag: v.tag,
+                outcome: v.outcome.as_str(),
+                key: ev.key(i),
+                rank: v.rank,
+                reason: ev.reason(i),
+            })
+            .collect(),
+        selected: ev.selected.map(|i| SelectedJson {
+            tag: ev.verdicts[i].tag,
+            key: ev.key(i),
+            image: e.selected_image(),
+        }),
+        alternatives: ev
+            .alternatives
+            .iter()
+            .map(|&i| ev.verdicts[i].tag)
+            .collect(),
+        error: ev.error.as_deref(),
+        controller: e.controller.as_ref().map(|c| ControllerJson {
+            latest_tag: c.latest_tag.as_deref(),
+            latest_image: c.latest_image.as_deref(),
+            digest: c.digest.as_deref(),
+            ready: c.ready.as_deref(),
+            message: c.message.as_deref(),
+            last_scan_time: c.last_scan_time.as_deref(),
+            agrees: c.agrees,
+            causes: &c.causes,
+        }),
+        warnings: e.warnings(),
+        funnel: ev.funnel.into(),
+        what_if: e
+            .what_if
+            .iter()
+            .map(|w| {
+                let v = &ev.verdicts[w.index];
+                WhatIfJson {
+                    tag: &w.tag,
+                    would_be_selected: v.outcome == Outcome::Selected,
+                    outcome: v.outcome.as_str(),
+                    reason: ev.reason(w.index),
+                }
+            })
+            .collect(),
+    }
+}
+
+pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
+    let doc = Document {
+        items: explanations.iter().map(item).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
+    let doc = Document {
+        items: explanations.iter().map(item).collect(),
+    };
+    serde_yaml_ng::to_writer(&mut *out, &doc)?;
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! The human view of `explain`: a `kubectl describe`-like header per policy,
+//! then a kubectl-style table (upper-case headers, aligned, no borders).
+
+use crate::policy::{Kind, Outcome};
+use crate::report::Explanation;
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use owo_colors::OwoColorize;
+use std::io::Write;
+
+/// How the table should look.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub color: bool,
+    pub headers: bool,
+    pub wide: bool,
+    pub all: bool,
+}
+
+const TOP: usize = 10;
+
+pub fn explain(
+    out: &mut dyn Write,
+    explanations: &[Explanation],
+    look: Look,
+) -> anyhow::Result<()> {
+    for (n, e) in explanations.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        one(out, e, look)?;
+    }
+    Ok(())
+}
+
+fn label(out: &mut dyn Write, name: &str, value: impl std::fmt::Display) -> std::io::Result<()> {
+    writeln!(out, "{:<13}{value}", format!("{name}:"))
+}
+
+fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    let ev = &e.evaluation;
+    let paint = |text: String, color: owo_colors::AnsiColors| -> String {
+        if look.color {
+            text.color(color).bold().to_string()
+        } else {
+            text
+        }
+    };
+    let mut policy = format!(
+        "{} ({})",
+        e.id(),
+        if e.policy.api_version.is_empty() {
+            "?"
+        } else {
+            &e.policy.api_version
+        }
+    );
+    if let Some(file) = &e.policy.file {
+        policy.push_str(&format!(" in {file}"));
+    }
+    label(out, "Policy", policy)?;
+    match &e.repository {
+        Some(r) => label(
+            out,
+            "Repository",
+            format!("{}/{}  {}", r.namespace, r.name, r.image),
+        )?,
+        None => label(out, "Repository", "(not found: default exclusion list)")?,
+    }
+    let mut rule = e.rule.summary();
+    if let Some(pattern) = &e.rule.pattern {
+        rule.push_str(&format!("  pattern {pattern}"));
+        if let Some(extract) = e.rule.extract.as_deref().filter(|x| !x.is_empty()) {
+            rule.push_str(&format!("  extract {extract}"));
+        }
+    }
+    label(out, "Rule", rule)?;
+    label(out, "Exclusions", e.rule.exclusion_list.join("  "))?;
+    let ts = &e.tag_source;
+    let mut source = format!(
+        "{} from {} {} ({})",
+        ts.count,
+        ts.kind.as_str(),
+        ts.origin,
+        if ts.complete {
+            "complete"
+        } else {
+            "INCOMPLETE sample"
+        }
+    );
+    if let Some(n) = ts.status_tag_count {
+        source.push_str(&format!("; the controller's last scan counted {n}"));
+    }
+    label(out, "Tags", source)?;
+    label(out, "Funnel", funnel(e))?;
+    match (ev.selected, &ev.error) {
+        (Some(selected), _) => {
+            let v = &ev.verdicts[selected];
+            let mut text = paint(v.tag.to_string(), owo_colors::AnsiColors::Green);
+            if let Some(key) = ev.key(selected).filter(|k| *k != v.tag) {
+                text.push_str(&format!("  key {key}"));
+            }
+            if let Some(image) = e.selected_image() {
+                text.push_str(&format!("  image {image}"));
+            }
+            label(out, "Selected", text)?;
+            if !ev.alternatives.is_empty() {
+                let alts: Vec<&str> = ev
+                    .alternatives
+                    .iter()
+                    .map(|&i| ev.verdicts[i].tag)
+                    .collect();
+                label(
+                    out,
+                    "Or",
+                    paint(
+                        format!("{} (random tie)", alts.join(", ")),
+                        owo_colors::AnsiColors::Yellow,
+                    ),
+                )?;
+            }
+        }
+        (None, Some(err)) => label(
+            out,
+            "Selected",
+            paint(format!("nothing: {err}"), owo_colors::AnsiColors::Red),
+        )?,
+        (None, None) => label(out, "Selected", "nothing")?,
+    }
+    if let Some(c) = &e.controller {
+        let mut text = c.latest_tag.clone().unwrap_or_else(|| "(none)".into());
+        if let Some(ready) = &c.ready {
+            text.push_str(&format!("  Ready={ready}"));
+        }
+        let verdict = if c.agrees {
+            paint("agrees".into(), owo_colors::AnsiColors::Green)
+        } else {
+            paint("DISAGREES".into(), owo_colors::AnsiColors::Red)
+        };
+        label(out, "Controller", format!("{text}  {verdict}"))?;
+        if let Some(message) = c.message.as_deref().filter(|m| !m.is_empty()) {
+            label(out, "  message", message)?;
+        }
+        if let Some(t) = &c.last_scan_time {
+            label(out, "  last scan", t)?;
+        }
+        for cause in &c.causes {
+            label(out, "  likely", cause)?;
+        }
+    }
+    for w in &e.what_if {
+        let v = &ev.verdicts[w.index];
+        let text = if v.outcome == Outcome::Selected {
+            paint(
+                format!("'{}' would be selected", w.tag),
+                owo_colors::AnsiColors::Green,
+            )
+        } else {
+            let why = ev.reason(w.index).unwrap_or_else(|| match v.rank {
+                Some(r) => format!(
+                    "a candidate at rank {r}, below '{}'",
+                    ev.selected_verdict().map_or("", |s| s.tag)
+                ),
+                None => v.outcome.as_str().to_string(),
+            });
+            format!(
+                "'{}' would not be selected: {} ({why})",
+                w.tag,
+                v.outcome.as_str()
+            )
+        };
+        label(out, "What if", text)?;
+    }
+    writeln!(out)?;
+    if look.all {
+        all_tags(out, e, look)?;
+    } else {
+        top_candidates(out, e, look)?;
+        rejections(out, e, look)?;
+    }
+    let warnings = e.warnings();
+    if !warnings.is_empty() {
+        writeln!(out)?;
+        for w in warnings {
+            writeln!(
+                out,
+                "{} {w}",
+                paint("warning:".into(), owo_colors::AnsiColors::Yellow)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn funnel(e: &Explanation) -> String {
+    let f = &e.evaluation.funnel;
+    let mut steps = vec![
+        format!("{} listed", f.listed),
+        format!("{} excluded", f.excluded),
+    ];
+    if e.rule.pattern.is_some() {
+        steps.push(format!("{} matched the filter", f.matched));
+        if f.keys != f.matched {
+            steps.push(format!("{} distinct keys", f.keys));
+        }
+    }
+    match e.rule.kind {
+        Some(Kind::Numerical) => steps.push(format!("{} parsed as numbers", f.parsed)),
+        Some(Kind::Semver) => {
+            steps.push(format!("{} parsed as versions", f.parsed));
+            steps.push(format!("{} in range", f.in_range));
+        }
+        _ => {}
+    }
+    steps.push(format!("{} candidates", f.candidates));
+    steps.push(format!("{} selected", f.selected));
+    steps.join(" → ")
+}
+
+fn table(look: Look, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .force_no_tty();
+    if look.color {
+        t.enforce_styling();
+    }
+    if look.headers {
+        t.set_header(header.iter().map(|h| Cell::new(h)).collect::<Vec<_>>());
+    }
+    t
+}
+
+fn print(out: &mut dyn Write, mut t: Table) -> std::io::Result<()> {
+    let columns = t.column_count();
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_padding((0, if i + 1 == columns { 0 } else { 3 }));
+    }
+    for line in t.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn outcome_cell(outcome: Outcome, look: Look) -> Cell {
+    let cell = Cell::new(outcome.as_str());
+    if !look.color {
+        return cell;
+    }
+    match outcome {
+        Outcome::Selected => cell.fg(Color::Green).add_attribute(Attribute::Bold),
+        Outcome::Candidate => cell.fg(Color::Cyan),
+        Outcome::Invalid => cell.fg(Color::Red),
+        _ => cell.fg(Color::DarkGrey),
+    }
+}
+
+fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    let ev = &e.evaluation;
+    let mut ranked: Vec<(u32, usize)> = ev
+        .verdicts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
+        .collect();
+    ranked.sort_unstable();
+    ranked.truncate(TOP);
+    if ranked.is_empty() {
+        return Ok(());
+    }
+    let mut header = vec!["RANK", "TAG", "KEY", "OUTCOME"];
+    if look.wide {
+        header.push("REASON");
+    }
+    let mut t = table(look, &header);
+    for (rank, i) in ranked {
+        let v = &ev.verdicts[i];
+        let mut row = vec![
+            Cell::new(rank),
+            Cell::new(v.tag),
+            Cell::new(ev.key(i).unwrap_or("")),
+            outcome_cell(v.outcome, look),
+        ];
+        if look.wide {
+            row.push(Cell::new(ev.reason(i).unwrap_or_default()));
+        }
+        t.add_row(row);
+    }
+    print(out, t)?;
+    let candidates = ev.funnel.candidates;
+    if candidates > TOP {
+        writeln!(
+            out,
+            "... and {} more candidates (--all lists every tag)",
+            candidates - TOP
+        )?;
+    }
+    Ok(())
+}
+
+fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    let ev = &e.evaluation;
+    let mut counts: Vec<(Outcome, usize, Option<usize>)> = Vec::new();
+    for outcome in [
+        Outcome::Excluded,
+        Outcome::NoMatch,
+        Outcome::Invalid,
+        Outcome::OutOfRange,
+        Outcome::Unevaluated,
+    ] {
+        let mut first = None;
+        let mut n = 0;
+        for (i, v) in ev.verdicts.iter().enumerate() {
+            if v.outcome == outcome {
+                n += 1;
+                first.get_or_insert(i);
+            }
+        }
+        if n > 0 {
+            counts.push((outcome, n, first));
+        }
+    }
+    let shadowed = (0..ev.verdicts.len())
+        .filter(|&i| ev.is_shadowed(i))
+        .count();
+    if counts.is_empty() && shadowed == 0 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let mut t = table(look, &["REJECTED", "TAGS", "EXAMPLE"]);
+    for (outcome, n, first) in counts {
+        let example = first
+            .map(|i| match ev.reason(i) {
+                Some(r) if look.wide || outcome != Outcome::NoMatch => {
+                    format!("{}: {r}", ev.verdicts[i].tag)
+                }
+                _ => ev.verdicts[i].tag.to_string(),
+            })
+            .unwrap_or_default();
+        t.add_row(vec![
+            outcome_cell(outcome, look),
+            Cell::new(n),
+            Cell::new(example),
+        ]);
+    }
+    if shadowed > 0 {
+        let i = (0..ev.verdicts.len())
+            .find(|&i| ev.is_shadowed(i))
+            .unwrap_or_default();
+        t.add_row(vec![
+            Cell::new("same-key"),
+            Cell::new(shadowed),
+            Cell::new(format!(
+                "{}: {}",
+                ev.verdicts[i].tag,
+                ev.reason(i).unwrap_or_default()
+            )),
+        ]);
+    }
+    print(out, t)?;
+    Ok(())
+}
+
+fn all_tags(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    let ev = &e.evaluation;
+    let mut t = table(look, &["TAG", "OUTCOME", "KEY", "RANK", "REASON"]);
+    for (i, v) in ev.verdicts.iter().enumerate() {
+        t.add_row(vec![
+            Cell::new(v.tag),
+            outcome_cell(v.outcome, look),
+            Cell::new(ev.key(i).unwrap_or("")),
+            Cell::new(v.rank.map(|r| r.to_string()).unwrap_or_default()),
+            Cell::new(ev.reason(i).unwrap_or_default()),
+        ]);
+    }
+    print(out, t)?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Manifests from files: `-f FILE|DIR|-`, multi-document YAML (or JSON),
+//! directories recursively, `List` objects unpacked. Kinds other than the image
+//! API's ImagePolicy / ImageRepository (and Namespace, for labels) are ignored.
+
+use crate::model::{GROUP, ImagePolicy, ImageRepository, Namespace, VERSIONS};
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Everything found in the files.
+#[derive(Debug, Default)]
+pub struct Manifests {
+    pub policies: Vec<Located<ImagePolicy>>,
+    pub repositories: Vec<Located<ImageRepository>>,
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Non-fatal remarks (e.g. an unknown apiVersion of the image group).
+    pub notes: Vec<String>,
+}
+
+/// An object and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub object: T,
+    pub file: String,
+}
+
+impl Manifests {
+    /// The repository a policy references, if the files define it.
+    pub fn repository(&self, namespace: &str, name: &str) -> Option<&Located<ImageRepository>> {
+        self.repositories
+            .iter()
+            .find(|r| r.object.namespace() == namespace && r.object.metadata.name == name)
+    }
+}
+
+/// Reads every path; `-` is standard input. `default_namespace` fills objects
+/// without `metadata.namespace`.
+pub fn load(paths: &[String], default_namespace: &str) -> Result<Manifests> {
+    let mut manifests = Manifests::default();
+    let mut files = Vec::new();
+    for path in paths {
+        if path == "-" {
+            files.push(PathBuf::from("-"));
+        } else {
+            collect(Path::new(path), &mut files)?;
+        }
+    }
+    for file in files {
+        let name = file.display().to_string();
+        let text = if name == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading manifests from standard input")?;
+            text
+        } else {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {name}"))?;
+            String::from_utf8(bytes).map_err(|_| anyhow!("{name}: not valid UTF-8 text"))?
+        };
+        let name = if name == "-" {
+            "<stdin>".to_string()
+        } else {
+            name
+        };
+        parse(&text, &name, default_namespace, &mut manifests)?;
+    }
+    Ok(manifests)
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if !meta.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("reading directory {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if entry.is_dir() {
+            collect(&entry, files)?;
+        } else if entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Head {
+    #[serde(default)]
+    api_version: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    items: Vec<serde_yaml_ng::Value>,
+}
+
+/// Parses one file's text (several documents) into `manifests`.
+pub fn parse(
+    text: &str,
+    file: &str,
+    default_namespace: &str,
+    manifests: &mut Manifests,
+) -> Result<()> {
+    for (n, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
+        let value =
+            serde_yaml_ng::Value::deserialize(document).map_err(|err| yaml_error(file, &err))?;
+        add_object(value, file, n + 1, default_namespace, manifests)?;
+    }
+    Ok(())
+}
+
+fn yaml_error(file: &str, err: &serde_yaml_ng::Error) -> anyhow::Error {
+    match err.location() {
+        Some(loc) => {
+            let text = err.to_string();
+            let message = text.split(" at line ").next().unwrap_or(&text);
+            anyhow!(
+                "{file}:{}:{}: malformed YAML: {message}",
+                loc.line(),
+                loc.column()
+            )
+        }
+        None => anyhow!("{file}: malformed YAML: {err}"),
+    }
+}
+
+fn add_object(
+    value: serde_yaml_ng::Value,
+    file: &str,
+    doc: usize,
+    default_ns: &str,
+    m: &mut Manifests,
+) -> Result<()> {
+    if !value.is_mapping() {
+        if value.is_null() {
+            return Ok(());
+        }
+        // A scalar or sequence at the top is not a Kubernetes object; skip it like kubectl's "other kinds".
+        return Ok(());
+    }
+    let head: Head = serde_yaml_ng::from_value(value.clone()).unwrap_or(Head {
+        api_version: String::new(),
+        kind: String::new(),
+        items: Vec::new(),
+    });
+    if head.kind.ends_with("List") && !head.items.is_empty() {
+        for item in head.items {
+            add_object(item, file, doc, default_ns, m)?;
+        }
+        return Ok(());
+    }
+    let (group, version) = head
+        .api_version
+        .split_once('/')
+        .unwrap_or(("", head.api_version.as_str()));
+    if head.kind == "Namespace" && group.is_empty() {
+        let ns: Namespace = serde_yaml_ng::from_value(value)
+            .map_err(|e| object_error(file, doc, "Namespace", &e))?;
+        m.namespace_labels
+            .insert(ns.metadata.name.clone(), ns.metadata.labels);
+        return Ok(());
+    }
+    if group != GROUP || !matches!(head.kind.as_str(), "ImagePolicy" | "ImageRepository") {
+        return Ok(());
+    }
+    if !VERSIONS.contains(&version) {
+        m.notes.push(format!(
+            "{file}: document {doc}: {} has apiVersion {}, which this tool does not know (expected {GROUP}/v1, v1beta2 or v1beta1); reading it as v1",
+            head.kind, head.api_version
+        ));
+    }
+    match head.kind.as_str() {
+        "ImagePolicy" => {
+            let mut object: ImagePolicy = serde_yaml_ng::from_value(value)
+                .map_err(|e| object_error(file, doc, "ImagePolicy", &e))?;
+            if object.metadata.name.is_empty() {
+                bail!("{file}: document {doc}: ImagePolicy without metadata.name");
+            }
+            object
+                .metadata
+                .namespace
+                .get_or_insert_with(|| default_ns.to_string());
+            m.policies.push(Located {
+                object,
+                file: file.to_string(),
+            });
+        }
+        _ => {
+            let mut object: ImageRepository = serde_yaml_ng::from_value(value)
+                .map_err(|e| object_error(file, doc, "ImageRepository", &e))?;
+            if object.metadata.name.is_empty() {
+                bail!("{file}: document {doc}: ImageRepository without metadata.name");
+            }
+            object
+                .metadata
+                .namespace
+                .get_or_insert_with(|| default_ns.to_string());
+            m.repositories.push(Located {
+                object,
+                file: file.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn object_error(file: &str, doc: usize, kind: &str, err: &serde_yaml_ng::Error) -> anyhow::Error {
+    anyhow!("{file}: document {doc}: {kind} does not fit the image API schema: {err}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_version_and_skips_other_kinds() {
+        let text = r#"
+apiVersion: image.toolkit.fluxcd.io/v1beta1
+kind: ImagePolicy
+metadata: {name: a, namespace: ns}
+spec:
+  imageRepositoryRef: {name: r}
+  policy: {numerical: {order: desc}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: image.toolkit.fluxcd.io/v1
+  kind: ImageRepository
+  metadata: {name: r}
+  spec: {image: ghcr.io/x/y, exclusionList: ["^latest$"]}
+---
+"#;
+        let mut m = Manifests::default();
+        parse(text, "t.yaml", "dflt", &mut m).unwrap();
+        assert_eq!(m.policies.len(), 1);
+        assert_eq!(m.policies[0].object.namespace(), "ns");
+        assert_eq!(m.repositories.len(), 1);
+        assert_eq!(m.repositories[0].object.namespace(), "dflt");
+        assert_eq!(m.repositories[0].object.spec.exclusion_list, ["^latest$"]);
+    }
+
+    #[test]
+    fn malformed_yaml_names_file_and_line() {
+        let mut m = Manifests::default();
+        let err = parse("a: 1\nb: [\n", "bad.yaml", "default", &mut m)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bad.yaml:"), "{err}");
+        assert!(err.contains("malformed YAML"), "{err}");
+    }
+}

@@ -1,0 +1,4 @@
+//! Where inputs come from: manifest files and tag lists.
+
+pub mod files;
+pub mod tags;

@@ -1,0 +1,170 @@
+//! Bad input: one clear line on stderr, a non-zero exit, never a panic.
+
+use crate::util::{Dir, manifest};
+use predicates::prelude::*;
+
+/// Runs and returns (exit code, stdout, stderr), checking the error shape.
+fn fails(dir: &Dir, args: &[&str]) -> (i32, String, String) {
+    let out = dir.cmd().args(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let code = out.status.code().expect("exited, not killed");
+    assert_ne!(code, 0, "should fail: {args:?}\n{stdout}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected:\n{stderr}");
+    (code, stdout, stderr)
+}
+
+#[test]
+fn missing_manifest_file() {
+    let dir = Dir::new();
+    let (code, _, err) = fails(&dir, &["explain", "-f", "nope.yaml", "--tags", "a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nope.yaml"), "{err}");
+}
+
+#[test]
+fn missing_tags_file() {
+    let dir = Dir::new();
+    let f = dir.write("p.yaml", &manifest("    alphabetical: {}", None));
+    let (code, _, err) = fails(&dir, &["explain", "-f", &f, "--tags-file", "gone.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gone.txt"), "{err}");
+}
+
+#[test]
+fn malformed_yaml_names_file_and_line() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "bad.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: [x\n",
+    );
+    let (code, _, err) = fails(&dir, &["explain", "-f", &f, "--tags", "a"]);
+    assert_eq!(code, 2);
+    assert!(
+        predicate::str::is_match(r"bad\.yaml:\d+:\d+: malformed YAML")
+            .unwrap()
+            .eval(&err),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_regex_is_an_invalid_policy() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        &manifest("    alphabetical: {}", Some(("^v(?=1)", ""))),
+    );
+    let (code, out, err) = fails(&dir, &["explain", "-f", &f, "--tags", "v1"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("error: ImagePolicy ns/pol: invalid policy: failed to filter tags"),
+        "{err}"
+    );
+    assert!(out.contains("Selected:    nothing"), "{out}");
+}
+
+#[test]
+fn invalid_range() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        &manifest("    semver:\n      range: 'not-a-range'", None),
+    );
+    let (code, _, err) = fails(
+        &dir,
+        &["explain", "-f", &f, "--tags", "1.0.0", "-o", "json"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("ImagePolicy ns/pol: invalid policy: improper constraint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_order() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        &manifest("    numerical:\n      order: newest", None),
+    );
+    let (code, _, err) = fails(&dir, &["explain", "-f", &f, "--tags", "1"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("invalid order argument provided: 'NEWEST', must be one of: ASC, DESC"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_policy_in_the_files() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n",
+    );
+    let (code, _, err) = fails(&dir, &["explain", "-f", &f, "--tags", "a"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no ImagePolicy") && err.contains("d.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_tags_file() {
+    let dir = Dir::new();
+    let f = dir.write("p.yaml", &manifest("    alphabetical: {}", None));
+    let tags = dir.write("empty.txt", "\n\n");
+    let (code, out, err) = fails(
+        &dir,
+        &["explain", "-f", &f, "--tags-file", &tags, "-o", "json"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no tags in database"), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["items"][0]["error"], "no tags in database");
+    assert!(doc["items"][0]["selected"].is_null());
+}
+
+#[test]
+fn named_policy_not_found() {
+    let dir = Dir::new();
+    let f = dir.write("p.yaml", &manifest("    alphabetical: {}", None));
+    let (code, _, err) = fails(&dir, &["explain", "other", "-f", &f, "--tags", "a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ImagePolicy 'other' not found"), "{err}");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let dir = Dir::new();
+    let out = dir.cmd().args(["explain", "--bogus"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kubectl imagepolicy"));
+}
+
+#[test]
+fn cross_namespace_without_access_from_is_denied() {
+    let dir = Dir::new();
+    let text = manifest("    alphabetical: {}", None)
+        .replace(
+            "  imageRepositoryRef:\n    name: repo\n",
+            "  imageRepositoryRef:\n    name: repo\n    namespace: ns\n",
+        )
+        .replacen(
+            "  name: pol\n  namespace: ns\n",
+            "  name: pol\n  namespace: other\n",
+            1,
+        );
+    let f = dir.write("p.yaml", &text);
+    let (code, _, err) = fails(&dir, &["explain", "-f", &f, "--tags", "a", "-A"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("access denied"), "{err}");
+}

@@ -1,0 +1,354 @@
+//! `explain` in offline mode: table, JSON, YAML, what-if, --all.
+
+use crate::util::{Dir, example, json, manifest};
+
+#[test]
+fn tutorial_table_shows_selection_candidates_and_counts() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial/k8s-debugger.yaml"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("Selected:    uat-202305291203-815a0fd  key 202305291203"),
+        "{text}"
+    );
+    assert!(text.contains("RANK   TAG"), "{text}");
+    assert!(
+        text.contains("2      uat-202305291038-a2726e1   202305291038   candidate"),
+        "{text}"
+    );
+    assert!(text.contains("excluded   3"), "{text}");
+    assert!(text.contains("no-match   10"), "{text}");
+    assert!(text.contains("DISAGREES"), "{text}");
+    assert!(
+        text.contains("16 listed → 3 excluded → 3 matched the filter"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+}
+
+#[test]
+fn tutorial_json_has_the_spec_fields() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let item = &doc["items"][0];
+    assert_eq!(item["policy"]["name"], "k8s-debugger-uat-policy");
+    assert_eq!(item["policy"]["namespace"], "flux-system");
+    assert_eq!(item["policy"]["apiVersion"], "image.toolkit.fluxcd.io/v1");
+    assert_eq!(
+        item["repository"]["image"],
+        "docker.io/mouhamedali/k8s-debugger"
+    );
+    assert_eq!(item["rule"]["kind"], "numerical");
+    assert_eq!(item["rule"]["order"], "asc");
+    assert_eq!(item["rule"]["extract"], "$ts");
+    assert_eq!(item["rule"]["exclusionList"][0], "^.*\\.sig$");
+    assert_eq!(item["tagSource"]["kind"], "file");
+    assert_eq!(item["tagSource"]["count"], 16);
+    assert_eq!(item["tagSource"]["complete"], true);
+    assert_eq!(item["selected"]["tag"], "uat-202305291203-815a0fd");
+    assert_eq!(item["selected"]["key"], "202305291203");
+    assert_eq!(
+        item["selected"]["image"],
+        "docker.io/mouhamedali/k8s-debugger:uat-202305291203-815a0fd"
+    );
+    assert_eq!(item["alternatives"], serde_json::json!([]));
+    assert!(item["error"].is_null());
+    assert_eq!(item["controller"]["latestTag"], "uat-202305291038-a2726e1");
+    assert_eq!(item["controller"]["agrees"], false);
+    assert_eq!(item["controller"]["ready"], "True");
+    let tags = item["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 16);
+    assert_eq!(tags[0]["tag"], "latest", "tags keep the source order");
+    assert_eq!(tags[0]["outcome"], "no-match");
+    let sig = tags
+        .iter()
+        .find(|t| t["tag"] == "sha256-5b3f0c1e9a.sig")
+        .unwrap();
+    assert_eq!(sig["outcome"], "excluded");
+    assert!(sig["reason"].as_str().unwrap().contains("^.*\\.sig$"));
+    let second = tags
+        .iter()
+        .find(|t| t["tag"] == "uat-202305291038-a2726e1")
+        .unwrap();
+    assert_eq!(second["rank"], 2);
+    assert_eq!(second["key"], "202305291038");
+}
+
+#[test]
+fn yaml_is_the_same_document() {
+    let dir = Dir::new();
+    let args = [
+        "explain",
+        "-f",
+        &example("semver/podinfo.yaml"),
+        "--tags-file",
+        &example("semver/tags.txt"),
+    ];
+    let json_out = dir.cmd().args(args).args(["-o", "json"]).output().unwrap();
+    let yaml_out = dir.cmd().args(args).args(["-o", "yaml"]).output().unwrap();
+    let from_yaml: serde_json::Value = serde_yaml_ng::from_slice(&yaml_out.stdout).unwrap();
+    assert_eq!(from_yaml, json(&json_out.stdout));
+    assert_eq!(from_yaml["items"][0]["selected"]["tag"], "v6.2.0");
+}
+
+#[test]
+fn what_if_reports_whether_the_added_tag_would_win() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+        ])
+        .args([
+            "--add-tag",
+            "uat-202306010900-abcdef0",
+            "--add-tag",
+            "uat-202301010000-abcdef0",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let item = &json(&out)["items"][0];
+    assert_eq!(item["selected"]["tag"], "uat-202306010900-abcdef0");
+    assert_eq!(item["whatIf"][0]["wouldBeSelected"], true);
+    assert_eq!(item["whatIf"][1]["wouldBeSelected"], false);
+    assert_eq!(item["whatIf"][1]["outcome"], "candidate");
+
+    let table = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+        ])
+        .args(["--add-tag", "stage-209912312359-abcdef0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("'stage-209912312359-abcdef0' would not be selected: no-match"),
+        "{text}"
+    );
+}
+
+#[test]
+fn all_lists_every_tag_with_reasons() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("semver"),
+            "--tags-file",
+            &example("semver/tags.txt"),
+            "--all",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("TAG          OUTCOME        KEY          RANK   REASON"),
+        "{text}"
+    );
+    for tag in ["5.2.1", "6.3.0-rc10", "latest", "6.1.0.sig", "7.0.0"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(tag)),
+            "{tag} missing:\n{text}"
+        );
+    }
+    assert!(text.contains("not a semver version"), "{text}");
+}
+
+#[test]
+fn tags_flag_and_no_headers() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        &manifest("    alphabetical:\n      order: desc", None),
+    );
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &f,
+            "--tags",
+            "b,a",
+            "--tags",
+            "c",
+            "--no-headers",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Selected:    a  image ghcr.io/acme/app:a"),
+        "{text}"
+    );
+    assert!(!text.contains("RANK"), "{text}");
+    assert!(text.contains("3 from flag --tags"), "{text}");
+}
+
+#[test]
+fn color_always_paints_and_never_does_not() {
+    let dir = Dir::new();
+    let f = dir.write("p.yaml", &manifest("    alphabetical: {}", None));
+    let colored = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags", "a", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&colored.stdout).contains('\x1b'));
+    let json = dir
+        .cmd()
+        .args([
+            "explain", "-f", &f, "--tags", "a", "--color", "always", "-o", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&json.stdout).contains('\x1b'),
+        "machine output never has colour"
+    );
+}
+
+#[test]
+fn stdin_manifests_and_tags() {
+    let dir = Dir::new();
+    let tags = dir.write("tags.txt", "1.0.0\n\n2.0.0\r\n");
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", "-", "--tags-file", &tags, "-o", "json"])
+        .write_stdin(manifest("    semver:\n      range: '>=1.0.0'", None))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let item = &json(&out)["items"][0];
+    assert_eq!(item["selected"]["tag"], "2.0.0");
+    assert_eq!(item["tagSource"]["count"], 2);
+}
+
+#[test]
+fn tie_lists_alternatives_and_warns() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        &manifest(
+            "    numerical:\n      order: asc",
+            Some(("^b-(?P<n>.*)$", "$n")),
+        ),
+    );
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &f,
+            "--tags",
+            "b-1,b-01,b-1.0,b-0",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let item = &json(&out.stdout)["items"][0];
+    let mut all: Vec<String> = item["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    all.push(item["selected"]["tag"].as_str().unwrap().to_string());
+    all.sort();
+    assert_eq!(all, ["b-01", "b-1", "b-1.0"]);
+    assert!(
+        item["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("random"))
+    );
+}
+
+#[test]
+fn status_sample_is_used_loudly_without_tags() {
+    let dir = Dir::new();
+    let text = manifest("    alphabetical: {}", None).replace(
+        "  image: ghcr.io/acme/app\n",
+        "  image: ghcr.io/acme/app\nstatus:\n  lastScanResult:\n    tagCount: 40\n    latestTags: [b, a]\n",
+    );
+    let f = dir.write("p.yaml", &text);
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(item["tagSource"]["kind"], "status");
+    assert_eq!(item["tagSource"]["complete"], false);
+    assert_eq!(item["tagSource"]["statusTagCount"], 40);
+    assert!(
+        item["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("may be wrong")
+    );
+}
+
+#[test]
+fn version_works_without_kubeconfig() {
+    let dir = Dir::new();
+    dir.cmd()
+        .arg("version")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(env!("CARGO_PKG_VERSION")));
+}

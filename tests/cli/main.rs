@@ -1,0 +1,6 @@
+//! Tests of the `kubectl-imagepolicy` binary, one module per area.
+
+mod conformance;
+mod errors;
+mod explain;
+mod util;
