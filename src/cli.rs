@@ -101,6 +101,17 @@ pub struct ExplainArgs {
     /// List every tag, not just the top candidates and counts.
     #[arg(long)]
     pub all: bool,
+    /// Force the tag source: `file` (--tags/--tags-file), `status` (the
+    /// repository's status sample) or `registry`.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub tags_from: Option<TagsFrom>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TagsFrom {
+    Registry,
+    Status,
+    File,
 }
 
 /// What the commands need, resolved from the flags and the environment.

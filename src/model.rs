@@ -3,8 +3,32 @@
 //! same in all of them; the status differs (`latestRef` vs `latestImage`).
 
 use crate::policy::{FilterTags, PolicyChoice, Rule};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
+
+/// A string field that tolerates what YAML makes of unquoted text: a number
+/// (`range: 4.1`) or a boolean becomes its text, null becomes "".
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    use serde_yaml_ng::Value;
+    match Value::deserialize(d)? {
+        Value::Null => Ok(String::new()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::String(s) => Ok(s),
+        Value::Tagged(t) => match t.value {
+            Value::String(s) => Ok(s),
+            _ => Err(serde::de::Error::custom("expected a string")),
+        },
+        _ => Err(serde::de::Error::custom("expected a string")),
+    }
+}
+
+/// A list of strings, each as tolerant as [`scalar`]; null is empty.
+fn scalars<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Item(#[serde(deserialize_with = "scalar")] String);
+    Ok(Option::<Vec<Item>>::deserialize(d)?.unwrap_or_default().into_iter().map(|i| i.0).collect())
+}
 
 pub const GROUP: &str = "image.toolkit.fluxcd.io";
 pub const VERSIONS: [&str; 3] = ["v1", "v1beta2", "v1beta1"];
@@ -22,7 +46,7 @@ pub struct Metadata {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalRef {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar")]
     pub name: String,
     #[serde(default)]
     pub namespace: Option<String>,
@@ -30,13 +54,13 @@ pub struct LocalRef {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OrderSpec {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar")]
     pub order: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SemverSpec {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar")]
     pub range: String,
 }
 
@@ -49,9 +73,9 @@ pub struct ChoiceSpec {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FilterTagsSpec {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar")]
     pub pattern: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar")]
     pub extract: String,
 }
 
@@ -134,7 +158,7 @@ pub struct AccessFrom {
 pub struct ImageRepositorySpec {
     #[serde(default)]
     pub image: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalars")]
     pub exclusion_list: Vec<String>,
     pub access_from: Option<AccessFrom>,
     #[serde(default)]
@@ -302,6 +326,22 @@ pub fn split_tag(image: &str) -> (&str, Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unquoted_scalars_and_nulls_read_as_text() {
+        let p: ImagePolicy = serde_yaml_ng::from_str(
+            "spec:\n  policy:\n    semver: {range: 4.1}\n    numerical: {order: null}\n  filterTags: {pattern: 123, extract: ~}\n",
+        )
+        .unwrap();
+        let rule = p.rule(None);
+        assert_eq!(rule.choice.semver.as_deref(), Some("4.1"));
+        assert_eq!(rule.choice.numerical.as_deref(), Some(""));
+        assert_eq!(rule.filter_tags, Some(FilterTags { pattern: "123".into(), extract: "".into() }));
+        let r: ImageRepository = serde_yaml_ng::from_str("spec:\n  exclusionList: [1.5, '^x']\n").unwrap();
+        assert_eq!(r.spec.exclusion_list, ["1.5", "^x"]);
+        let r: ImageRepository = serde_yaml_ng::from_str("spec:\n  exclusionList: null\n").unwrap();
+        assert!(r.spec.exclusion_list.is_empty());
+    }
 
     #[test]
     fn splits_tags_not_ports() {

@@ -1,7 +1,7 @@
 //! `explain`: gather the policies, their repositories and the tags, run the
 //! engine, render. Offline with `-f` and `--tags`/`--tags-file`.
 
-use crate::cli::{Config, ExplainArgs};
+use crate::cli::{Config, ExplainArgs, TagsFrom};
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::{self, Kind, Options, Order};
 use crate::render;
@@ -32,7 +32,17 @@ pub fn run(
     let manifests = files::load(&args.files, &namespace)?;
     let policies = select_policies(config, args, &manifests)?;
 
-    let shared_tags = if !args.tags.is_empty() {
+    let given = !args.tags.is_empty() || args.tags_file.is_some();
+    match args.tags_from {
+        Some(TagsFrom::Registry) => bail!(
+            "--tags-from registry: listing tags from the registry is not implemented in this version; use --tags-file"
+        ),
+        Some(TagsFrom::File) if !given => bail!("--tags-from file needs --tags or --tags-file"),
+        _ => {}
+    }
+    let shared_tags = if args.tags_from == Some(TagsFrom::Status) {
+        None
+    } else if !args.tags.is_empty() {
         Some(TagText::from_flag(&args.tags))
     } else if let Some(path) = &args.tags_file {
         Some(TagText::from_file(path)?)
