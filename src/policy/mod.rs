@@ -730,8 +730,13 @@ fn rank(
     let mut winners = winners.to_vec();
     winners.sort_by(cmp);
     let mut ranked: Vec<u32> = winners.clone();
+    // A tie can hold every key (NaN in a big map), so membership is a table.
+    let mut winning = vec![false; entries.len()];
+    for &w in &winners {
+        winning[w as usize] = true;
+    }
     let mut rest: Vec<u32> = (0..entries.len() as u32)
-        .filter(|e| entries[*e as usize].parsed.is_candidate() && !winners.contains(e))
+        .filter(|&e| entries[e as usize].parsed.is_candidate() && !winning[e as usize])
         .collect();
     let wanted = if options.rank_all {
         rest.len()
