@@ -12,7 +12,12 @@ use std::time::{Duration, Instant};
 /// One run: wall time, and the peak RSS in KiB as GNU time reports it when
 /// `/usr/bin/time` exists. (Measured by GNU time's own fork, so the figure is
 /// the binary's alone, not inflated by this process's memory.)
-fn run_once(bin: &str, policy: &str, tags: &str, report: &std::path::Path) -> (Duration, Option<u64>) {
+fn run_once(
+    bin: &str,
+    policy: &str,
+    tags: &str,
+    report: &std::path::Path,
+) -> (Duration, Option<u64>) {
     let gnu_time = std::path::Path::new("/usr/bin/time");
     let mut command = if gnu_time.exists() {
         let mut c = std::process::Command::new(gnu_time);
@@ -21,12 +26,16 @@ fn run_once(bin: &str, policy: &str, tags: &str, report: &std::path::Path) -> (D
     } else {
         std::process::Command::new(bin)
     };
-    command.args(["explain", "-f", policy, "--tags-file", tags]).stdout(std::process::Stdio::null());
+    command
+        .args(["explain", "-f", policy, "--tags-file", tags])
+        .stdout(std::process::Stdio::null());
     let start = Instant::now();
     let status = command.status().expect("run the binary");
     let elapsed = start.elapsed();
     assert!(status.success(), "the binary failed");
-    let rss = std::fs::read_to_string(report).ok().and_then(|s| s.trim().parse().ok());
+    let rss = std::fs::read_to_string(report)
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
     (elapsed, rss)
 }
 
@@ -74,8 +83,16 @@ fn main() {
             }
             times.sort();
             let median = times[times.len() / 2];
-            let peak = peak.map_or("n/a".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
-            println!("{:<14}{:>10}{:>12.3} s{:>14}", family.name, n, median.as_secs_f64(), peak);
+            let peak = peak.map_or("n/a".to_string(), |kib| {
+                format!("{:.1} MiB", kib as f64 / 1024.0)
+            });
+            println!(
+                "{:<14}{:>10}{:>12.3} s{:>14}",
+                family.name,
+                n,
+                median.as_secs_f64(),
+                peak
+            );
         }
     }
 }

@@ -27,7 +27,11 @@ fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 fn scalars<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     struct Item(#[serde(deserialize_with = "scalar")] String);
-    Ok(Option::<Vec<Item>>::deserialize(d)?.unwrap_or_default().into_iter().map(|i| i.0).collect())
+    Ok(Option::<Vec<Item>>::deserialize(d)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.0)
+        .collect())
 }
 
 pub const GROUP: &str = "image.toolkit.fluxcd.io";
@@ -336,8 +340,15 @@ mod tests {
         let rule = p.rule(None);
         assert_eq!(rule.choice.semver.as_deref(), Some("4.1"));
         assert_eq!(rule.choice.numerical.as_deref(), Some(""));
-        assert_eq!(rule.filter_tags, Some(FilterTags { pattern: "123".into(), extract: "".into() }));
-        let r: ImageRepository = serde_yaml_ng::from_str("spec:\n  exclusionList: [1.5, '^x']\n").unwrap();
+        assert_eq!(
+            rule.filter_tags,
+            Some(FilterTags {
+                pattern: "123".into(),
+                extract: "".into()
+            })
+        );
+        let r: ImageRepository =
+            serde_yaml_ng::from_str("spec:\n  exclusionList: [1.5, '^x']\n").unwrap();
         assert_eq!(r.spec.exclusion_list, ["1.5", "^x"]);
         let r: ImageRepository = serde_yaml_ng::from_str("spec:\n  exclusionList: null\n").unwrap();
         assert!(r.spec.exclusion_list.is_empty());

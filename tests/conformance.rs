@@ -1,39 +1,25 @@
 //! Every public conformance case (computed by running the controller's own
-//! selection code) through the engine: the selection plus the alternatives
-//! must equal the set of tags the controller picked, errors must be errors.
+//! selection code) through the engine.
+
+#[path = "support/cases.rs"]
+mod cases;
 
 use kubectl_imagepolicy::policy::{FilterTags, Options, PolicyChoice, Rule, evaluate};
 use serde_json::Value;
 
-const CASES: &str = include_str!("data/conformance-public.jsonl");
-
 /// A case's rule, as the ImagePolicy and ImageRepository would carry it.
-pub fn case_rule(case: &Value) -> Rule {
+fn case_rule(case: &Value) -> Rule {
     let policy = &case["policy"];
-    let order = |kind: &str| {
-        policy
-            .get(kind)
-            .map(|p| p["order"].as_str().unwrap_or("").to_string())
-    };
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     Rule {
         choice: PolicyChoice {
-            semver: policy
-                .get("semver")
-                .map(|p| p["range"].as_str().unwrap_or("").to_string()),
-            alphabetical: order("alphabetical"),
-            numerical: order("numerical"),
+            semver: policy.get("semver").map(|p| text(&p["range"])),
+            alphabetical: policy.get("alphabetical").map(|p| text(&p["order"])),
+            numerical: policy.get("numerical").map(|p| text(&p["order"])),
         },
         filter_tags: case["filterTags"].as_object().map(|f| FilterTags {
-            pattern: f
-                .get("pattern")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            extract: f
-                .get("extract")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            pattern: text(&f["pattern"]),
+            extract: f.get("extract").map(text).unwrap_or_default(),
         }),
         exclusion_list: case["exclusionList"]
             .as_array()
@@ -49,52 +35,30 @@ pub fn case_rule(case: &Value) -> Rule {
 
 #[test]
 fn public_conformance_cases_all_pass() {
-    let mut failures = Vec::new();
-    let mut total = 0;
-    for line in CASES.lines().filter(|l| !l.trim().is_empty()) {
-        total += 1;
-        let case: Value = serde_json::from_str(line).expect("valid case");
-        let rule = case_rule(&case);
-        let tags: Vec<&str> = case["tags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        let eval = evaluate(&rule, &tags, Options::default());
-        let expect = &case["expect"];
-        let id = case["id"].as_str().unwrap();
-        if expect["error"].as_bool().unwrap() {
-            if eval.error.is_none() || eval.selected.is_some() {
-                failures.push(format!(
-                    "{id}: expected error {:?}, got selection {:?}",
-                    expect["errorMessage"],
-                    eval.possible()
-                ));
-            }
-            continue;
-        }
-        let mut want: Vec<&str> = expect["possible"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        want.sort();
-        let mut got = eval.possible();
-        got.sort();
-        if eval.error.is_some() || got != want {
-            failures.push(format!(
-                "{id} ({}): want {want:?}, got {got:?} error {:?}",
-                case["category"], eval.error
-            ));
-        }
-    }
-    assert!(total > 500, "only {total} cases read");
+    let cases = cases::all();
+    assert!(cases.len() > 500, "only {} cases read", cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| {
+            let tags: Vec<&str> = case.tags.iter().map(String::as_str).collect();
+            let eval = evaluate(&case_rule(&case.raw), &tags, Options::default());
+            let alternatives: Vec<String> = eval
+                .alternatives
+                .iter()
+                .map(|&i| eval.verdicts[i].tag.to_string())
+                .collect();
+            case.check(
+                eval.error.as_deref(),
+                eval.selected_verdict().map(|v| v.tag),
+                &alternatives,
+            )
+        })
+        .collect();
     assert!(
         failures.is_empty(),
-        "{} of {total} cases fail:\n{}",
+        "{} of {} cases fail:\n{}",
         failures.len(),
+        cases.len(),
         failures.join("\n")
     );
 }

@@ -351,13 +351,34 @@ fn tags_from_status_overrides_the_tags_file() {
         "  image: ghcr.io/acme/app\nstatus:\n  lastScanResult:\n    latestTags: [b, a]\n",
     );
     let f = dir.write("p.yaml", &text);
-    let out = dir.cmd().args(["explain", "-f", &f, "--tags", "z", "--tags-from", "status", "-o", "json"]).output().unwrap();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &f,
+            "--tags",
+            "z",
+            "--tags-from",
+            "status",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
     let item = &json(&out.stdout)["items"][0];
     assert_eq!(item["tagSource"]["kind"], "status");
     assert_eq!(item["selected"]["tag"], "b");
-    let out = dir.cmd().args(["explain", "-f", &f, "--tags-from", "file"]).output().unwrap();
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags-from", "file"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--tags-from file needs --tags or --tags-file"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--tags-from file needs --tags or --tags-file")
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Tests of the `kubectl-imagepolicy` binary, one module per area.
 
+#[path = "../support/cases.rs"]
+mod cases;
 mod conformance;
 mod errors;
 mod explain;
