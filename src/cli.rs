@@ -73,6 +73,9 @@ pub enum ColorChoice {
 pub enum Command {
     /// Show every tag's fate and the tag the policy selects.
     Explain(ExplainArgs),
+    /// One row per ImagePolicy: repository, rule, the controller's latest tag.
+    #[command(visible_alias = "get")]
+    List(ListArgs),
     /// Print the version.
     Version,
 }
@@ -107,6 +110,27 @@ pub struct ExplainArgs {
     pub tags_from: Option<TagsFrom>,
 }
 
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Manifest file or directory instead of the cluster; `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        visible_alias = "file",
+        value_name = "FILE|DIR"
+    )]
+    pub files: Vec<String>,
+    /// Recompute each policy's selection and compare it with the controller's.
+    #[arg(long)]
+    pub check: bool,
+    /// The tag list for --check, comma separated (instead of the status sample).
+    #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
+    pub tags: Vec<String>,
+    /// A file with the tags for --check, one per line; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub tags_file: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TagsFrom {
     Registry,
@@ -117,6 +141,9 @@ pub enum TagsFrom {
 /// What the commands need, resolved from the flags and the environment.
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub kubeconfig: Option<String>,
+    pub context: Option<String>,
+    pub request_timeout: Option<String>,
     pub namespace: Option<String>,
     pub all_namespaces: bool,
     pub output: OutputFormat,
@@ -137,6 +164,9 @@ impl Config {
         };
         let machine = matches!(global.output, OutputFormat::Json | OutputFormat::Yaml);
         Config {
+            kubeconfig: global.kubeconfig.clone(),
+            context: global.context.clone(),
+            request_timeout: global.request_timeout.clone(),
             namespace: global.namespace.clone(),
             all_namespaces: global.all_namespaces,
             output: global.output,

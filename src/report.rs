@@ -28,21 +28,8 @@ pub struct RuleInfo {
     pub pattern: Option<String>,
     pub extract: Option<String>,
     pub exclusion_list: Vec<String>,
-}
-
-impl RuleInfo {
-    /// `numerical:asc`, `semver:>=1.0.0`, as `list` shows it.
-    pub fn summary(&self) -> String {
-        match self.kind {
-            Some(Kind::Semver) => format!("semver:{}", self.range.as_deref().unwrap_or("")),
-            Some(kind) => format!(
-                "{}:{}",
-                kind.as_str(),
-                self.order.as_deref().unwrap_or("asc")
-            ),
-            None => "none".to_string(),
-        }
-    }
+    /// `numerical:asc`, `semver:>=1.0.0`.
+    pub summary: String,
 }
 
 #[derive(Debug, Clone)]

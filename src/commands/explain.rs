@@ -1,5 +1,6 @@
 //! `explain`: gather the policies, their repositories and the tags, run the
-//! engine, render. Offline with `-f` and `--tags`/`--tags-file`.
+//! engine, render. Offline with `-f` and `--tags`/`--tags-file`; otherwise
+//! the policies come from the cluster.
 
 use crate::cli::{Config, ExplainArgs, TagsFrom};
 use crate::model::{ImagePolicy, ImageRepository};
@@ -8,7 +9,7 @@ use crate::render;
 use crate::report::{
     ControllerInfo, Explanation, PolicyInfo, RepositoryInfo, RuleInfo, TagSourceInfo, WhatIf,
 };
-use crate::source::files::{self, Located, Manifests};
+use crate::source::files::{Located, Manifests};
 use crate::source::tags::{SourceKind, TagText};
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -20,17 +21,9 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8> {
-    if args.files.is_empty() {
-        bail!(
-            "reading ImagePolicies from the cluster is not implemented in this version; pass the manifests with -f FILE|DIR and the tags with --tags or --tags-file"
-        );
-    }
-    let namespace = config
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_string());
-    let manifests = files::load(&args.files, &namespace)?;
-    let policies = select_policies(config, args, &manifests)?;
+    let inputs = super::gather(config, &args.files)?;
+    let manifests = &inputs.manifests;
+    let policies = select_policies(config, args, manifests, &inputs.origin)?;
 
     let given = !args.tags.is_empty() || args.tags_file.is_some();
     match args.tags_from {
@@ -71,7 +64,7 @@ pub fn run(
     };
     let mut explanations = Vec::with_capacity(policies.len());
     for (policy, text) in policies.iter().zip(&texts) {
-        explanations.push(explain_one(policy, &manifests, text, args, options));
+        explanations.push(explain_one(policy, manifests, text, args, options));
     }
     for note in &manifests.notes {
         writeln!(err, "warning: {note}")?;
@@ -99,10 +92,10 @@ fn select_policies<'m>(
     config: &Config,
     args: &ExplainArgs,
     m: &'m Manifests,
+    origin: &str,
 ) -> Result<Vec<&'m Located<ImagePolicy>>> {
-    let files = args.files.join(", ");
     if m.policies.is_empty() {
-        bail!("no ImagePolicy (image.toolkit.fluxcd.io) found in {files}");
+        bail!("no ImagePolicy ({}) found in {origin}", crate::model::GROUP);
     }
     let in_scope = |p: &&Located<ImagePolicy>| {
         config.all_namespaces
@@ -115,7 +108,7 @@ fn select_policies<'m>(
         let selected: Vec<_> = m.policies.iter().filter(in_scope).collect();
         if selected.is_empty() {
             bail!(
-                "no ImagePolicy in namespace '{}' found in {files}",
+                "no ImagePolicy in namespace '{}' found in {origin}",
                 config.namespace.as_deref().unwrap_or_default()
             );
         }
@@ -130,7 +123,7 @@ fn select_policies<'m>(
             .filter(|p| &p.object.metadata.name == name)
             .collect();
         if found.is_empty() {
-            bail!("ImagePolicy '{name}' not found in {files}");
+            bail!("ImagePolicy '{name}' not found in {origin}");
         }
         selected.extend(found);
     }
@@ -218,7 +211,7 @@ fn explain_one<'t>(
             namespace: object.namespace().to_string(),
             name: object.metadata.name.clone(),
             api_version: object.api_version.clone(),
-            file: Some(policy.file.clone()),
+            file: policy.file.clone(),
         },
         repository: repository.map(|r| RepositoryInfo {
             namespace: r.namespace().to_string(),
@@ -262,6 +255,7 @@ fn rule_info(rule: &policy::Rule, evaluation: &policy::Evaluation) -> RuleInfo {
         pattern: rule.filter_tags.as_ref().map(|f| f.pattern.clone()),
         extract: rule.filter_tags.as_ref().map(|f| f.extract.clone()),
         exclusion_list: evaluation.exclusions.clone(),
+        summary: rule.summary(),
     }
 }
 

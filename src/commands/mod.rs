@@ -1,15 +1,76 @@
 //! Subcommands: each gathers its inputs, runs the engine and renders.
 
 pub mod explain;
+pub mod list;
 
 use crate::cli::{Cli, Command, Config};
+use crate::source::cluster::{self, Access, Cluster};
+use crate::source::files::{self, Manifests};
 use std::io::Write;
+
+/// The objects a command works on, and where they came from (for messages).
+pub struct Inputs {
+    pub manifests: Manifests,
+    pub origin: String,
+}
+
+/// Reads the manifests from `-f` files, or from the cluster when none are given.
+pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
+    if !paths.is_empty() {
+        let namespace = config
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        return Ok(Inputs {
+            manifests: files::load(paths, &namespace)?,
+            origin: paths.join(", "),
+        });
+    }
+    let access = Access {
+        kubeconfig: config.kubeconfig.clone(),
+        context: config.context.clone(),
+        request_timeout: config
+            .request_timeout
+            .as_deref()
+            .map(cluster::parse_timeout)
+            .transpose()?
+            .flatten(),
+    };
+    block_on(async {
+        let cluster = Cluster::connect(&access).await?;
+        let namespace = if config.all_namespaces {
+            None
+        } else {
+            Some(
+                config
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| cluster.default_namespace.clone()),
+            )
+        };
+        let manifests = cluster.manifests(namespace.as_deref()).await?;
+        let origin = match &namespace {
+            Some(ns) => format!("namespace '{ns}' of the cluster {}", cluster.server),
+            None => format!("the cluster {}", cluster.server),
+        };
+        Ok(Inputs { manifests, origin })
+    })?
+}
+
+/// Runs async edge code (the cluster, the registry) to completion.
+pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future))
+}
 
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     let config = Config::resolve(&cli.global);
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
+        Command::List(args) => list::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(0)

@@ -83,6 +83,23 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// `numerical:asc`, `semver:>=1.0.0`: the ordering in one word, as it
+    /// would run (the order lower-cased, `""` shown as `asc`).
+    pub fn summary(&self) -> String {
+        let order = |o: &Option<String>| match o.as_deref().unwrap_or("").to_lowercase() {
+            o if o.is_empty() => "asc".to_string(),
+            o => o,
+        };
+        match choice_kind(&self.choice) {
+            Some(Kind::Semver) => format!("semver:{}", self.choice.semver.as_deref().unwrap_or("")),
+            Some(Kind::Alphabetical) => {
+                format!("alphabetical:{}", order(&self.choice.alphabetical))
+            }
+            Some(Kind::Numerical) => format!("numerical:{}", order(&self.choice.numerical)),
+            None => "none".to_string(),
+        }
+    }
+
     /// The exclusion patterns the controller really applies.
     pub fn effective_exclusions(&self) -> Vec<String> {
         if self.exclusion_list.is_empty() {

@@ -66,7 +66,7 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         )?,
         None => label(out, "Repository", "(not found: default exclusion list)")?,
     }
-    let mut rule = e.rule.summary();
+    let mut rule = e.rule.summary.clone();
     if let Some(pattern) = &e.rule.pattern {
         rule.push_str(&format!("  pattern {pattern}"));
         if let Some(extract) = e.rule.extract.as_deref().filter(|x| !x.is_empty()) {
@@ -216,7 +216,7 @@ fn funnel(e: &Explanation) -> String {
     steps.join(" → ")
 }
 
-fn table(look: Look, header: &[&str]) -> Table {
+pub(crate) fn table(look: Look, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled)
@@ -230,7 +230,7 @@ fn table(look: Look, header: &[&str]) -> Table {
     t
 }
 
-fn print(out: &mut dyn Write, mut t: Table) -> std::io::Result<()> {
+pub(crate) fn print(out: &mut dyn Write, mut t: Table) -> std::io::Result<()> {
     let columns = t.column_count();
     for (i, column) in t.column_iter_mut().enumerate() {
         column.set_padding((0, if i + 1 == columns { 0 } else { 3 }));

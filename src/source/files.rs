@@ -19,11 +19,11 @@ pub struct Manifests {
     pub notes: Vec<String>,
 }
 
-/// An object and the file it came from.
+/// An object and the file it came from (None: the cluster).
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub object: T,
-    pub file: String,
+    pub file: Option<String>,
 }
 
 impl Manifests {
@@ -200,7 +200,7 @@ fn add_object(
                 .get_or_insert_with(|| default_ns.to_string());
             m.policies.push(Located {
                 object,
-                file: file.to_string(),
+                file: Some(file.to_string()),
             });
         }
         _ => {
@@ -215,7 +215,7 @@ fn add_object(
                 .get_or_insert_with(|| default_ns.to_string());
             m.repositories.push(Located {
                 object,
-                file: file.to_string(),
+                file: Some(file.to_string()),
             });
         }
     }

@@ -1,4 +1,5 @@
 //! Where inputs come from: manifest files and tag lists.
 
+pub mod cluster;
 pub mod files;
 pub mod tags;

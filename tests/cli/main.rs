@@ -1,7 +1,10 @@
 //! Tests of the `kubectl-imagepolicy` binary, one module per area.
 
+#[path = "../support/apiserver.rs"]
+mod apiserver;
 #[path = "../support/cases.rs"]
 mod cases;
+mod cluster;
 mod conformance;
 mod errors;
 mod explain;

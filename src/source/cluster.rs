@@ -1,0 +1,315 @@
+//! The live cluster: kubeconfig loading as kubectl does it, discovery of the
+//! image API versions the server serves, and one LIST per kind. Objects of
+//! any served version are read into the one internal model.
+
+use crate::model::{GROUP, ImagePolicy, ImageRepository};
+use crate::source::files::{Located, Manifests};
+use anyhow::{Result, anyhow};
+use kube::api::{Api, ApiResource, DynamicObject, ListParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How to reach the cluster, from the global flags.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    pub kubeconfig: Option<String>,
+    pub context: Option<String>,
+    pub request_timeout: Option<Duration>,
+}
+
+/// A connected cluster with the image API discovered.
+pub struct Cluster {
+    client: Client,
+    /// The context's namespace, else `default`.
+    pub default_namespace: String,
+    /// The API server, for messages.
+    pub server: String,
+    policies: ApiResource,
+    repositories: ApiResource,
+}
+
+/// Parses kubectl's `--request-timeout` (`0` = none, `30`, `10s`, `1m`, `2m30s`).
+pub fn parse_timeout(text: &str) -> Result<Option<Duration>> {
+    let bad =
+        || anyhow!("invalid --request-timeout '{text}': use a duration like 10s, 1m or 0 for none");
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: u64 = text.parse().map_err(|_| bad())?;
+        return Ok((secs > 0).then(|| Duration::from_secs(secs)));
+    }
+    let mut total = Duration::ZERO;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            0.001
+        } else {
+            match c {
+                'h' => 3600.0,
+                'm' => 60.0,
+                's' => 1.0,
+                _ => return Err(bad()),
+            }
+        };
+        let value: f64 = number.parse().map_err(|_| bad())?;
+        total += Duration::from_secs_f64(value * unit);
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok((!total.is_zero()).then_some(total))
+}
+
+impl Cluster {
+    /// Loads the kubeconfig (`--kubeconfig`, else `KUBECONFIG` with several
+    /// files merged, else `~/.kube/config`, else in-cluster), connects and
+    /// discovers the image API.
+    pub async fn connect(access: &Access) -> Result<Cluster> {
+        let mut config = load_config(access).await?;
+        if let Some(timeout) = access.request_timeout {
+            config.read_timeout = Some(timeout);
+            config.write_timeout = Some(timeout);
+            config.connect_timeout = Some(timeout);
+        }
+        let server = config.cluster_url.to_string();
+        let default_namespace = config.default_namespace.clone();
+        let client = Client::try_from(config)
+            .map_err(|e| anyhow!("cannot build a client for the API server {server}: {e}"))?;
+        let group = kube::discovery::group(&client, GROUP).await.map_err(|e| match e {
+            kube::Error::Discovery(_) => anyhow!(
+                "Flux image automation is not installed: the API server {server} serves no {GROUP} group (install image-reflector-controller)"
+            ),
+            other => api_error(other, &server, "get", "API discovery", None),
+        })?;
+        let resources = group.resources_by_stability();
+        let find = |kind: &str| {
+            resources.iter().find(|(ar, _)| ar.kind == kind).map(|(ar, _)| ar.clone()).ok_or_else(|| {
+                anyhow!("the API server {server} serves the {GROUP} group but no {kind} kind: is image-reflector-controller installed?")
+            })
+        };
+        Ok(Cluster {
+            policies: find("ImagePolicy")?,
+            repositories: find("ImageRepository")?,
+            client,
+            default_namespace,
+            server,
+        })
+    }
+
+    /// The served version used for ImagePolicies (e.g. `v1`).
+    pub fn policy_version(&self) -> &str {
+        &self.policies.version
+    }
+
+    /// Policies, repositories and namespace labels for `namespace` (None = all
+    /// namespaces): one LIST per kind.
+    pub async fn manifests(&self, namespace: Option<&str>) -> Result<Manifests> {
+        let policies: Vec<ImagePolicy> = self
+            .list(&self.policies, "imagepolicies", namespace)
+            .await?;
+        let mut repositories: Vec<ImageRepository> = self
+            .list(&self.repositories, "imagerepositories", namespace)
+            .await?;
+        // A policy may reference a repository in another namespace.
+        if let Some(ns) = namespace {
+            let mut others: Vec<String> = policies
+                .iter()
+                .map(|p| p.repository_namespace().to_string())
+                .filter(|other| other != ns)
+                .collect();
+            others.sort();
+            others.dedup();
+            for other in others {
+                repositories.extend(
+                    self.list::<ImageRepository>(
+                        &self.repositories,
+                        "imagerepositories",
+                        Some(&other),
+                    )
+                    .await?,
+                );
+            }
+        }
+        let namespace_labels = self.namespace_labels().await;
+        Ok(Manifests {
+            policies: policies
+                .into_iter()
+                .map(|object| Located { object, file: None })
+                .collect(),
+            repositories: repositories
+                .into_iter()
+                .map(|object| Located { object, file: None })
+                .collect(),
+            namespace_labels,
+            notes: Vec::new(),
+        })
+    }
+
+    async fn list<T: DeserializeOwned>(
+        &self,
+        ar: &ApiResource,
+        plural: &str,
+        namespace: Option<&str>,
+    ) -> Result<Vec<T>> {
+        let api: Api<DynamicObject> = match namespace {
+            Some(ns) => Api::namespaced_with(self.client.clone(), ns, ar),
+            None => Api::all_with(self.client.clone(), ar),
+        };
+        let list = api.list(&ListParams::default()).await.map_err(|e| {
+            api_error(
+                e,
+                &self.server,
+                "list",
+                &format!("{plural}.{GROUP}"),
+                namespace,
+            )
+        })?;
+        list.items
+            .into_iter()
+            .map(|item| {
+                let name = item.metadata.name.clone().unwrap_or_default();
+                let mut value = serde_json::to_value(&item)?;
+                if let Some(map) = value.as_object_mut() {
+                    map.insert(
+                        "apiVersion".into(),
+                        serde_json::Value::String(ar.api_version.clone()),
+                    );
+                }
+                serde_json::from_value(value).map_err(|e| {
+                    anyhow!("{} {name}: does not fit the image API schema: {e}", ar.kind)
+                })
+            })
+            .collect()
+    }
+
+    /// Every namespace's labels, for `accessFrom`; empty when RBAC forbids it.
+    async fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
+        match api.list(&ListParams::default()).await {
+            Ok(list) => list
+                .items
+                .into_iter()
+                .filter_map(|ns| Some((ns.metadata.name?, ns.metadata.labels.unwrap_or_default())))
+                .collect(),
+            Err(_) => BTreeMap::new(),
+        }
+    }
+}
+
+async fn load_config(access: &Access) -> Result<Config> {
+    let options = KubeConfigOptions {
+        context: access.context.clone(),
+        ..Default::default()
+    };
+    let kubeconfig = match &access.kubeconfig {
+        Some(path) => Some(
+            Kubeconfig::read_from(path).map_err(|e| anyhow!("reading kubeconfig {path}: {e}"))?,
+        ),
+        None => match Kubeconfig::from_env() {
+            Ok(Some(config)) => Some(config),
+            Ok(None) => match home_kubeconfig() {
+                Some(path) if path.exists() => Some(
+                    Kubeconfig::read_from(&path)
+                        .map_err(|e| anyhow!("reading kubeconfig {}: {e}", path.display()))?,
+                ),
+                _ => None,
+            },
+            Err(e) => return Err(anyhow!("reading the kubeconfig files in KUBECONFIG: {e}")),
+        },
+    };
+    match kubeconfig {
+        Some(kubeconfig) => {
+            if let Some(context) = &access.context {
+                if !kubeconfig.contexts.iter().any(|c| &c.name == context) {
+                    return Err(anyhow!("context '{context}' not found in the kubeconfig"));
+                }
+            }
+            Config::from_custom_kubeconfig(kubeconfig, &options).await.map_err(|e| anyhow!("loading the kubeconfig: {e}"))
+        }
+        None => Config::incluster().map_err(|_| {
+            anyhow!(
+                "no kubeconfig: set KUBECONFIG or pass --kubeconfig (or run inside a cluster); to work offline pass -f FILE with --tags-file"
+            )
+        }),
+    }
+}
+
+fn home_kubeconfig() -> Option<std::path::PathBuf> {
+    std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".kube").join("config"))
+}
+
+/// One line for an API failure, naming the verb, the resource and the namespace.
+fn api_error(
+    err: kube::Error,
+    server: &str,
+    verb: &str,
+    resource: &str,
+    namespace: Option<&str>,
+) -> anyhow::Error {
+    let scope = match namespace {
+        Some(ns) => format!("in namespace '{ns}'"),
+        None => "in all namespaces".to_string(),
+    };
+    match err {
+        kube::Error::Api(status) if status.code == 403 => anyhow!(
+            "forbidden: RBAC does not allow '{verb}' on {resource} {scope} ({}); grant it with a Role/ClusterRole",
+            status.message
+        ),
+        kube::Error::Api(status) if status.code == 401 => {
+            anyhow!(
+                "unauthorized: the API server {server} rejected the credentials of the kubeconfig ({})",
+                status.message
+            )
+        }
+        kube::Error::Api(status) => anyhow!(
+            "the API server refused to {verb} {resource} {scope}: {} ({})",
+            status.message,
+            status.code
+        ),
+        other => anyhow!("cannot reach the API server {server}: {}", one_line(&other)),
+    }
+}
+
+fn one_line(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_timeouts_like_kubectl() {
+        assert_eq!(parse_timeout("0").unwrap(), None);
+        assert_eq!(parse_timeout("30").unwrap(), Some(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("10s").unwrap(), Some(Duration::from_secs(10)));
+        assert_eq!(
+            parse_timeout("1m30s").unwrap(),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_timeout("500ms").unwrap(),
+            Some(Duration::from_millis(500))
+        );
+        assert!(parse_timeout("soon").is_err());
+        assert!(parse_timeout("10x").is_err());
+    }
+}

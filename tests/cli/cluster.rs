@@ -1,0 +1,272 @@
+//! `explain NAME` and `list` against the stand-in API server, reached through
+//! a generated kubeconfig like a real cluster.
+
+use crate::apiserver::{ApiServer, State};
+use crate::util::{Dir, json};
+use serde_json::{Value, json};
+
+fn repository(ns: &str, name: &str, image: &str, sample: &[&str]) -> Value {
+    json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository",
+           "metadata": {"name": name, "namespace": ns},
+           "spec": {"image": image, "interval": "5m"},
+           "status": {"lastScanResult": {"tagCount": 40, "scanTime": "2026-11-20T10:00:00Z", "latestTags": sample}}})
+}
+
+fn policy(ns: &str, name: &str, repo: &str, latest: &str) -> Value {
+    json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImagePolicy",
+           "metadata": {"name": name, "namespace": ns},
+           "spec": {"imageRepositoryRef": {"name": repo}, "policy": {"semver": {"range": ">=1.0.0"}}},
+           "status": {"latestRef": {"name": "ghcr.io/acme/app", "tag": latest},
+                      "conditions": [{"type": "Ready", "status": "True", "reason": "Succeeded",
+                                      "message": format!("Latest image tag for ghcr.io/acme/app resolved to {latest}")}]}})
+}
+
+fn v1_state() -> State {
+    State {
+        versions: vec!["v1"],
+        objects: vec![
+            repository(
+                "apps",
+                "app",
+                "ghcr.io/acme/app",
+                &["1.2.0", "1.1.0", "1.0.0"],
+            ),
+            policy("apps", "app", "app", "1.2.0"),
+        ],
+        namespaces: vec![("apps".into(), vec![("team".into(), "a".into())])],
+        forbidden: vec![],
+    }
+}
+
+fn run(dir: &Dir, server: &ApiServer, args: &[&str]) -> std::process::Output {
+    let kubeconfig = server.kubeconfig(&dir.path(""), "apps");
+    dir.cmd()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn explain_by_name_reads_the_cluster() {
+    let (dir, server) = (Dir::new(), ApiServer::start(v1_state()));
+    let out = run(&dir, &server, &["explain", "app", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(
+        item["policy"]["namespace"], "apps",
+        "the context's namespace is the default"
+    );
+    assert_eq!(item["policy"]["apiVersion"], "image.toolkit.fluxcd.io/v1");
+    assert_eq!(item["selected"]["tag"], "1.2.0");
+    assert_eq!(item["tagSource"]["kind"], "status");
+    assert_eq!(item["tagSource"]["statusTagCount"], 40);
+    assert_eq!(item["controller"]["latestTag"], "1.2.0");
+    assert_eq!(item["controller"]["agrees"], true);
+    assert_eq!(item["controller"]["lastScanTime"], "2026-11-20T10:00:00Z");
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r
+                .starts_with("GET /apis/image.toolkit.fluxcd.io/v1/namespaces/apps/imagepolicies")),
+        "{requests:?}"
+    );
+    assert!(
+        !requests.iter().any(|r| r.contains("/imagepolicies/app")),
+        "no GET per object: {requests:?}"
+    );
+}
+
+#[test]
+fn v1beta2_only_with_latest_image() {
+    let mut state = v1_state();
+    state.versions = vec!["v1beta2"];
+    state.objects[1]["status"] = json!({"latestImage": "ghcr.io/acme/app:1.1.0"});
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(
+        &dir,
+        &server,
+        &[
+            "explain",
+            "app",
+            "-o",
+            "json",
+            "--tags",
+            "1.0.0,1.1.0,1.2.0",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(
+        item["policy"]["apiVersion"],
+        "image.toolkit.fluxcd.io/v1beta2"
+    );
+    assert_eq!(item["controller"]["latestTag"], "1.1.0");
+    assert_eq!(item["controller"]["agrees"], false);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.contains("/apis/image.toolkit.fluxcd.io/v1beta2/"))
+    );
+}
+
+#[test]
+fn no_flux_group_says_flux_is_not_installed() {
+    let mut state = v1_state();
+    state.versions = vec![];
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["explain", "app"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Flux image automation is not installed"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn rbac_forbidden_names_verb_resource_and_namespace() {
+    let mut state = v1_state();
+    state.forbidden = vec![("imagepolicies".into(), Some("apps".into()))];
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'list' on imagepolicies.image.toolkit.fluxcd.io in namespace 'apps'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn policy_not_found() {
+    let (dir, server) = (Dir::new(), ApiServer::start(v1_state()));
+    let out = run(&dir, &server, &["explain", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("ImagePolicy 'nope' not found in namespace 'apps'")
+    );
+}
+
+#[test]
+fn list_all_namespaces_is_one_list_per_kind() {
+    let mut state = v1_state();
+    for i in 0..50 {
+        let ns = format!("team-{i}");
+        state
+            .objects
+            .push(repository(&ns, "app", "ghcr.io/acme/app", &["1.0.0"]));
+        state.objects.push(policy(&ns, "app", "app", "1.0.0"));
+    }
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["list", "-A", "--check", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items = json(&out.stdout)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 51);
+    assert!(items.iter().all(|i| i["agrees"] == true), "{items:?}");
+    let lists: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.contains("/image"))
+        .collect();
+    assert_eq!(
+        lists
+            .iter()
+            .filter(|r| r.contains("/imagepolicies"))
+            .count(),
+        1,
+        "one LIST of policies: {lists:?}"
+    );
+    assert_eq!(
+        lists
+            .iter()
+            .filter(|r| r.contains("/imagerepositories"))
+            .count(),
+        1,
+        "{lists:?}"
+    );
+}
+
+#[test]
+fn list_table_has_kubectl_columns() {
+    let (dir, server) = (Dir::new(), ApiServer::start(v1_state()));
+    let out = run(&dir, &server, &["get", "-A"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NAMESPACE   NAME   REPOSITORY   IMAGE              POLICY           LATEST   READY   LAST SCAN"), "{text}");
+    assert!(text.contains("apps        app    app          ghcr.io/acme/app   semver:>=1.0.0   1.2.0    True    2026-11-20T10:00:00Z"), "{text}");
+}
+
+#[test]
+fn kubeconfig_errors_are_one_line() {
+    let dir = Dir::new();
+    let out = dir.cmd().args(["explain", "app"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no kubeconfig"), "{err}");
+
+    let server = ApiServer::start(v1_state());
+    let out = run(&dir, &server, &["explain", "app", "--context", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("context 'missing' not found"));
+
+    let unreachable = dir.write(
+        "dead.yaml",
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1'}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t0k3n}\n",
+    );
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "app",
+            "--kubeconfig",
+            &unreachable,
+            "--request-timeout",
+            "2s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot reach the API server http://127.0.0.1:1"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn the_bearer_token_never_appears() {
+    let (dir, server) = (Dir::new(), ApiServer::start(v1_state()));
+    for args in [
+        &["explain", "app", "-v", "-v", "-v"][..],
+        &["list", "-A", "-v", "-v", "-v", "--check"][..],
+        &["explain", "nope", "-vvv"][..],
+    ] {
+        let out = run(&dir, &server, args);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains("s3cr3t-b34r3r-t0k3n"),
+            "{args:?} leaked the token"
+        );
+    }
+}

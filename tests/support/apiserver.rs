@@ -1,0 +1,283 @@
+//! A stand-in Kubernetes API server for whole-binary tests: it speaks the
+//! REST protocol the way kube-apiserver does (discovery documents, `XList`
+//! objects, `Status` objects for 403/404, namespaces with labels) over plain
+//! HTTP/1.1 on a loopback port, and logs every request. The binary reaches it
+//! through a generated kubeconfig, exactly as it would reach a cluster.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub const GROUP: &str = "image.toolkit.fluxcd.io";
+
+/// What the server serves.
+#[derive(Default, Clone)]
+pub struct State {
+    /// Served versions of the image group, preferred first; empty = no Flux group.
+    pub versions: Vec<&'static str>,
+    /// ImagePolicies and ImageRepositories (any apiVersion; served as the requested one).
+    pub objects: Vec<Value>,
+    /// Namespace name → labels.
+    pub namespaces: Vec<(String, Vec<(String, String)>)>,
+    /// (resource plural, namespace or None for cluster-wide) that RBAC forbids listing.
+    pub forbidden: Vec<(String, Option<String>)>,
+}
+
+pub struct ApiServer {
+    pub port: u16,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ApiServer {
+    pub fn start(state: State) -> ApiServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("local addr").port();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let state = Arc::new(state);
+        let thread_log = log.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (state, log) = (state.clone(), thread_log.clone());
+                std::thread::spawn(move || serve(stream, &state, &log));
+            }
+        });
+        ApiServer { port, log }
+    }
+
+    /// Every request so far, as `METHOD /path?query`.
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// Writes a kubeconfig for this server (context namespace `namespace`).
+    pub fn kubeconfig(&self, dir: &Path, namespace: &str) -> PathBuf {
+        let path = dir.join("kubeconfig");
+        let text = format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: stand-in
+  cluster:
+    server: http://127.0.0.1:{port}
+contexts:
+- name: stand-in
+  context:
+    cluster: stand-in
+    user: tester
+    namespace: {namespace}
+- name: other
+  context:
+    cluster: stand-in
+    user: tester
+current-context: stand-in
+users:
+- name: tester
+  user:
+    token: s3cr3t-b34r3r-t0k3n
+",
+            port = self.port
+        );
+        std::fs::write(&path, text).expect("write kubeconfig");
+        path
+    }
+}
+
+fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut writer = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let (method, target) = (
+            parts.next().unwrap_or("").to_string(),
+            parts.next().unwrap_or("/").to_string(),
+        );
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        log.lock().expect("log").push(format!("{method} {target}"));
+        let (code, reply) = route(state, &method, &target);
+        let text = reply.to_string();
+        let reason = match code {
+            200 => "OK",
+            403 => "Forbidden",
+            404 => "Not Found",
+            _ => "Error",
+        };
+        let response = format!(
+            "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+            text.len()
+        );
+        if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn status(code: u16, reason: &str, message: String) -> (u16, Value) {
+    (
+        code,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+               "message": message, "reason": reason, "code": code}),
+    )
+}
+
+fn kind_of(plural: &str) -> Option<&'static str> {
+    match plural {
+        "imagepolicies" => Some("ImagePolicy"),
+        "imagerepositories" => Some("ImageRepository"),
+        _ => None,
+    }
+}
+
+fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
+    let path = target.split('?').next().unwrap_or("");
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if method != "GET" {
+        return status(
+            405,
+            "MethodNotAllowed",
+            format!("the stand-in serves GET only, not {method}"),
+        );
+    }
+    match segments.as_slice() {
+        ["api"] => (
+            200,
+            json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}),
+        ),
+        ["apis"] => {
+            let mut groups = Vec::new();
+            if !state.versions.is_empty() {
+                let versions: Vec<Value> = state
+                    .versions
+                    .iter()
+                    .map(|v| json!({"groupVersion": format!("{GROUP}/{v}"), "version": v}))
+                    .collect();
+                groups.push(
+                    json!({"name": GROUP, "versions": versions, "preferredVersion": versions[0]}),
+                );
+            }
+            groups.push(
+                json!({"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+                                "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}),
+            );
+            (
+                200,
+                json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+            )
+        }
+        ["apis", group, version] if *group == GROUP && state.versions.contains(version) => {
+            let resources: Vec<Value> = [("imagepolicies", "ImagePolicy"), ("imagerepositories", "ImageRepository")]
+                .iter()
+                .flat_map(|(plural, kind)| {
+                    [
+                        json!({"name": plural, "singularName": kind.to_lowercase(), "namespaced": true, "kind": kind,
+                               "verbs": ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"]}),
+                        json!({"name": format!("{plural}/status"), "singularName": "", "namespaced": true, "kind": kind,
+                               "verbs": ["get", "patch", "update"]}),
+                    ]
+                })
+                .collect();
+            (
+                200,
+                json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": format!("{GROUP}/{version}"), "resources": resources}),
+            )
+        }
+        ["apis", group, version, plural] if *group == GROUP => list(state, version, plural, None),
+        ["apis", group, version, "namespaces", ns, plural] if *group == GROUP => {
+            list(state, version, plural, Some(ns))
+        }
+        ["api", "v1", "namespaces"] => {
+            let items: Vec<Value> = state
+                .namespaces
+                .iter()
+                .map(|(name, labels)| {
+                    let labels: serde_json::Map<String, Value> = labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect();
+                    json!({"metadata": {"name": name, "labels": labels}})
+                })
+                .collect();
+            (
+                200,
+                json!({"kind": "NamespaceList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items}),
+            )
+        }
+        _ => status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource".to_string(),
+        ),
+    }
+}
+
+fn list(state: &State, version: &str, plural: &str, namespace: Option<&str>) -> (u16, Value) {
+    let Some(kind) = kind_of(plural).filter(|_| state.versions.contains(&version)) else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource".to_string(),
+        );
+    };
+    if state
+        .forbidden
+        .iter()
+        .any(|(p, ns)| p == plural && (ns.is_none() || ns.as_deref() == namespace))
+    {
+        let scope = match namespace {
+            Some(ns) => format!("in the namespace \"{ns}\""),
+            None => "at the cluster scope".to_string(),
+        };
+        return status(
+            403,
+            "Forbidden",
+            format!(
+                "{plural}.{GROUP} is forbidden: User \"tester\" cannot list resource \"{plural}\" in API group \"{GROUP}\" {scope}"
+            ),
+        );
+    }
+    let items: Vec<Value> = state
+        .objects
+        .iter()
+        .filter(|o| o["kind"] == kind)
+        .filter(|o| namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns))
+        .map(|o| {
+            let mut o = o.clone();
+            o["apiVersion"] = Value::String(format!("{GROUP}/{version}"));
+            o
+        })
+        .collect();
+    (
+        200,
+        json!({"kind": format!("{kind}List"), "apiVersion": format!("{GROUP}/{version}"),
+               "metadata": {"resourceVersion": "42"}, "items": items}),
+    )
+}
