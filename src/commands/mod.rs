@@ -29,6 +29,7 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
     let access = Access {
         kubeconfig: config.kubeconfig.clone(),
         context: config.context.clone(),
+        verbose: config.verbose,
         request_timeout: config
             .request_timeout
             .as_deref()

@@ -18,6 +18,8 @@ pub struct Access {
     pub kubeconfig: Option<String>,
     pub context: Option<String>,
     pub request_timeout: Option<Duration>,
+    /// `-v` level: 1 says which kubeconfig, context and server; 2 each request.
+    pub verbose: u8,
 }
 
 /// A connected cluster with the image API discovered.
@@ -29,6 +31,7 @@ pub struct Cluster {
     pub server: String,
     policies: ApiResource,
     repositories: ApiResource,
+    verbose: u8,
 }
 
 /// Parses kubectl's `--request-timeout` (`0` = none, `30`, `10s`, `1m`, `2m30s`).
@@ -81,6 +84,10 @@ impl Cluster {
         }
         let server = config.cluster_url.to_string();
         let default_namespace = config.default_namespace.clone();
+        if access.verbose >= 1 {
+            // Never the credentials: only where we connect.
+            eprintln!("I cluster: server {server}, default namespace '{default_namespace}'");
+        }
         let client = Client::try_from(config)
             .map_err(|e| anyhow!("cannot build a client for the API server {server}: {e}"))?;
         let group = kube::discovery::group(&client, GROUP).await.map_err(|e| match e {
@@ -101,6 +108,7 @@ impl Cluster {
             client,
             default_namespace,
             server,
+            verbose: access.verbose,
         })
     }
 
@@ -163,6 +171,13 @@ impl Cluster {
             Some(ns) => Api::namespaced_with(self.client.clone(), ns, ar),
             None => Api::all_with(self.client.clone(), ar),
         };
+        if self.verbose >= 2 {
+            eprintln!(
+                "I cluster: LIST {plural}.{GROUP}/{} in {}",
+                ar.version,
+                namespace.unwrap_or("all namespaces")
+            );
+        }
         let list = api.list(&ListParams::default()).await.map_err(|e| {
             api_error(
                 e,

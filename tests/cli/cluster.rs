@@ -265,6 +265,10 @@ fn the_bearer_token_never_appears() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
+            all.contains("I cluster: server http://127.0.0.1:"),
+            "-v logs the connection: {all}"
+        );
+        assert!(
             !all.contains("s3cr3t-b34r3r-t0k3n"),
             "{args:?} leaked the token"
         );
