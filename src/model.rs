@@ -168,6 +168,12 @@ pub struct ImageRepositorySpec {
     #[serde(default)]
     pub insecure: bool,
     pub provider: Option<String>,
+    /// A docker-registry Secret with the registry credentials.
+    pub secret_ref: Option<LocalRef>,
+    /// A Secret with `ca.crt`, `tls.crt`, `tls.key`.
+    pub cert_secret_ref: Option<LocalRef>,
+    pub service_account_name: Option<String>,
+    pub timeout: Option<String>,
     #[serde(default)]
     pub suspend: bool,
 }
