@@ -1,5 +1,6 @@
 //! Subcommands: each gathers its inputs, runs the engine and renders.
 
+pub mod completion;
 pub mod explain;
 
 use crate::cli::{Cli, Command, Config};
@@ -10,6 +11,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     let config = Config::resolve(&cli.global);
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
+        Command::Completion(args) => completion::run(args, out),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(0)

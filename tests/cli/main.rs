@@ -2,7 +2,11 @@
 
 #[path = "../support/cases.rs"]
 mod cases;
+mod completion;
 mod conformance;
+mod dist;
 mod errors;
 mod explain;
+mod krew;
+mod kubectl;
 mod util;
