@@ -657,3 +657,54 @@ fn packaging_is_reproducible_and_rejects_unknown_targets() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
     assert!(!empty.path().join("imagepolicy.yaml").exists());
 }
+
+#[test]
+fn readme_cluster_role_is_read_only_and_covers_the_image_api() {
+    let readme = read(&root().join("README.md"));
+    let section = &readme[readme.find("## Permissions").expect("Permissions section")..];
+    let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").expect("block end")];
+    let mut image_rules = 0;
+    for doc in serde_yaml_ng::Deserializer::from_str(block) {
+        let doc = serde_yaml_ng::Value::deserialize(doc).expect("valid YAML");
+        let kind = doc["kind"].as_str().expect("kind");
+        assert!(
+            doc["apiVersion"] == "rbac.authorization.k8s.io/v1",
+            "{kind}"
+        );
+        for rule in doc["rules"].as_sequence().into_iter().flatten() {
+            for verb in rule["verbs"].as_sequence().expect("verbs") {
+                let verb = verb.as_str().expect("verb");
+                assert!(
+                    matches!(verb, "get" | "list" | "watch"),
+                    "{kind}: verb {verb}"
+                );
+            }
+            if rule["apiGroups"][0] == "image.toolkit.fluxcd.io" {
+                let resources = format!("{:?}", rule["resources"]);
+                assert!(
+                    resources.contains("imagepolicies") && resources.contains("imagerepositories")
+                );
+                image_rules += 1;
+            }
+        }
+    }
+    assert_eq!(image_rules, 1);
+}
+
+#[test]
+fn caveats_completion_step_is_the_readmes() {
+    let plugin = validate("imagepolicy.yaml", &valid_manifest_text()).expect("valid");
+    let readme = read(&root().join("README.md"));
+    for line in plugin
+        .spec
+        .caveats
+        .lines()
+        .filter(|l| l.contains("kubectl_complete"))
+    {
+        assert!(
+            readme.contains(line.trim()),
+            "README lacks the caveats' {line:?}"
+        );
+    }
+}
