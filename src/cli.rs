@@ -78,6 +78,27 @@ pub enum Command {
     List(ListArgs),
     /// Print the version.
     Version,
+    /// Print a shell completion script (see the README for the setup).
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell, or `kubectl`: the `kubectl_complete-imagepolicy` helper that
+    /// kubectl 1.26+ runs to complete `kubectl imagepolicy …`.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    /// The kubectl plugin completion helper, to save as an executable
+    /// `kubectl_complete-imagepolicy` on PATH.
+    Kubectl,
 }
 
 #[derive(Debug, Args)]

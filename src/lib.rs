@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod model;
 pub mod policy;
 pub mod render;
@@ -19,6 +20,24 @@ use std::process::ExitCode;
 /// Parses the arguments, runs the command, prints an error once; the whole
 /// life of the binary.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    // kubectl's plugin completion (cobra's protocol), before clap sees the
+    // words: they are a half-typed command line, not ours to validate.
+    if let Some(mode) = args.get(1).and_then(|a| a.to_str())
+        && (mode == "__complete" || mode == "__completeNoDesc")
+    {
+        let words: Vec<String> = args[2..]
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        let stdout = std::io::stdout();
+        let written = complete::complete(&words).write(&mut stdout.lock(), mode == "__complete");
+        return if written.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
     let mut command = cli::Cli::command();
     // kubectl runs us as `kubectl-imagepolicy`; users type `kubectl imagepolicy`.
     command = command.bin_name("kubectl imagepolicy");

@@ -1,5 +1,6 @@
 //! Subcommands: each gathers its inputs, runs the engine and renders.
 
+pub mod completion;
 pub mod explain;
 pub mod list;
 
@@ -72,6 +73,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
         Command::List(args) => list::run(&config, args, out, err),
+        Command::Completion(args) => completion::run(args, out),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(0)

@@ -274,3 +274,13 @@ fn the_bearer_token_never_appears() {
         );
     }
 }
+
+#[test]
+fn completion_offers_policy_names_from_the_cluster() {
+    let (dir, server) = (Dir::new(), ApiServer::start(v1_state()));
+    let out = run(&dir, &server, &["__complete", "explain", ""]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.split('\t').next() == Some("app")), "{text}");
+    assert!(text.lines().last().is_some_and(|l| l.starts_with(':')), "{text}");
+}

@@ -5,7 +5,11 @@ mod apiserver;
 #[path = "../support/cases.rs"]
 mod cases;
 mod cluster;
+mod completion;
 mod conformance;
+mod dist;
 mod errors;
 mod explain;
+mod krew;
+mod kubectl;
 mod util;
