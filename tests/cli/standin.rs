@@ -436,3 +436,98 @@ fn malformed_json_and_forbidden() {
         "{err}"
     );
 }
+
+#[test]
+fn identity_tokens_are_traded_with_a_refresh_token_post() {
+    let tags = many_tags(4);
+    let port = Arc::new(AtomicUsize::new(0));
+    let p = port.clone();
+    let server = StandIn::start(move |req: &Request| {
+        if req.path() == "/oauth2/token" {
+            let body = String::from_utf8_lossy(&req.body).to_string();
+            let ok = req.method == "POST"
+                && body.contains("grant_type=refresh_token")
+                && body.contains("refresh_token=idt-Secret-3344")
+                && body.contains("service=standin.test")
+                && body.contains("scope=repository%3Alibrary%2Fapp%3Apull");
+            return if ok {
+                Response::json(200, r#"{"token":"exchanged-token"}"#)
+            } else {
+                Response::json(401, "{}")
+            };
+        }
+        if req.header("authorization") != Some("Bearer exchanged-token") {
+            return Response::json(401, "{}").header(
+                "WWW-Authenticate",
+                format!(
+                    r#"Bearer realm="http://127.0.0.1:{}/oauth2/token",service="standin.test""#,
+                    p.load(Ordering::SeqCst)
+                ),
+            );
+        }
+        Response::json(200, tags_json(REPO, &tags))
+    });
+    port.store(server.port as usize, Ordering::SeqCst);
+    let dir = Dir::new();
+    dir.write(
+        "docker/config.json",
+        &format!(
+            r#"{{"auths": {{"http://{}": {{"identitytoken": "idt-Secret-3344"}}}}}}"#,
+            server.host()
+        ),
+    );
+    let image = format!("{}/{REPO}", server.host());
+    let file = dir.write("m.yaml", &registry_manifest(&image, true));
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &file,
+            "--tags-from",
+            "registry",
+            "-o",
+            "json",
+            "-v",
+            "-v",
+            "-v",
+        ])
+        .env("DOCKER_CONFIG", dir.path("docker"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let doc = json(&out.stdout);
+    assert_eq!(doc["items"][0]["tagSource"]["count"], 4);
+    let everything = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!everything.contains("idt-Secret-3344"), "{everything}");
+    assert!(!everything.contains("exchanged-token"), "{everything}");
+    assert!(everything.contains("registry: token POST"), "{everything}");
+}
+
+#[test]
+fn a_silent_registry_times_out() {
+    let server = StandIn::start(|_req: &Request| {
+        std::thread::sleep(Duration::from_secs(3));
+        Response::json(200, "{}")
+    });
+    let mut req = ListRequest::new(&format!("{}/{REPO}", server.host()));
+    req.insecure = true;
+    req.request_timeout = Duration::from_millis(300);
+    let started = Instant::now();
+    let e = list_tags_blocking(&req).expect_err("timeout");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(e.kind, ErrorKind::Timeout);
+    assert!(e.is_unreachable());
+    assert!(
+        e.to_string().contains(&format!(
+            "http://{}/v2/library/app/tags/list: timed out (connect 10s, request 0.3s)",
+            server.host()
+        )),
+        "{e}"
+    );
+}
