@@ -10,6 +10,7 @@ use crate::report::{
     ControllerInfo, Explanation, PolicyInfo, RepositoryInfo, RuleInfo, TagSourceInfo, WhatIf,
 };
 use crate::source::files::{Located, Manifests};
+use crate::source::registry;
 use crate::source::tags::{SourceKind, TagText};
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -26,14 +27,10 @@ pub fn run(
     let policies = select_policies(config, args, manifests, &inputs.origin)?;
 
     let given = !args.tags.is_empty() || args.tags_file.is_some();
-    match args.tags_from {
-        Some(TagsFrom::Registry) => bail!(
-            "--tags-from registry: listing tags from the registry is not implemented in this version; use --tags-file"
-        ),
-        Some(TagsFrom::File) if !given => bail!("--tags-from file needs --tags or --tags-file"),
-        _ => {}
+    if args.tags_from == Some(TagsFrom::File) && !given {
+        bail!("--tags-from file needs --tags or --tags-file");
     }
-    let shared_tags = if args.tags_from == Some(TagsFrom::Status) {
+    let shared_tags = if matches!(args.tags_from, Some(TagsFrom::Status | TagsFrom::Registry)) {
         None
     } else if !args.tags.is_empty() {
         Some(TagText::from_flag(&args.tags))
@@ -51,6 +48,9 @@ pub fn run(
         );
         texts.push(match &shared_tags {
             Some(text) => text.clone(),
+            None if args.tags_from == Some(TagsFrom::Registry) => {
+                registry_tags(&policy.object, repository.map(|r| &r.object), config, err)?
+            }
             None => status_tags(&policy.object, repository.map(|r| &r.object))?,
         });
     }
@@ -150,6 +150,40 @@ fn status_tags(policy: &ImagePolicy, repository: Option<&ImageRepository>) -> Re
             policy.metadata.name
         ),
     }
+}
+
+/// `--tags-from registry` in `-f` mode: the repository's `spec.image` and
+/// `insecure` from the files, credentials from the local docker config.
+fn registry_tags(
+    policy: &ImagePolicy,
+    repository: Option<&ImageRepository>,
+    config: &Config,
+    err: &mut dyn Write,
+) -> Result<TagText> {
+    let Some(repo) = repository else {
+        bail!(
+            "ImagePolicy {}/{}: --tags-from registry needs its ImageRepository (spec.image) in the files",
+            policy.namespace(),
+            policy.metadata.name
+        );
+    };
+    let log: Option<registry::Logger> = (config.verbose > 0).then(|| -> registry::Logger {
+        std::sync::Arc::new(|line: &str| eprintln!("registry: {line}"))
+    });
+    let (text, listing) =
+        registry::tag_text_with_local_credentials(&repo.spec.image, repo.spec.insecure, log)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "ImageRepository {}/{}: listing the tags of {}: {e}",
+                    repo.namespace(),
+                    repo.metadata.name,
+                    repo.spec.image
+                )
+            })?;
+    if let Some(limit) = &listing.rate_limit {
+        writeln!(err, "warning: {}: {}", listing.url, limit.summary())?;
+    }
+    Ok(text)
 }
 
 fn explain_one<'t>(

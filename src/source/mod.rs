@@ -1,5 +1,7 @@
-//! Where inputs come from: manifest files and tag lists.
+//! Where inputs come from: manifest files, tag lists, and the registry.
 
 pub mod cluster;
 pub mod files;
+pub mod reference;
+pub mod registry;
 pub mod tags;

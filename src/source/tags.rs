@@ -83,6 +83,17 @@ impl TagText {
         }
     }
 
+    /// Tags listed from a registry; `origin` names the image, the pages and
+    /// the auth source. Tags hold no newline (the registry code checks).
+    pub fn from_registry(origin: String, tags: &[String]) -> TagText {
+        TagText {
+            kind: SourceKind::Registry,
+            origin,
+            text: tags.join("\n"),
+            separator: '\n',
+        }
+    }
+
     pub fn tags(&self) -> Vec<&str> {
         self.text
             .split(self.separator)

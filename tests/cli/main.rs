@@ -12,4 +12,10 @@ mod errors;
 mod explain;
 mod krew;
 mod kubectl;
+mod registry;
+#[path = "../support/registry.rs"]
+mod registry_support;
+mod standin;
+#[path = "../support/standin.rs"]
+mod standin_support;
 mod util;

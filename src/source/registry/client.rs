@@ -1,0 +1,859 @@
+//! The HTTP side of listing: one session per listing holding the client, the
+//! answered auth challenge and what was seen of rate limits.
+
+use super::credentials::Credentials;
+use super::error::{ErrorKind, RegistryError};
+use super::{ListRequest, RateLimit, TagListing};
+use crate::source::reference::ImageReference;
+use reqwest::header::{HeaderMap, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::{StatusCode, Url};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::time::{Duration, SystemTime};
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    token: Option<String>,
+    access_token: Option<String>,
+}
+
+pub(super) async fn list(
+    req: &ListRequest,
+    reference: &ImageReference,
+) -> Result<TagListing, RegistryError> {
+    let scheme = if req.insecure { "http" } else { "https" };
+    let registry_url = format!("{scheme}://{}", reference.api_host());
+    let first = format!(
+        "{registry_url}/v2/{}/tags/list?n={}",
+        reference.repository,
+        req.page_size.max(1)
+    );
+    let mut url = Url::parse(&first).map_err(|e| {
+        RegistryError::new(
+            ErrorKind::Input,
+            format!("image '{}' gives no valid URL ({first}): {e}", req.image),
+        )
+    })?;
+    let mut session = Session {
+        http: build_client(req)?,
+        req,
+        reference,
+        origin: origin(&url),
+        registry_url,
+        bearer: None,
+        basic: false,
+        rate_limit: None,
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    seen.insert(url.as_str().to_string());
+    let mut tags: Vec<String> = Vec::new();
+    let mut pages = 0usize;
+    loop {
+        let (body, headers) = session.get(&url).await?;
+        pages += 1;
+        let page: Page = serde_json::from_slice(&body).map_err(|e| {
+            RegistryError::new(
+                ErrorKind::Malformed,
+                format!("{url}: the tag list is not the expected JSON ({e})"),
+            )
+        })?;
+        let count = page.tags.as_ref().map_or(0, Vec::len);
+        tags.extend(page.tags.unwrap_or_default());
+        let next = next_link(&headers, &url)?;
+        session.log(&format!(
+            "page {pages}: {count} tags{}",
+            next.as_ref()
+                .map(|n| format!(", next {n}"))
+                .unwrap_or_default()
+        ));
+        let Some(next) = next else { break };
+        if !seen.insert(next.as_str().to_string()) {
+            return Err(RegistryError::new(
+                ErrorKind::Pagination,
+                format!(
+                    "pagination loop at {}: page {pages} links to {next}, a page already read; the tag list would be incomplete",
+                    session.registry_url
+                ),
+            ));
+        }
+        if pages >= req.max_pages {
+            return Err(RegistryError::new(
+                ErrorKind::Pagination,
+                format!(
+                    "{}: more than {} pages of tags (a pagination loop?); the tag list would be incomplete",
+                    session.registry_url, req.max_pages
+                ),
+            ));
+        }
+        url = next;
+    }
+    if let Some(bad) = tags
+        .iter()
+        .find(|t| t.is_empty() || t.contains(['\n', '\r']))
+    {
+        return Err(RegistryError::new(
+            ErrorKind::Malformed,
+            format!("{first}: the registry returned an invalid tag {bad:?}"),
+        ));
+    }
+    Ok(TagListing {
+        image: reference.name(),
+        url: first,
+        tags,
+        pages,
+        auth: req.auth.source.clone(),
+        rate_limit: session.rate_limit,
+    })
+}
+
+fn build_client(req: &ListRequest) -> Result<reqwest::Client, RegistryError> {
+    let bad = |what: &str, e: &dyn std::fmt::Display| {
+        RegistryError::new(ErrorKind::Input, format!("{what}: {e}"))
+    };
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(req.connect_timeout)
+        .timeout(req.request_timeout)
+        .user_agent(concat!("kubectl-imagepolicy/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::limited(5));
+    if let Some(ca) = &req.tls.ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(ca)
+            .map_err(|e| bad("the CA certificate (ca.crt) is not PEM", &e))?;
+        if certs.is_empty() {
+            return Err(RegistryError::new(
+                ErrorKind::Input,
+                "the CA certificate (ca.crt) holds no PEM certificate",
+            ));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    match (&req.tls.client_cert_pem, &req.tls.client_key_pem) {
+        (Some(cert), Some(key)) => {
+            let mut pem = cert.clone();
+            pem.push(b'\n');
+            pem.extend_from_slice(key);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|_| {
+                bad(
+                    "the client certificate (tls.crt, tls.key)",
+                    &"not a PEM certificate and key",
+                )
+            })?;
+            builder = builder.identity(identity);
+        }
+        (None, None) => {}
+        _ => {
+            return Err(RegistryError::new(
+                ErrorKind::Input,
+                "a client certificate needs both tls.crt and tls.key",
+            ));
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| bad("building the HTTP client", &chain_text(&e)))
+}
+
+struct Session<'r> {
+    http: reqwest::Client,
+    req: &'r ListRequest,
+    reference: &'r ImageReference,
+    /// Credentials and tokens go to this origin only.
+    origin: Origin,
+    registry_url: String,
+    bearer: Option<String>,
+    /// A `Basic` challenge was answered: send the credentials on every request.
+    basic: bool,
+    rate_limit: Option<RateLimit>,
+}
+
+enum Challenge {
+    Basic,
+    Bearer {
+        realm: String,
+        service: Option<String>,
+        scope: Option<String>,
+    },
+}
+
+impl Session<'_> {
+    fn log(&self, line: &str) {
+        if let Some(log) = &self.req.log {
+            log(line);
+        }
+    }
+
+    /// GETs one page: answers an auth challenge once, retries 429 / 5xx.
+    async fn get(&mut self, url: &Url) -> Result<(Vec<u8>, HeaderMap), RegistryError> {
+        let mut retries = 0u32;
+        let mut answered = false;
+        loop {
+            let mut request = self.http.get(url.clone());
+            if origin(url) == self.origin {
+                if let Some(token) = &self.bearer {
+                    request = request.bearer_auth(token);
+                } else if self.basic
+                    && let Some(Credentials::Basic { username, password }) =
+                        &self.req.auth.credentials
+                {
+                    request = request.basic_auth(username, Some(password));
+                }
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| transport_error(&e, url, self.req))?;
+            let status = response.status();
+            self.log(&format!("GET {url} -> {}", status.as_u16()));
+            if status.is_success() {
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| transport_error(&e, url, self.req))?;
+                return Ok((body.to_vec(), headers));
+            }
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            let detail = registry_message(&body);
+            match status {
+                StatusCode::UNAUTHORIZED => {
+                    if answered {
+                        return Err(self.unauthorized(url, &detail));
+                    }
+                    answered = true;
+                    match parse_challenge(&headers) {
+                        Some(Challenge::Bearer {
+                            realm,
+                            service,
+                            scope,
+                        }) => {
+                            self.bearer = Some(self.fetch_token(&realm, service, scope).await?);
+                        }
+                        Some(Challenge::Basic)
+                            if matches!(
+                                self.req.auth.credentials,
+                                Some(Credentials::Basic { .. })
+                            ) =>
+                        {
+                            self.basic = true;
+                        }
+                        _ => return Err(self.unauthorized(url, &detail)),
+                    }
+                }
+                StatusCode::FORBIDDEN => {
+                    return Err(RegistryError::new(
+                        ErrorKind::Denied,
+                        format!(
+                            "{url}: access denied (HTTP 403) with {}{}",
+                            self.req.auth.source,
+                            suffix(&detail)
+                        ),
+                    ));
+                }
+                StatusCode::NOT_FOUND => {
+                    return Err(RegistryError::new(
+                        ErrorKind::NotFound,
+                        format!(
+                            "{url}: repository {} not found (HTTP 404){}",
+                            self.reference.name(),
+                            suffix(&detail)
+                        ),
+                    ));
+                }
+                s if s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error() => {
+                    let retry_after = retry_after(&headers);
+                    if s == StatusCode::TOO_MANY_REQUESTS {
+                        let seen = self.rate_limit.get_or_insert_with(RateLimit::default);
+                        seen.responses += 1;
+                        seen.retry_after_secs = retry_after.map(|d| d.as_secs());
+                        seen.headers = rate_limit_headers(&headers);
+                    }
+                    let wait = retry_after
+                        .unwrap_or_else(|| self.req.backoff.saturating_mul(1 << retries.min(16)));
+                    let too_long = wait > self.req.max_retry_wait;
+                    if retries >= self.req.max_retries || too_long {
+                        return Err(self.gave_up(url, s, &detail, retries, retry_after, &headers));
+                    }
+                    retries += 1;
+                    self.log(&format!(
+                        "HTTP {} from {url}: retry {retries}/{} in {:.1}s",
+                        s.as_u16(),
+                        self.req.max_retries,
+                        wait.as_secs_f64()
+                    ));
+                    tokio::time::sleep(wait).await;
+                }
+                s => {
+                    let hint = if url.scheme() == "http" && detail.contains("HTTPS") {
+                        " (the registry speaks HTTPS: drop `insecure: true`)"
+                    } else {
+                        ""
+                    };
+                    return Err(RegistryError::new(
+                        ErrorKind::Http,
+                        format!(
+                            "{url}: unexpected HTTP {}{}{hint}",
+                            s.as_u16(),
+                            suffix(&detail)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn unauthorized(&self, url: &Url, detail: &str) -> RegistryError {
+        let hint = if self.req.auth.credentials.is_none() {
+            " (the registry wants credentials)"
+        } else {
+            " (the credentials were refused)"
+        };
+        RegistryError::new(
+            ErrorKind::Unauthorized,
+            format!(
+                "{url}: authentication failed (HTTP 401) with {}{hint}{}",
+                self.req.auth.source,
+                suffix(detail)
+            ),
+        )
+    }
+
+    fn gave_up(
+        &self,
+        url: &Url,
+        status: StatusCode,
+        detail: &str,
+        retries: u32,
+        retry_after: Option<Duration>,
+        headers: &HeaderMap,
+    ) -> RegistryError {
+        let tries = format!(
+            "after {} attempt{}",
+            retries + 1,
+            if retries == 0 { "" } else { "s" }
+        );
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let limits = rate_limit_headers(headers);
+            let mut extra = Vec::new();
+            if let Some(d) = retry_after {
+                extra.push(format!("retry-after {}s", d.as_secs()));
+            }
+            extra.extend(limits.iter().map(|(k, v)| format!("{k}: {v}")));
+            let mut e = RegistryError::new(
+                ErrorKind::RateLimited,
+                format!(
+                    "{url}: rate limited (HTTP 429) {tries}{}{}",
+                    if extra.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", extra.join("; "))
+                    },
+                    suffix(detail)
+                ),
+            );
+            e.retry_after = retry_after;
+            e.rate_limit = limits;
+            e
+        } else {
+            RegistryError::new(
+                ErrorKind::Server,
+                format!(
+                    "{url}: registry error (HTTP {}) {tries}{}",
+                    status.as_u16(),
+                    suffix(detail)
+                ),
+            )
+        }
+    }
+
+    /// Trades the credentials (or nothing) for a bearer token at `realm`.
+    async fn fetch_token(
+        &self,
+        realm: &str,
+        service: Option<String>,
+        scope: Option<String>,
+    ) -> Result<String, RegistryError> {
+        let scope =
+            scope.unwrap_or_else(|| format!("repository:{}:pull", self.reference.repository));
+        let mut realm_url = Url::parse(realm).map_err(|e| {
+            RegistryError::new(
+                ErrorKind::Malformed,
+                format!(
+                    "{}: the auth challenge's realm {realm:?} is not a URL ({e})",
+                    self.registry_url
+                ),
+            )
+        })?;
+        let request = match &self.req.auth.credentials {
+            Some(Credentials::IdentityToken(token)) => {
+                let mut form = vec![
+                    ("grant_type", "refresh_token".to_string()),
+                    ("client_id", "kubectl-imagepolicy".to_string()),
+                    ("refresh_token", token.clone()),
+                    ("scope", scope.clone()),
+                ];
+                if let Some(s) = &service {
+                    form.push(("service", s.clone()));
+                }
+                let body = form
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", form_encode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                self.http
+                    .post(realm_url.clone())
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(body)
+            }
+            other => {
+                {
+                    let mut query = realm_url.query_pairs_mut();
+                    if let Some(s) = &service {
+                        query.append_pair("service", s);
+                    }
+                    query.append_pair("scope", &scope);
+                }
+                let request = self.http.get(realm_url.clone());
+                match other {
+                    Some(Credentials::Basic { username, password }) => {
+                        request.basic_auth(username, Some(password))
+                    }
+                    _ => request,
+                }
+            }
+        };
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, &realm_url, self.req))?;
+        let status = response.status();
+        self.log(&format!(
+            "token {} {realm_url} -> {}",
+            if matches!(
+                self.req.auth.credentials,
+                Some(Credentials::IdentityToken(_))
+            ) {
+                "POST"
+            } else {
+                "GET"
+            },
+            status.as_u16()
+        ));
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(&e, &realm_url, self.req))?;
+        if !status.is_success() {
+            let kind = match status {
+                StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
+                StatusCode::FORBIDDEN => ErrorKind::Denied,
+                StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
+                s if s.is_server_error() => ErrorKind::Server,
+                _ => ErrorKind::Http,
+            };
+            realm_url.set_query(None);
+            return Err(RegistryError::new(
+                kind,
+                format!(
+                    "token endpoint {realm_url} for {}: HTTP {} with {}{}",
+                    self.registry_url,
+                    status.as_u16(),
+                    self.req.auth.source,
+                    suffix(&registry_message(&body))
+                ),
+            ));
+        }
+        let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|e| {
+            RegistryError::new(
+                ErrorKind::Malformed,
+                format!("token endpoint {realm}: the answer is not the expected JSON ({e})"),
+            )
+        })?;
+        answer
+            .token
+            .filter(|t| !t.is_empty())
+            .or(answer.access_token.filter(|t| !t.is_empty()))
+            .ok_or_else(|| {
+                RegistryError::new(
+                    ErrorKind::Malformed,
+                    format!("token endpoint {realm}: the answer holds no token"),
+                )
+            })
+    }
+}
+
+type Origin = (String, Option<String>, Option<u16>);
+
+fn origin(url: &Url) -> Origin {
+    (
+        url.scheme().to_string(),
+        url.host_str().map(str::to_ascii_lowercase),
+        url.port_or_known_default(),
+    )
+}
+
+fn suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
+}
+
+/// The registry's own words from an error body: `{"errors":[{code,message}]}`,
+/// else the start of a text body.
+fn registry_message(body: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Errors {
+        errors: Vec<Item>,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        message: String,
+    }
+    if let Ok(e) = serde_json::from_slice::<Errors>(body) {
+        return e
+            .errors
+            .iter()
+            .map(|i| match (i.code.is_empty(), i.message.is_empty()) {
+                (false, false) => format!("{}: {}", i.code, i.message),
+                (false, true) => i.code.clone(),
+                _ => i.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    let text = text.trim();
+    if text.starts_with('<') {
+        String::new() // an HTML page says nothing useful on one line
+    } else {
+        super::error::one_line(text)
+    }
+}
+
+/// The first `WWW-Authenticate` challenge we can answer (Bearer preferred).
+fn parse_challenge(headers: &HeaderMap) -> Option<Challenge> {
+    let mut basic = false;
+    for value in headers.get_all(WWW_AUTHENTICATE) {
+        let Ok(text) = value.to_str() else { continue };
+        let text = text.trim();
+        let (scheme, params) = text.split_once(' ').unwrap_or((text, ""));
+        if scheme.eq_ignore_ascii_case("bearer") {
+            let params = auth_params(params);
+            let get = |k: &str| {
+                params
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                    .map(|(_, v)| v.clone())
+            };
+            if let Some(realm) = get("realm") {
+                return Some(Challenge::Bearer {
+                    realm,
+                    service: get("service"),
+                    scope: get("scope"),
+                });
+            }
+        } else if scheme.eq_ignore_ascii_case("basic") {
+            basic = true;
+        }
+    }
+    basic.then_some(Challenge::Basic)
+}
+
+/// `k="v, with commas",k2=v2` → pairs; `\"` unescaped.
+fn auth_params(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        if chars.next().is_none() {
+            break;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            value.push(n);
+                        }
+                    }
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        out.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    out
+}
+
+/// The `rel="next"` target of the `Link` headers, resolved against `base`.
+fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, RegistryError> {
+    for value in headers.get_all(LINK) {
+        let Ok(text) = value.to_str() else { continue };
+        let mut rest = text;
+        while let Some(start) = rest.find('<') {
+            let Some(len) = rest[start + 1..].find('>') else {
+                break;
+            };
+            let target = &rest[start + 1..start + 1 + len];
+            let after = &rest[start + 1 + len + 1..];
+            let params_end = after.find('<').unwrap_or(after.len());
+            let params = &after[..params_end];
+            let is_next = params.split(';').any(|p| {
+                let p = p.trim().trim_end_matches(',').trim();
+                p.split_once('=').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("rel")
+                        && v.trim()
+                            .trim_matches('"')
+                            .split_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("next"))
+                })
+            });
+            if is_next {
+                return base.join(target.trim()).map(Some).map_err(|e| {
+                    RegistryError::new(
+                        ErrorKind::Malformed,
+                        format!(
+                            "{base}: the Link header's next page {target:?} is not a URL ({e})"
+                        ),
+                    )
+                });
+            }
+            rest = &after[params_end..];
+        }
+    }
+    Ok(None)
+}
+
+/// `Retry-After: 120` or `Retry-After: <HTTP date>`.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn rate_limit_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = headers
+        .iter()
+        .filter(|(name, _)| name.as_str().contains("ratelimit"))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn form_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Messages of the error and its sources, io errors opened up.
+fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        out.push(err.to_string());
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            current = Some(inner);
+            continue;
+        }
+        current = err.source();
+    }
+    out
+}
+
+fn chain_text(e: &reqwest::Error) -> String {
+    chain(e).join(": ")
+}
+
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            current = Some(inner);
+            continue;
+        }
+        current = err.source();
+    }
+    false
+}
+
+fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> RegistryError {
+    let mut clean = url.clone();
+    clean.set_query(None);
+    // The root cause: reqwest's own top line repeats the URL.
+    let messages = chain(e);
+    let root = messages.last().cloned().unwrap_or_default();
+    if is_tls(e) {
+        return RegistryError::new(ErrorKind::Tls, format!("{clean}: TLS failure: {root}"));
+    }
+    if e.is_timeout() {
+        return RegistryError::new(
+            ErrorKind::Timeout,
+            format!(
+                "{clean}: timed out (connect {}s, request {}s)",
+                req.connect_timeout.as_secs_f64(),
+                req.request_timeout.as_secs_f64()
+            ),
+        );
+    }
+    if e.is_connect() {
+        return RegistryError::new(
+            ErrorKind::Unreachable,
+            format!("{clean}: registry unreachable: {root}"),
+        );
+    }
+    RegistryError::new(
+        ErrorKind::Unreachable,
+        format!("{clean}: request failed: {}", messages[1..].join(": ")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(name: reqwest::header::HeaderName, values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(name.clone(), HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn link_next_relative_absolute_and_among_others() {
+        let base = Url::parse("https://quay.io/v2/org/app/tags/list?n=50").unwrap();
+        let h = headers(
+            LINK,
+            &[r#"</v2/org/app/tags/list?n=50&next_page=gAAAAABk_x%3D%3D>; rel="next""#],
+        );
+        assert_eq!(
+            next_link(&h, &base).unwrap().unwrap().as_str(),
+            "https://quay.io/v2/org/app/tags/list?n=50&next_page=gAAAAABk_x%3D%3D"
+        );
+        let h = headers(
+            LINK,
+            &[
+                r#"<https://r.example/a?last=b>; rel=prev, <https://r.example/a?last=z>; rel="next""#,
+            ],
+        );
+        assert_eq!(
+            next_link(&h, &base).unwrap().unwrap().as_str(),
+            "https://r.example/a?last=z"
+        );
+        let h = headers(LINK, &[r#"</x?last=a>; rel="prev""#]);
+        assert_eq!(next_link(&h, &base).unwrap(), None);
+        assert_eq!(next_link(&HeaderMap::new(), &base).unwrap(), None);
+    }
+
+    #[test]
+    fn challenges() {
+        let h = headers(
+            WWW_AUTHENTICATE,
+            &[
+                r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull,push""#,
+            ],
+        );
+        match parse_challenge(&h) {
+            Some(Challenge::Bearer {
+                realm,
+                service,
+                scope,
+            }) => {
+                assert_eq!(realm, "https://auth.docker.io/token");
+                assert_eq!(service.as_deref(), Some("registry.docker.io"));
+                assert_eq!(scope.as_deref(), Some("repository:library/nginx:pull,push"));
+            }
+            _ => panic!("bearer expected"),
+        }
+        let h = headers(WWW_AUTHENTICATE, &[r#"Basic realm="Registry Realm""#]);
+        assert!(matches!(parse_challenge(&h), Some(Challenge::Basic)));
+        assert!(parse_challenge(&HeaderMap::new()).is_none());
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let h = headers(RETRY_AFTER, &["7"]);
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        let h = headers(RETRY_AFTER, &[&later]);
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d <= Duration::from_secs(30) && d >= Duration::from_secs(28),
+            "{d:?}"
+        );
+        let h = headers(RETRY_AFTER, &["Wed, 21 Oct 2015 07:28:00 GMT"]);
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        let h = headers(RETRY_AFTER, &["soon"]);
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn registry_messages() {
+        assert_eq!(
+            registry_message(br#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":{}}]}"#),
+            "NAME_UNKNOWN: repository name not known to registry"
+        );
+        assert_eq!(registry_message(b"<html>x</html>"), "");
+        assert_eq!(registry_message(b"plain\ntext"), "plain text");
+    }
+}
