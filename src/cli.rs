@@ -49,6 +49,9 @@ pub struct GlobalArgs {
     /// Colour: auto (a terminal without NO_COLOR), always or never.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Never read Secrets (registry credentials, certificates) from the cluster.
+    #[arg(long, global = true)]
+    pub no_cluster_secrets: bool,
     /// More logs on stderr (repeat for more).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -165,6 +168,7 @@ pub struct Config {
     pub kubeconfig: Option<String>,
     pub context: Option<String>,
     pub request_timeout: Option<String>,
+    pub no_cluster_secrets: bool,
     pub namespace: Option<String>,
     pub all_namespaces: bool,
     pub output: OutputFormat,
@@ -188,6 +192,7 @@ impl Config {
             kubeconfig: global.kubeconfig.clone(),
             context: global.context.clone(),
             request_timeout: global.request_timeout.clone(),
+            no_cluster_secrets: global.no_cluster_secrets,
             namespace: global.namespace.clone(),
             all_namespaces: global.all_namespaces,
             output: global.output,

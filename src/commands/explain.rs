@@ -2,7 +2,9 @@
 //! engine, render. Offline with `-f` and `--tags`/`--tags-file`; otherwise
 //! the policies come from the cluster.
 
+use super::tags::{self, Resolved, TagOptions};
 use crate::cli::{Config, ExplainArgs, TagsFrom};
+use std::collections::HashMap;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::{self, Kind, Options, Order};
 use crate::render;
@@ -10,7 +12,6 @@ use crate::report::{
     ControllerInfo, Explanation, PolicyInfo, RepositoryInfo, RuleInfo, TagSourceInfo, WhatIf,
 };
 use crate::source::files::{Located, Manifests};
-use crate::source::registry;
 use crate::source::tags::{SourceKind, TagText};
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -30,30 +31,49 @@ pub fn run(
     if args.tags_from == Some(TagsFrom::File) && !given {
         bail!("--tags-from file needs --tags or --tags-file");
     }
-    let shared_tags = if matches!(args.tags_from, Some(TagsFrom::Status | TagsFrom::Registry)) {
-        None
-    } else if !args.tags.is_empty() {
-        Some(TagText::from_flag(&args.tags))
-    } else if let Some(path) = &args.tags_file {
-        Some(TagText::from_file(path)?)
-    } else {
-        None
+    let tag_options = TagOptions {
+        forced: args.tags_from,
+        shared: if !args.tags.is_empty() {
+            Some(TagText::from_flag(&args.tags))
+        } else if let Some(path) = &args.tags_file {
+            Some(TagText::from_file(path)?)
+        } else {
+            None
+        },
+        no_cluster_secrets: config.no_cluster_secrets,
+        request_timeout: inputs.request_timeout,
+        verbose: config.verbose,
     };
-    // Each policy's tag text lives here so the evaluations can borrow from it.
-    let mut texts: Vec<TagText> = Vec::with_capacity(policies.len());
+    // Each repository's tags are listed once; the evaluations borrow from here.
+    let mut by_repository: HashMap<(String, String), Result<Resolved, String>> = HashMap::new();
+    let mut sources: Vec<Result<Resolved, String>> = Vec::with_capacity(policies.len());
     for policy in &policies {
-        let repository = manifests.repository(
-            policy.object.repository_namespace(),
-            &policy.object.spec.image_repository_ref.name,
+        let key = (
+            policy.object.repository_namespace().to_string(),
+            policy.object.spec.image_repository_ref.name.clone(),
         );
-        texts.push(match &shared_tags {
-            Some(text) => text.clone(),
-            None if args.tags_from == Some(TagsFrom::Registry) => {
-                registry_tags(&policy.object, repository.map(|r| &r.object), config, err)?
+        let resolved = match by_repository.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let repository = manifests.repository(&key.0, &key.1).map(|r| &r.object);
+                let r = inputs.runtime.block_on(tags::resolve(inputs.cluster.as_ref(), repository, &tag_options));
+                match &r {
+                    // Asked for the registry and it failed: an environment error.
+                    Err(message) if args.tags_from == Some(TagsFrom::Registry) => bail!("{message}"),
+                    Ok(resolved) => {
+                        for note in &resolved.notes {
+                            writeln!(err, "warning: {note}")?;
+                        }
+                    }
+                    Err(_) => {}
+                }
+                by_repository.insert(key, r.clone());
+                r
             }
-            None => status_tags(&policy.object, repository.map(|r| &r.object))?,
-        });
+        };
+        sources.push(resolved);
     }
+    let unavailable = TagText::from_registry("registry (unavailable)".to_string(), &[]);
 
     let options = Options {
         rank_all: args.all
@@ -63,8 +83,21 @@ pub fn run(
             ),
     };
     let mut explanations = Vec::with_capacity(policies.len());
-    for (policy, text) in policies.iter().zip(&texts) {
-        explanations.push(explain_one(policy, manifests, text, args, options));
+    for (policy, source) in policies.iter().zip(&sources) {
+        let explanation = match source {
+            Ok(resolved) => {
+                let mut e = explain_one(policy, manifests, &resolved.text, args, options);
+                e.notes.extend(resolved.notes.iter().cloned());
+                e
+            }
+            Err(message) => {
+                let mut e = explain_one(policy, manifests, &unavailable, args, options);
+                e.tag_source.complete = false;
+                e.evaluation.fail(format!("cannot list tags: {message}"));
+                e
+            }
+        };
+        explanations.push(explanation);
     }
     for note in &manifests.notes {
         writeln!(err, "warning: {note}")?;
@@ -72,7 +105,9 @@ pub fn run(
 
     render::explain(out, &explanations, config, args.all)?;
 
-    let mut code = 0;
+    // A repository whose tags cannot be had is an environment error (2);
+    // a policy that selects nothing is 1.
+    let mut code = if sources.iter().any(Result::is_err) { 2 } else { 0 };
     for e in &explanations {
         if let Some(message) = &e.evaluation.error {
             // One line, whatever the message holds (a pattern may contain a newline).
@@ -82,7 +117,7 @@ pub fn run(
                 e.id(),
                 message.replace('\n', "\\n")
             )?;
-            code = 1;
+            code = code.max(1);
         }
     }
     Ok(code)
@@ -128,62 +163,6 @@ fn select_policies<'m>(
         selected.extend(found);
     }
     Ok(selected)
-}
-
-/// Without `--tags`, the repository's status sample is all the files offer.
-fn status_tags(policy: &ImagePolicy, repository: Option<&ImageRepository>) -> Result<TagText> {
-    let sample = repository
-        .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref());
-    match (repository, sample) {
-        (Some(repo), Some(scan)) if !scan.latest_tags.is_empty() => Ok(TagText::from_status(
-            format!(
-                "ImageRepository {}/{} status.lastScanResult.latestTags",
-                repo.namespace(),
-                repo.metadata.name
-            ),
-            &scan.latest_tags,
-        )),
-        _ => bail!(
-            "ImagePolicy {}/{}: no tags to evaluate: pass --tags or --tags-file (in -f mode the registry is not contacted, and the files hold no status sample)",
-            policy.namespace(),
-            policy.metadata.name
-        ),
-    }
-}
-
-/// `--tags-from registry` in `-f` mode: the repository's `spec.image` and
-/// `insecure` from the files, credentials from the local docker config.
-fn registry_tags(
-    policy: &ImagePolicy,
-    repository: Option<&ImageRepository>,
-    config: &Config,
-    err: &mut dyn Write,
-) -> Result<TagText> {
-    let Some(repo) = repository else {
-        bail!(
-            "ImagePolicy {}/{}: --tags-from registry needs its ImageRepository (spec.image) in the files",
-            policy.namespace(),
-            policy.metadata.name
-        );
-    };
-    let log: Option<registry::Logger> = (config.verbose > 0).then(|| -> registry::Logger {
-        std::sync::Arc::new(|line: &str| eprintln!("registry: {line}"))
-    });
-    let (text, listing) =
-        registry::tag_text_with_local_credentials(&repo.spec.image, repo.spec.insecure, log)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "ImageRepository {}/{}: listing the tags of {}: {e}",
-                    repo.namespace(),
-                    repo.metadata.name,
-                    repo.spec.image
-                )
-            })?;
-    if let Some(limit) = &listing.rate_limit {
-        writeln!(err, "warning: {}: {}", listing.url, limit.summary())?;
-    }
-    Ok(text)
 }
 
 fn explain_one<'t>(

@@ -3,61 +3,47 @@
 //! selection once and says whether the controller agrees.
 
 use crate::cli::{Config, ListArgs, OutputFormat};
-use crate::model::ImagePolicy;
+use super::tags::{self, Resolved, TagOptions};
+use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::{self, Options};
 use crate::render::list::Row;
 use crate::source::files::Manifests;
 use crate::source::tags::TagText;
 use anyhow::Result;
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 
-pub fn run(
-    config: &Config,
-    args: &ListArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<u8> {
+pub fn run(config: &Config, args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let inputs = super::gather(config, &args.files)?;
     let manifests = &inputs.manifests;
-    let shared = if !args.tags.is_empty() {
-        Some(TagText::from_flag(&args.tags))
-    } else if let Some(path) = &args.tags_file {
-        Some(TagText::from_file(path)?)
-    } else {
-        None
-    };
     let mut policies: Vec<&ImagePolicy> = manifests
         .policies
         .iter()
         .map(|p| &p.object)
-        .filter(|p| {
-            config.all_namespaces
-                || config
-                    .namespace
-                    .as_deref()
-                    .is_none_or(|ns| p.namespace() == ns)
-        })
+        .filter(|p| config.all_namespaces || config.namespace.as_deref().is_none_or(|ns| p.namespace() == ns))
         .collect();
-    policies
-        .sort_by(|a, b| (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name)));
+    policies.sort_by(|a, b| (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name)));
 
+    let tags = if args.check { resolve_all(config, args, &inputs, &policies)? } else { HashMap::new() };
     let mut code = 0;
     let mut rows = Vec::with_capacity(policies.len());
     for policy in policies {
         let mut row = row(policy, manifests);
         if args.check {
-            match check(policy, manifests, shared.as_ref()) {
-                Ok((recomputed, agrees)) => {
+            let key = repository_key(policy);
+            let repository = manifests.repository(&key.0, &key.1).map(|r| &r.object);
+            let outcome = match tags.get(&key) {
+                Some(Ok(resolved)) => Ok(check(policy, repository, &resolved.text)),
+                Some(Err(message)) => Err(format!("cannot list tags: {message}")),
+                None => Err("cannot list tags".to_string()),
+            };
+            match outcome {
+                Ok(Ok((recomputed, agrees))) => {
                     row.recomputed = Some(recomputed);
                     row.agrees = Some(agrees);
                 }
-                Err(message) => {
-                    writeln!(
-                        err,
-                        "error: ImagePolicy {}/{}: {message}",
-                        policy.namespace(),
-                        policy.metadata.name
-                    )?;
+                Ok(Err(message)) | Err(message) => {
+                    writeln!(err, "error: ImagePolicy {}/{}: {message}", policy.namespace(), policy.metadata.name)?;
                     row.recomputed = Some(format!("error: {message}"));
                     code = 1;
                 }
@@ -72,6 +58,60 @@ pub fn run(
     Ok(code)
 }
 
+fn repository_key(policy: &ImagePolicy) -> (String, String) {
+    (policy.repository_namespace().to_string(), policy.spec.image_repository_ref.name.clone())
+}
+
+/// Lists each distinct repository's tags once, at most eight at a time, with a
+/// progress line on stderr when it is a terminal.
+fn resolve_all(
+    config: &Config,
+    args: &ListArgs,
+    inputs: &super::Inputs,
+    policies: &[&ImagePolicy],
+) -> Result<HashMap<(String, String), Result<Resolved, String>>> {
+    use futures_util::stream::{self, StreamExt};
+    let options = TagOptions {
+        forced: None,
+        shared: if !args.tags.is_empty() {
+            Some(TagText::from_flag(&args.tags))
+        } else if let Some(path) = &args.tags_file {
+            Some(TagText::from_file(path)?)
+        } else {
+            None
+        },
+        no_cluster_secrets: config.no_cluster_secrets,
+        request_timeout: inputs.request_timeout,
+        verbose: config.verbose,
+    };
+    let mut keys: Vec<(String, String)> = policies.iter().map(|p| repository_key(p)).collect();
+    keys.sort();
+    keys.dedup();
+    let total = keys.len();
+    let progress = std::io::stderr().is_terminal();
+    let options = &options;
+    Ok(inputs.runtime.block_on(async {
+        let mut done = 0;
+        let mut results = HashMap::new();
+        let mut pending = stream::iter(keys.into_iter().map(|key| async move {
+            let repository = inputs.manifests.repository(&key.0, &key.1).map(|r| &r.object);
+            let resolved = tags::resolve(inputs.cluster.as_ref(), repository, options).await;
+            (key, resolved)
+        }))
+        .buffer_unordered(8);
+        while let Some((key, resolved)) = pending.next().await {
+            done += 1;
+            if progress {
+                eprint!("\rchecking repositories: {done}/{total}");
+            }
+            results.insert(key, resolved);
+        }
+        if progress && total > 0 {
+            eprintln!();
+        }
+        results
+    }))
+}
 fn row(policy: &ImagePolicy, m: &Manifests) -> Row {
     let repo_ns = policy.repository_namespace();
     let repo_name = &policy.spec.image_repository_ref.name;
@@ -99,35 +139,7 @@ fn row(policy: &ImagePolicy, m: &Manifests) -> Row {
 }
 
 /// The recomputed tag (or the reason there is none) and whether the controller agrees.
-fn check(
-    policy: &ImagePolicy,
-    m: &Manifests,
-    shared: Option<&TagText>,
-) -> Result<(String, bool), String> {
-    let repository = m
-        .repository(
-            policy.repository_namespace(),
-            &policy.spec.image_repository_ref.name,
-        )
-        .map(|r| &r.object);
-    let status_text;
-    let text = match shared {
-        Some(t) => t,
-        None => {
-            let sample = repository
-                .and_then(|r| r.status.as_ref())
-                .and_then(|s| s.last_scan_result.as_ref())
-                .map(|s| s.latest_tags.clone())
-                .unwrap_or_default();
-            if sample.is_empty() {
-                return Err(
-                    "no tags: the repository has no status sample; pass --tags-file".to_string(),
-                );
-            }
-            status_text = TagText::from_status("status".to_string(), &sample);
-            &status_text
-        }
-    };
+fn check(policy: &ImagePolicy, repository: Option<&ImageRepository>, text: &TagText) -> Result<(String, bool), String> {
     let tags = text.tags();
     let eval = policy::evaluate(&policy.rule(repository), &tags, Options::default());
     let possible = eval.possible();
@@ -138,9 +150,6 @@ fn check(
     };
     match eval.error {
         Some(e) => Ok((format!("none ({e})"), agrees)),
-        None => Ok((
-            possible.first().map(|t| t.to_string()).unwrap_or_default(),
-            agrees,
-        )),
+        None => Ok((possible.first().map(|t| t.to_string()).unwrap_or_default(), agrees)),
     }
 }

@@ -3,60 +3,60 @@
 pub mod completion;
 pub mod explain;
 pub mod list;
+pub mod tags;
 
 use crate::cli::{Cli, Command, Config};
 use crate::source::cluster::{self, Access, Cluster};
 use crate::source::files::{self, Manifests};
 use std::io::Write;
 
-/// The objects a command works on, and where they came from (for messages).
+/// The objects a command works on, where they came from (for messages),
+/// and the runtime and cluster connection later steps (Secrets, registries)
+/// reuse: a kube client lives on the runtime that created it.
 pub struct Inputs {
     pub manifests: Manifests,
     pub origin: String,
+    pub runtime: tokio::runtime::Runtime,
+    pub cluster: Option<Cluster>,
+    /// The `--request-timeout`, also used for registry requests.
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 /// Reads the manifests from `-f` files, or from the cluster when none are given.
 pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let request_timeout = config.request_timeout.as_deref().map(cluster::parse_timeout).transpose()?.flatten();
     if !paths.is_empty() {
-        let namespace = config
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
+        let namespace = config.namespace.clone().unwrap_or_else(|| "default".to_string());
         return Ok(Inputs {
             manifests: files::load(paths, &namespace)?,
             origin: paths.join(", "),
+            runtime,
+            cluster: None,
+            request_timeout,
         });
     }
     let access = Access {
         kubeconfig: config.kubeconfig.clone(),
         context: config.context.clone(),
         verbose: config.verbose,
-        request_timeout: config
-            .request_timeout
-            .as_deref()
-            .map(cluster::parse_timeout)
-            .transpose()?
-            .flatten(),
+        request_timeout,
     };
-    block_on(async {
+    let (manifests, origin, cluster) = runtime.block_on(async {
         let cluster = Cluster::connect(&access).await?;
         let namespace = if config.all_namespaces {
             None
         } else {
-            Some(
-                config
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| cluster.default_namespace.clone()),
-            )
+            Some(config.namespace.clone().unwrap_or_else(|| cluster.default_namespace.clone()))
         };
         let manifests = cluster.manifests(namespace.as_deref()).await?;
         let origin = match &namespace {
             Some(ns) => format!("namespace '{ns}' of the cluster {}", cluster.server),
             None => format!("the cluster {}", cluster.server),
         };
-        Ok(Inputs { manifests, origin })
-    })?
+        anyhow::Ok((manifests, origin, cluster))
+    })?;
+    Ok(Inputs { manifests, origin, runtime, cluster: Some(cluster), request_timeout })
 }
 
 /// Runs async edge code (the cluster, the registry) to completion.
