@@ -267,7 +267,12 @@ fn policy_names(seen: &Seen) -> Vec<(String, String)> {
             if in_scope {
                 names
                     .entry(policy.object.metadata.name.clone())
-                    .or_insert_with(|| format!("ImagePolicy in {namespace} ({})", policy.file.as_deref().unwrap_or("the cluster")));
+                    .or_insert_with(|| {
+                        format!(
+                            "ImagePolicy in {namespace} ({})",
+                            policy.file.as_deref().unwrap_or("the cluster")
+                        )
+                    });
             }
         }
     }
@@ -297,10 +302,20 @@ fn cluster_policy_names(seen: &Seen) -> Vec<String> {
         let namespace = if seen.all_namespaces {
             None
         } else {
-            Some(seen.namespace.clone().unwrap_or_else(|| cluster.default_namespace.clone()))
+            Some(
+                seen.namespace
+                    .clone()
+                    .unwrap_or_else(|| cluster.default_namespace.clone()),
+            )
         };
         let manifests = cluster.manifests(namespace.as_deref()).await?;
-        anyhow::Ok(manifests.policies.into_iter().map(|p| p.object.metadata.name).collect::<Vec<_>>())
+        anyhow::Ok(
+            manifests
+                .policies
+                .into_iter()
+                .map(|p| p.object.metadata.name)
+                .collect::<Vec<_>>(),
+        )
     });
     match names {
         Ok(Ok(names)) => names,
@@ -316,7 +331,12 @@ fn namespaces(seen: &Seen) -> Vec<(String, String)> {
             for policy in &manifests.policies {
                 found
                     .entry(policy.object.namespace().to_string())
-                    .or_insert_with(|| format!("namespace in {}", policy.file.as_deref().unwrap_or("the cluster")));
+                    .or_insert_with(|| {
+                        format!(
+                            "namespace in {}",
+                            policy.file.as_deref().unwrap_or("the cluster")
+                        )
+                    });
             }
         }
     }

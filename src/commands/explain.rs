@@ -4,7 +4,6 @@
 
 use super::tags::{self, Resolved, TagOptions};
 use crate::cli::{Config, ExplainArgs, TagsFrom};
-use std::collections::HashMap;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::{self, Kind, Options, Order};
 use crate::render;
@@ -14,6 +13,7 @@ use crate::report::{
 use crate::source::files::{Located, Manifests};
 use crate::source::tags::{SourceKind, TagText};
 use anyhow::{Result, bail};
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Runs `explain`; returns the exit code (0 all selected, 1 some cannot).
@@ -56,10 +56,16 @@ pub fn run(
             Some(r) => r.clone(),
             None => {
                 let repository = manifests.repository(&key.0, &key.1).map(|r| &r.object);
-                let r = inputs.runtime.block_on(tags::resolve(inputs.cluster.as_ref(), repository, &tag_options));
+                let r = inputs.runtime.block_on(tags::resolve(
+                    inputs.cluster.as_ref(),
+                    repository,
+                    &tag_options,
+                ));
                 match &r {
                     // Asked for the registry and it failed: an environment error.
-                    Err(message) if args.tags_from == Some(TagsFrom::Registry) => bail!("{message}"),
+                    Err(message) if args.tags_from == Some(TagsFrom::Registry) => {
+                        bail!("{message}")
+                    }
                     Ok(resolved) => {
                         for note in &resolved.notes {
                             writeln!(err, "warning: {note}")?;
@@ -107,7 +113,11 @@ pub fn run(
 
     // A repository whose tags cannot be had is an environment error (2);
     // a policy that selects nothing is 1.
-    let mut code = if sources.iter().any(Result::is_err) { 2 } else { 0 };
+    let mut code = if sources.iter().any(Result::is_err) {
+        2
+    } else {
+        0
+    };
     for e in &explanations {
         if let Some(message) = &e.evaluation.error {
             // One line, whatever the message holds (a pattern may contain a newline).

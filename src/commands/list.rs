@@ -2,8 +2,8 @@
 //! the controller's answer; `--check` recomputes each distinct repository's
 //! selection once and says whether the controller agrees.
 
-use crate::cli::{Config, ListArgs, OutputFormat};
 use super::tags::{self, Resolved, TagOptions};
+use crate::cli::{Config, ListArgs, OutputFormat};
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::{self, Options};
 use crate::render::list::Row;
@@ -13,18 +13,34 @@ use anyhow::Result;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
-pub fn run(config: &Config, args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+pub fn run(
+    config: &Config,
+    args: &ListArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8> {
     let inputs = super::gather(config, &args.files)?;
     let manifests = &inputs.manifests;
     let mut policies: Vec<&ImagePolicy> = manifests
         .policies
         .iter()
         .map(|p| &p.object)
-        .filter(|p| config.all_namespaces || config.namespace.as_deref().is_none_or(|ns| p.namespace() == ns))
+        .filter(|p| {
+            config.all_namespaces
+                || config
+                    .namespace
+                    .as_deref()
+                    .is_none_or(|ns| p.namespace() == ns)
+        })
         .collect();
-    policies.sort_by(|a, b| (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name)));
+    policies
+        .sort_by(|a, b| (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name)));
 
-    let tags = if args.check { resolve_all(config, args, &inputs, &policies)? } else { HashMap::new() };
+    let tags = if args.check {
+        resolve_all(config, args, &inputs, &policies)?
+    } else {
+        HashMap::new()
+    };
     let mut code = 0;
     let mut rows = Vec::with_capacity(policies.len());
     for policy in policies {
@@ -43,7 +59,12 @@ pub fn run(config: &Config, args: &ListArgs, out: &mut dyn Write, err: &mut dyn 
                     row.agrees = Some(agrees);
                 }
                 Ok(Err(message)) | Err(message) => {
-                    writeln!(err, "error: ImagePolicy {}/{}: {message}", policy.namespace(), policy.metadata.name)?;
+                    writeln!(
+                        err,
+                        "error: ImagePolicy {}/{}: {message}",
+                        policy.namespace(),
+                        policy.metadata.name
+                    )?;
                     row.recomputed = Some(format!("error: {message}"));
                     code = 1;
                 }
@@ -59,7 +80,10 @@ pub fn run(config: &Config, args: &ListArgs, out: &mut dyn Write, err: &mut dyn 
 }
 
 fn repository_key(policy: &ImagePolicy) -> (String, String) {
-    (policy.repository_namespace().to_string(), policy.spec.image_repository_ref.name.clone())
+    (
+        policy.repository_namespace().to_string(),
+        policy.spec.image_repository_ref.name.clone(),
+    )
 }
 
 /// Lists each distinct repository's tags once, at most eight at a time, with a
@@ -94,7 +118,10 @@ fn resolve_all(
         let mut done = 0;
         let mut results = HashMap::new();
         let mut pending = stream::iter(keys.into_iter().map(|key| async move {
-            let repository = inputs.manifests.repository(&key.0, &key.1).map(|r| &r.object);
+            let repository = inputs
+                .manifests
+                .repository(&key.0, &key.1)
+                .map(|r| &r.object);
             let resolved = tags::resolve(inputs.cluster.as_ref(), repository, options).await;
             (key, resolved)
         }))
@@ -139,7 +166,11 @@ fn row(policy: &ImagePolicy, m: &Manifests) -> Row {
 }
 
 /// The recomputed tag (or the reason there is none) and whether the controller agrees.
-fn check(policy: &ImagePolicy, repository: Option<&ImageRepository>, text: &TagText) -> Result<(String, bool), String> {
+fn check(
+    policy: &ImagePolicy,
+    repository: Option<&ImageRepository>,
+    text: &TagText,
+) -> Result<(String, bool), String> {
     let tags = text.tags();
     let eval = policy::evaluate(&policy.rule(repository), &tags, Options::default());
     let possible = eval.possible();
@@ -150,6 +181,9 @@ fn check(policy: &ImagePolicy, repository: Option<&ImageRepository>, text: &TagT
     };
     match eval.error {
         Some(e) => Ok((format!("none ({e})"), agrees)),
-        None => Ok((possible.first().map(|t| t.to_string()).unwrap_or_default(), agrees)),
+        None => Ok((
+            possible.first().map(|t| t.to_string()).unwrap_or_default(),
+            agrees,
+        )),
     }
 }

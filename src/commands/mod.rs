@@ -24,10 +24,20 @@ pub struct Inputs {
 
 /// Reads the manifests from `-f` files, or from the cluster when none are given.
 pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let request_timeout = config.request_timeout.as_deref().map(cluster::parse_timeout).transpose()?.flatten();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let request_timeout = config
+        .request_timeout
+        .as_deref()
+        .map(cluster::parse_timeout)
+        .transpose()?
+        .flatten();
     if !paths.is_empty() {
-        let namespace = config.namespace.clone().unwrap_or_else(|| "default".to_string());
+        let namespace = config
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
         return Ok(Inputs {
             manifests: files::load(paths, &namespace)?,
             origin: paths.join(", "),
@@ -47,7 +57,12 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
         let namespace = if config.all_namespaces {
             None
         } else {
-            Some(config.namespace.clone().unwrap_or_else(|| cluster.default_namespace.clone()))
+            Some(
+                config
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| cluster.default_namespace.clone()),
+            )
         };
         let manifests = cluster.manifests(namespace.as_deref()).await?;
         let origin = match &namespace {
@@ -56,7 +71,13 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
         };
         anyhow::Ok((manifests, origin, cluster))
     })?;
-    Ok(Inputs { manifests, origin, runtime, cluster: Some(cluster), request_timeout })
+    Ok(Inputs {
+        manifests,
+        origin,
+        runtime,
+        cluster: Some(cluster),
+        request_timeout,
+    })
 }
 
 /// Runs async edge code (the cluster, the registry) to completion.

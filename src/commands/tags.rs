@@ -36,14 +36,27 @@ pub async fn resolve(
     options: &TagOptions,
 ) -> Result<Resolved, String> {
     let forced = options.forced;
-    if let Some(text) = options.shared.as_ref().filter(|_| !matches!(forced, Some(TagsFrom::Status | TagsFrom::Registry))) {
-        return Ok(Resolved { text: text.clone(), notes: Vec::new() });
+    if let Some(text) = options
+        .shared
+        .as_ref()
+        .filter(|_| !matches!(forced, Some(TagsFrom::Status | TagsFrom::Registry)))
+    {
+        return Ok(Resolved {
+            text: text.clone(),
+            notes: Vec::new(),
+        });
     }
     let status = repository.and_then(status_sample);
     if forced == Some(TagsFrom::Status) {
-        return status.map(|text| Resolved { text, notes: Vec::new() }).ok_or_else(|| {
-            "--tags-from status: the ImageRepository has no status.lastScanResult.latestTags".to_string()
-        });
+        return status
+            .map(|text| Resolved {
+                text,
+                notes: Vec::new(),
+            })
+            .ok_or_else(|| {
+                "--tags-from status: the ImageRepository has no status.lastScanResult.latestTags"
+                    .to_string()
+            });
     }
     let Some(repo) = repository.filter(|r| !r.spec.image.is_empty()) else {
         return Err(
@@ -69,25 +82,44 @@ fn status_sample(repo: &ImageRepository) -> Option<TagText> {
     let scan = repo.status.as_ref()?.last_scan_result.as_ref()?;
     (!scan.latest_tags.is_empty()).then(|| {
         TagText::from_status(
-            format!("ImageRepository {}/{} status.lastScanResult.latestTags", repo.namespace(), repo.metadata.name),
+            format!(
+                "ImageRepository {}/{} status.lastScanResult.latestTags",
+                repo.namespace(),
+                repo.metadata.name
+            ),
             &scan.latest_tags,
         )
     })
 }
 
-async fn from_registry(cluster: Option<&Cluster>, repo: &ImageRepository, options: &TagOptions) -> Result<Resolved, String> {
-    let what = format!("ImageRepository {}/{}: listing the tags of {}", repo.namespace(), repo.metadata.name, repo.spec.image);
+async fn from_registry(
+    cluster: Option<&Cluster>,
+    repo: &ImageRepository,
+    options: &TagOptions,
+) -> Result<Resolved, String> {
+    let what = format!(
+        "ImageRepository {}/{}: listing the tags of {}",
+        repo.namespace(),
+        repo.metadata.name,
+        repo.spec.image
+    );
     let reference = ImageReference::parse(&repo.spec.image).map_err(|e| format!("{what}: {e}"))?;
     let mut req = ListRequest::new(&repo.spec.image);
     req.insecure = repo.spec.insecure;
-    req.auth = auth(cluster, repo, &reference.registry, options).await.map_err(|e| format!("{what}: {e}"))?;
-    req.tls = tls(cluster, repo, options).await.map_err(|e| format!("{what}: {e}"))?;
+    req.auth = auth(cluster, repo, &reference.registry, options)
+        .await
+        .map_err(|e| format!("{what}: {e}"))?;
+    req.tls = tls(cluster, repo, options)
+        .await
+        .map_err(|e| format!("{what}: {e}"))?;
     if let Some(timeout) = options.request_timeout {
         req.connect_timeout = timeout;
         req.request_timeout = timeout;
     }
     if options.verbose > 0 {
-        req.log = Some(std::sync::Arc::new(|line: &str| eprintln!("registry: {line}")));
+        req.log = Some(std::sync::Arc::new(|line: &str| {
+            eprintln!("registry: {line}")
+        }));
     }
     let anonymous = req.auth.credentials.is_none();
     let listing = registry::list_tags(&req).await.map_err(|e| {
@@ -112,21 +144,48 @@ async fn from_registry(cluster: Option<&Cluster>, repo: &ImageRepository, option
             listing.auth
         ));
     }
-    Ok(Resolved { text: registry::tag_text(&listing), notes })
+    Ok(Resolved {
+        text: registry::tag_text(&listing),
+        notes,
+    })
 }
 
 /// Credentials in the controller's order: `secretRef`, the service account's
 /// image pull secrets, then (our addition) the local docker config, else anonymous.
-async fn auth(cluster: Option<&Cluster>, repo: &ImageRepository, host: &str, options: &TagOptions) -> Result<Auth, String> {
+async fn auth(
+    cluster: Option<&Cluster>,
+    repo: &ImageRepository,
+    host: &str,
+    options: &TagOptions,
+) -> Result<Auth, String> {
     if let (Some(cluster), false) = (cluster, options.no_cluster_secrets) {
         let ns = repo.namespace();
-        let mut secrets: Vec<String> = repo.spec.secret_ref.iter().map(|r| r.name.clone()).collect();
-        if let Some(account) = repo.spec.service_account_name.as_deref().filter(|a| !a.is_empty()) {
-            secrets.extend(cluster.pull_secret_names(ns, account).await.map_err(|e| e.to_string())?);
+        let mut secrets: Vec<String> = repo
+            .spec
+            .secret_ref
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        if let Some(account) = repo
+            .spec
+            .service_account_name
+            .as_deref()
+            .filter(|a| !a.is_empty())
+        {
+            secrets.extend(
+                cluster
+                    .pull_secret_names(ns, account)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
         }
         for name in secrets {
-            let data = cluster.secret_data(ns, &name).await.map_err(|e| e.to_string())?;
-            let auth = credentials::from_secret_data(&data, &format!("{ns}/{name}"), host).map_err(|e| e.to_string())?;
+            let data = cluster
+                .secret_data(ns, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            let auth = credentials::from_secret_data(&data, &format!("{ns}/{name}"), host)
+                .map_err(|e| e.to_string())?;
             if auth.credentials.is_some() {
                 return Ok(auth);
             }
@@ -136,11 +195,22 @@ async fn auth(cluster: Option<&Cluster>, repo: &ImageRepository, host: &str, opt
 }
 
 /// `certSecretRef`: `ca.crt`, `tls.crt`, `tls.key` (read only from a cluster).
-async fn tls(cluster: Option<&Cluster>, repo: &ImageRepository, options: &TagOptions) -> Result<TlsConfig, String> {
-    let (Some(cluster), Some(secret), false) = (cluster, repo.spec.cert_secret_ref.as_ref(), options.no_cluster_secrets) else {
+async fn tls(
+    cluster: Option<&Cluster>,
+    repo: &ImageRepository,
+    options: &TagOptions,
+) -> Result<TlsConfig, String> {
+    let (Some(cluster), Some(secret), false) = (
+        cluster,
+        repo.spec.cert_secret_ref.as_ref(),
+        options.no_cluster_secrets,
+    ) else {
         return Ok(TlsConfig::default());
     };
-    let mut data = cluster.secret_data(repo.namespace(), &secret.name).await.map_err(|e| e.to_string())?;
+    let mut data = cluster
+        .secret_data(repo.namespace(), &secret.name)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(TlsConfig {
         ca_pem: data.remove("ca.crt"),
         client_cert_pem: data.remove("tls.crt"),

@@ -207,25 +207,57 @@ impl Cluster {
 
     /// A Secret's data (`kubernetes.io/dockerconfigjson`, `dockercfg`, TLS
     /// keys), for registry access. The values never leave the registry edge.
-    pub async fn secret_data(&self, namespace: &str, name: &str) -> Result<BTreeMap<String, Vec<u8>>> {
-        let api: Api<k8s_openapi::api::core::v1::Secret> = Api::namespaced(self.client.clone(), namespace);
+    pub async fn secret_data(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<BTreeMap<String, Vec<u8>>> {
+        let api: Api<k8s_openapi::api::core::v1::Secret> =
+            Api::namespaced(self.client.clone(), namespace);
         if self.verbose >= 2 {
             eprintln!("I cluster: GET secrets/{name} in {namespace}");
         }
-        let secret = api
-            .get(name)
-            .await
-            .map_err(|e| api_error(e, &self.server, "get", &format!("secrets/{name}"), Some(namespace)))?;
-        Ok(secret.data.unwrap_or_default().into_iter().map(|(k, v)| (k, v.0)).collect())
+        let secret = api.get(name).await.map_err(|e| {
+            api_error(
+                e,
+                &self.server,
+                "get",
+                &format!("secrets/{name}"),
+                Some(namespace),
+            )
+        })?;
+        Ok(secret
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect())
     }
 
     /// The image pull secrets a ServiceAccount names.
-    pub async fn pull_secret_names(&self, namespace: &str, service_account: &str) -> Result<Vec<String>> {
-        let api: Api<k8s_openapi::api::core::v1::ServiceAccount> = Api::namespaced(self.client.clone(), namespace);
+    pub async fn pull_secret_names(
+        &self,
+        namespace: &str,
+        service_account: &str,
+    ) -> Result<Vec<String>> {
+        let api: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+            Api::namespaced(self.client.clone(), namespace);
         let account = api.get(service_account).await.map_err(|e| {
-            api_error(e, &self.server, "get", &format!("serviceaccounts/{service_account}"), Some(namespace))
+            api_error(
+                e,
+                &self.server,
+                "get",
+                &format!("serviceaccounts/{service_account}"),
+                Some(namespace),
+            )
         })?;
-        Ok(account.image_pull_secrets.unwrap_or_default().into_iter().map(|r| r.name).filter(|n| !n.is_empty()).collect())
+        Ok(account
+            .image_pull_secrets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.name)
+            .filter(|n| !n.is_empty())
+            .collect())
     }
 
     /// Every namespace's labels, for `accessFrom`; empty when RBAC forbids it.

@@ -34,7 +34,7 @@ fn v1_state() -> State {
             policy("apps", "app", "app", "1.2.0"),
         ],
         namespaces: vec![("apps".into(), vec![("team".into(), "a".into())])],
-        forbidden: vec![],
+        ..State::default()
     }
 }
 
@@ -281,6 +281,222 @@ fn completion_offers_policy_names_from_the_cluster() {
     let out = run(&dir, &server, &["__complete", "explain", ""]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.lines().any(|l| l.split('\t').next() == Some("app")), "{text}");
-    assert!(text.lines().last().is_some_and(|l| l.starts_with(':')), "{text}");
+    assert!(
+        text.lines().any(|l| l.split('\t').next() == Some("app")),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().is_some_and(|l| l.starts_with(':')),
+        "{text}"
+    );
+}
+
+mod with_registry {
+    use super::*;
+    use crate::registry_support::{Options, Registry};
+
+    const PASSWORD: &str = "Cl5ter-s3cret-pw-42";
+
+    fn dockerconfigjson(host: &str) -> Vec<u8> {
+        use base64::Engine;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("robot:{PASSWORD}"));
+        format!(r#"{{"auths": {{"{host}": {{"auth": "{auth}"}}}}}}"#).into_bytes()
+    }
+
+    /// A cluster whose repository is the local registry (htpasswd), its
+    /// status sample older than what the registry holds.
+    fn setup(secret_ref: bool, service_account: bool) -> (Registry, ApiServer) {
+        let registry = Registry::start(Options {
+            user: Some(("robot".into(), PASSWORD.into())),
+            ..Options::default()
+        });
+        registry.push(
+            "team/app",
+            &[
+                "1.0.0".to_string(),
+                "1.5.0".to_string(),
+                "2.0.0".to_string(),
+                "latest".to_string(),
+            ],
+        );
+        let mut repo = repository(
+            "apps",
+            "app",
+            &format!("{}/team/app", registry.host()),
+            &["1.0.0"],
+        );
+        repo["spec"]["insecure"] = json!(true);
+        if secret_ref {
+            repo["spec"]["secretRef"] = json!({"name": "regcred"});
+        }
+        if service_account {
+            repo["spec"]["serviceAccountName"] = json!("scanner");
+        }
+        let state = State {
+            versions: vec!["v1"],
+            objects: vec![repo, policy("apps", "app", "app", "1.5.0")],
+            namespaces: vec![("apps".into(), vec![])],
+            secrets: vec![(
+                "apps".into(),
+                "regcred".into(),
+                vec![(
+                    ".dockerconfigjson".into(),
+                    dockerconfigjson(&registry.host()),
+                )],
+            )],
+            service_accounts: vec![("apps".into(), "scanner".into(), vec!["regcred".into()])],
+            ..State::default()
+        };
+        (registry, ApiServer::start(state))
+    }
+
+    #[test]
+    fn secret_ref_credentials_list_the_registry() {
+        let (_registry, server) = setup(true, false);
+        let dir = Dir::new();
+        let out = run(
+            &dir,
+            &server,
+            &["explain", "app", "-o", "json", "-v", "-v", "-v"],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            !stderr.contains(PASSWORD) && !String::from_utf8_lossy(&out.stdout).contains(PASSWORD)
+        );
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["tagSource"]["kind"], "registry");
+        assert_eq!(item["tagSource"]["complete"], true);
+        assert_eq!(item["tagSource"]["count"], 4);
+        assert!(
+            item["tagSource"]["origin"]
+                .as_str()
+                .unwrap()
+                .contains("apps/regcred"),
+            "{}",
+            item["tagSource"]
+        );
+        assert_eq!(item["selected"]["tag"], "2.0.0");
+        assert_eq!(item["controller"]["agrees"], false);
+        assert!(
+            server
+                .requests()
+                .iter()
+                .any(|r| r == "GET /api/v1/namespaces/apps/secrets/regcred")
+        );
+    }
+
+    #[test]
+    fn service_account_pull_secrets_are_used() {
+        let (_registry, server) = setup(false, true);
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "app", "-o", "json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["tagSource"]["kind"], "registry");
+        assert_eq!(item["selected"]["tag"], "2.0.0");
+        assert!(
+            server
+                .requests()
+                .iter()
+                .any(|r| r == "GET /api/v1/namespaces/apps/serviceaccounts/scanner")
+        );
+    }
+
+    #[test]
+    fn no_cluster_secrets_never_reads_secrets_and_falls_back_loudly() {
+        let (_registry, server) = setup(true, false);
+        let dir = Dir::new();
+        let out = run(
+            &dir,
+            &server,
+            &["explain", "app", "-o", "json", "--no-cluster-secrets"],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !server.requests().iter().any(|r| r.contains("/secrets/")),
+            "{:?}",
+            server.requests()
+        );
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["tagSource"]["kind"], "status");
+        assert_eq!(item["tagSource"]["complete"], false);
+        let warnings = item["warnings"].to_string();
+        assert!(
+            warnings.contains("could not be used") && warnings.contains("401"),
+            "{warnings}"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("warning: the registry could not be used")
+        );
+    }
+
+    #[test]
+    fn a_stopped_registry_falls_back_and_list_check_keeps_the_others() {
+        let (mut registry, _) = setup(true, false);
+        registry.stop();
+        // Two repositories: the stopped registry (with a status sample) and one without any.
+        let mut repo = repository(
+            "apps",
+            "app",
+            &format!("{}/team/app", registry.host()),
+            &["1.0.0"],
+        );
+        repo["spec"]["insecure"] = json!(true);
+        let mut bare = repository(
+            "apps",
+            "gone",
+            &format!("{}/team/gone", registry.host()),
+            &[],
+        );
+        bare["spec"]["insecure"] = json!(true);
+        bare["status"] = json!({});
+        let state = State {
+            versions: vec!["v1"],
+            objects: vec![
+                repo,
+                bare,
+                policy("apps", "app", "app", "1.0.0"),
+                policy("apps", "gone", "gone", "1.0.0"),
+            ],
+            namespaces: vec![("apps".into(), vec![])],
+            ..State::default()
+        };
+        let server = ApiServer::start(state);
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["list", "--check", "-o", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let items = json(&out.stdout)["items"].as_array().unwrap().clone();
+        let app = items.iter().find(|i| i["name"] == "app").unwrap();
+        assert_eq!(app["recomputed"], "1.0.0");
+        assert_eq!(app["agrees"], true);
+        let gone = items.iter().find(|i| i["name"] == "gone").unwrap();
+        assert!(
+            gone["recomputed"]
+                .as_str()
+                .unwrap()
+                .starts_with("error: cannot list tags"),
+            "{gone}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{stderr}"
+        );
+    }
 }

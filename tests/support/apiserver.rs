@@ -25,6 +25,10 @@ pub struct State {
     pub namespaces: Vec<(String, Vec<(String, String)>)>,
     /// (resource plural, namespace or None for cluster-wide) that RBAC forbids listing.
     pub forbidden: Vec<(String, Option<String>)>,
+    /// Secrets: (namespace, name, data key → raw bytes).
+    pub secrets: Vec<(String, String, Vec<(String, Vec<u8>)>)>,
+    /// ServiceAccounts: (namespace, name, image pull secret names).
+    pub service_accounts: Vec<(String, String, Vec<String>)>,
 }
 
 pub struct ApiServer {
@@ -213,6 +217,62 @@ fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
         ["apis", group, version, plural] if *group == GROUP => list(state, version, plural, None),
         ["apis", group, version, "namespaces", ns, plural] if *group == GROUP => {
             list(state, version, plural, Some(ns))
+        }
+        ["api", "v1", "namespaces", ns, "secrets", name] => {
+            if state
+                .forbidden
+                .iter()
+                .any(|(p, n)| p == "secrets" && (n.is_none() || n.as_deref() == Some(*ns)))
+            {
+                return status(
+                    403,
+                    "Forbidden",
+                    format!(
+                        "secrets \"{name}\" is forbidden: User \"tester\" cannot get resource \"secrets\" in API group \"\" in the namespace \"{ns}\""
+                    ),
+                );
+            }
+            match state.secrets.iter().find(|(n, s, _)| n == ns && s == name) {
+                Some((_, _, data)) => {
+                    use base64::Engine;
+                    let data: serde_json::Map<String, Value> = data
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                Value::String(base64::engine::general_purpose::STANDARD.encode(v)),
+                            )
+                        })
+                        .collect();
+                    (
+                        200,
+                        json!({"kind": "Secret", "apiVersion": "v1", "metadata": {"name": name, "namespace": ns},
+                                 "type": "kubernetes.io/dockerconfigjson", "data": data}),
+                    )
+                }
+                None => status(404, "NotFound", format!("secrets \"{name}\" not found")),
+            }
+        }
+        ["api", "v1", "namespaces", ns, "serviceaccounts", name] => {
+            match state
+                .service_accounts
+                .iter()
+                .find(|(n, s, _)| n == ns && s == name)
+            {
+                Some((_, _, pulls)) => {
+                    let pulls: Vec<Value> = pulls.iter().map(|p| json!({"name": p})).collect();
+                    (
+                        200,
+                        json!({"kind": "ServiceAccount", "apiVersion": "v1", "metadata": {"name": name, "namespace": ns},
+                                 "imagePullSecrets": pulls}),
+                    )
+                }
+                None => status(
+                    404,
+                    "NotFound",
+                    format!("serviceaccounts \"{name}\" not found"),
+                ),
+            }
         }
         ["api", "v1", "namespaces"] => {
             let items: Vec<Value> = state

@@ -239,7 +239,10 @@ impl Registry {
         let layer = b"kubectl-imagepolicy test layer".to_vec();
         let mut digests = Vec::new();
         for blob in [&config, &layer] {
-            let hex: String = Sha256::digest(blob).iter().map(|b| format!("{b:02x}")).collect();
+            let hex: String = Sha256::digest(blob)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             let digest = format!("sha256:{hex}");
             let resp = auth(client.post(format!("{base}/v2/{repository}/blobs/uploads/")))
                 .send()
