@@ -24,16 +24,23 @@ fn tag(i: usize) -> String {
 }
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let registry = Registry::start(Options::default());
-    let repos_root = registry.dir.path().join("storage/docker/registry/v2/repositories");
+    let repos_root = registry
+        .dir
+        .path()
+        .join("storage/docker/registry/v2/repositories");
     for r in 0..REPOSITORIES {
         let name = format!("team/app-{r}");
         registry.push(&name, &[tag(0)]);
         // The registry lists a repository's tags from its storage directories:
         // give every further tag the first one's manifest link directly.
         let tags_dir = repos_root.join(&name).join("_manifests/tags");
-        let link = std::fs::read(tags_dir.join(tag(0)).join("current/link")).expect("the pushed tag's link");
+        let link = std::fs::read(tags_dir.join(tag(0)).join("current/link"))
+            .expect("the pushed tag's link");
         for i in 1..TAGS {
             let current = tags_dir.join(tag(i)).join("current");
             std::fs::create_dir_all(&current).expect("tag dir");
@@ -42,10 +49,12 @@ fn main() {
     }
     let mut objects = Vec::new();
     for r in 0..REPOSITORIES {
-        objects.push(json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository",
+        objects.push(
+            json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository",
             "metadata": {"name": format!("app-{r}"), "namespace": "flux-system"},
             "spec": {"image": format!("{}/team/app-{r}", registry.host()), "insecure": true,
-                     "accessFrom": {"namespaceSelectors": [{"matchLabels": {}}]}}}));
+                     "accessFrom": {"namespaceSelectors": [{"matchLabels": {}}]}}}),
+        );
     }
     for p in 0..POLICIES {
         objects.push(json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImagePolicy",
@@ -54,8 +63,15 @@ fn main() {
                      "policy": {"semver": {"range": ">=1.0.0"}}},
             "status": {"latestRef": {"name": "app", "tag": tag(TAGS - 1)}}}));
     }
-    let namespaces = (0..NAMESPACES).map(|n| (format!("team-{n}"), vec![])).collect();
-    let server = ApiServer::start(State { versions: vec!["v1"], objects, namespaces, ..State::default() });
+    let namespaces = (0..NAMESPACES)
+        .map(|n| (format!("team-{n}"), vec![]))
+        .collect();
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        namespaces,
+        ..State::default()
+    });
     let dir = tempfile::tempdir().expect("temp dir");
     let kubeconfig = server.kubeconfig(dir.path(), "default");
 
@@ -70,11 +86,18 @@ fn main() {
             .output()
             .expect("run the binary");
         let elapsed = start.elapsed();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         let items = doc["items"].as_array().expect("items");
         assert_eq!(items.len(), POLICIES);
-        assert!(items.iter().all(|i| i["agrees"] == true), "every policy agrees");
+        assert!(
+            items.iter().all(|i| i["agrees"] == true),
+            "every policy agrees"
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         let listings = stderr.lines().filter(|l| l.contains("/tags/list")).count();
         if run == 0 {
@@ -87,6 +110,9 @@ fn main() {
     println!(
         "list -A --check, {POLICIES} policies / {NAMESPACES} namespaces / {REPOSITORIES} repositories x {TAGS} tags: median {:.2} s (runs: {:?})",
         times[times.len() / 2].as_secs_f64(),
-        times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect::<Vec<_>>()
+        times
+            .iter()
+            .map(|t| format!("{:.2}", t.as_secs_f64()))
+            .collect::<Vec<_>>()
     );
 }

@@ -500,3 +500,125 @@ mod with_registry {
         );
     }
 }
+
+#[test]
+fn a_missing_repository_is_named() {
+    let mut state = v1_state();
+    state.objects[1]["spec"]["imageRepositoryRef"]["name"] = json!("nope");
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["explain", "app", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let item = &json(&out.stdout)["items"][0];
+    assert!(
+        item["warnings"]
+            .to_string()
+            .contains("ImageRepository apps/nope is not in"),
+        "{item}"
+    );
+    assert!(
+        item["error"].as_str().unwrap().contains("cannot list tags"),
+        "{item}"
+    );
+}
+
+#[test]
+fn cross_namespace_access_follows_namespace_labels() {
+    let mut state = v1_state();
+    state.objects[0]["spec"]["accessFrom"] =
+        json!({"namespaceSelectors": [{"matchLabels": {"team": "b"}}]});
+    state.objects.push(policy("other", "app", "app", "1.2.0"));
+    let last = state.objects.len() - 1;
+    state.objects[last]["spec"]["imageRepositoryRef"]["namespace"] = json!("apps");
+    state
+        .namespaces
+        .push(("other".into(), vec![("team".into(), "b".into())]));
+    state
+        .namespaces
+        .push(("third".into(), vec![("team".into(), "c".into())]));
+    state.objects.push(policy("third", "app", "app", "1.2.0"));
+    let last = state.objects.len() - 1;
+    state.objects[last]["spec"]["imageRepositoryRef"]["namespace"] = json!("apps");
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["explain", "-A", "-o", "json"]);
+    let items = json(&out.stdout)["items"].as_array().unwrap().clone();
+    let by_ns = |ns: &str| {
+        items
+            .iter()
+            .find(|i| i["policy"]["namespace"] == ns)
+            .unwrap()
+            .clone()
+    };
+    assert!(
+        by_ns("other")["error"].is_null(),
+        "labels match: {}",
+        by_ns("other")
+    );
+    assert!(
+        by_ns("third")["error"]
+            .as_str()
+            .unwrap()
+            .contains("access denied"),
+        "{}",
+        by_ns("third")
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn cert_secret_ref_trusts_the_registry_ca() {
+    use crate::registry_support::{Options, Registry};
+    let registry = Registry::start(Options {
+        tls: true,
+        ..Options::default()
+    });
+    registry.push("team/app", &["1.0.0".to_string(), "3.0.0".to_string()]);
+    let ca = registry
+        .pki
+        .as_ref()
+        .expect("a TLS registry has a PKI")
+        .ca_pem
+        .clone();
+    let mut repo = repository(
+        "apps",
+        "app",
+        &format!("{}/team/app", registry.host()),
+        &["1.0.0"],
+    );
+    repo["spec"]["certSecretRef"] = json!({"name": "registry-ca"});
+    let state = State {
+        versions: vec!["v1"],
+        objects: vec![repo, policy("apps", "app", "app", "3.0.0")],
+        namespaces: vec![("apps".into(), vec![])],
+        secrets: vec![(
+            "apps".into(),
+            "registry-ca".into(),
+            vec![("ca.crt".into(), ca.into_bytes())],
+        )],
+        ..State::default()
+    };
+    let (dir, server) = (Dir::new(), ApiServer::start(state));
+    let out = run(&dir, &server, &["explain", "app", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(item["tagSource"]["kind"], "registry");
+    assert_eq!(item["selected"]["tag"], "3.0.0");
+    assert_eq!(item["controller"]["agrees"], true);
+
+    // Without the Secret the registry's certificate is not trusted: a loud fallback.
+    let out = run(
+        &dir,
+        &server,
+        &["explain", "app", "-o", "json", "--no-cluster-secrets"],
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(item["tagSource"]["kind"], "status");
+    assert!(
+        item["warnings"].to_string().contains("TLS"),
+        "{}",
+        item["warnings"]
+    );
+}
