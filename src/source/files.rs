@@ -69,7 +69,9 @@ pub fn load(paths: &[String], default_namespace: &str) -> Result<Manifests> {
     Ok(manifests)
 }
 
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+/// Adds `path`, or the YAML and JSON files under it (recursively, hidden entries
+/// skipped, in name order), to `files`.
+pub(crate) fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if !meta.is_dir() {
         files.push(path.to_path_buf());
