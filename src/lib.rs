@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod lint;
 pub mod model;
 pub mod policy;
 pub mod render;

@@ -1,6 +1,7 @@
 //! Subcommands: each gathers its inputs, runs the engine and renders.
 
 pub mod explain;
+pub mod lint;
 
 use crate::cli::{Cli, Command, Config};
 use std::io::Write;
@@ -10,6 +11,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     let config = Config::resolve(&cli.global);
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
+        Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(0)

@@ -195,6 +195,24 @@ pub struct Document {
     pub root: Node,
 }
 
+/// A file's YAML documents.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub name: String,
+    pub documents: Vec<Document>,
+}
+
+/// Reads and parses every file named by `paths` (as `files::read_all` finds them).
+/// Malformed YAML is an error `FILE:LINE:COL: malformed YAML: ...`.
+pub fn load(paths: &[String]) -> anyhow::Result<Vec<ParsedFile>> {
+    let mut parsed = Vec::new();
+    for (name, text) in super::files::read_all(paths)? {
+        let documents = parse(&text).map_err(|e| anyhow::anyhow!("{name}:{e}"))?;
+        parsed.push(ParsedFile { name, documents });
+    }
+    Ok(parsed)
+}
+
 /// The text is not YAML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {

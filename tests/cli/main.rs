@@ -5,4 +5,5 @@ mod cases;
 mod conformance;
 mod errors;
 mod explain;
+mod lint;
 mod util;
