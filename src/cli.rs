@@ -83,6 +83,8 @@ pub enum Command {
     Version,
     /// Print a shell completion script (see the README for the setup).
     Completion(CompletionArgs),
+    /// Check ImagePolicy / ImageRepository manifests offline (for CI).
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +134,29 @@ pub struct ExplainArgs {
     /// repository's status sample) or `registry`.
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub tags_from: Option<TagsFrom>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Checks ImagePolicy and ImageRepository manifests offline, as a GitOps repository's CI \
+                  would: `FILE:LINE: error|warning: MESSAGE` per finding (-o json|yaml for an array of \
+                  {file, line, severity, rule, message}; -o wide adds the rule id). Exit 0 without \
+                  errors (warnings allowed), 1 with any error, 2 on unreadable input."
+)]
+pub struct LintArgs {
+    /// Manifest file or directory (recursive); `-` reads standard input. Repeatable.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        visible_alias = "file",
+        value_name = "FILE|DIR",
+        required = true
+    )]
+    pub files: Vec<String>,
+    /// A GitOps checkout to scan for `$imagepolicy` setter markers naming
+    /// policies the files do not define. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Args)]

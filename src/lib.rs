@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod lint;
 pub mod model;
 pub mod policy;
 pub mod render;

@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod explain;
+pub mod lint;
 pub mod list;
 pub mod tags;
 
@@ -95,6 +96,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         Command::Explain(args) => explain::run(&config, args, out, err),
         Command::List(args) => list::run(&config, args, out, err),
         Command::Completion(args) => completion::run(args, out),
+        Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(0)

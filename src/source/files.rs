@@ -39,6 +39,15 @@ impl Manifests {
 /// without `metadata.namespace`.
 pub fn load(paths: &[String], default_namespace: &str) -> Result<Manifests> {
     let mut manifests = Manifests::default();
+    for (name, text) in read_all(paths)? {
+        parse(&text, &name, default_namespace, &mut manifests)?;
+    }
+    Ok(manifests)
+}
+
+/// The text of every file named by `paths` (directories recursively; `-` is
+/// standard input, named `<stdin>`), as `(name, text)` in order.
+pub fn read_all(paths: &[String]) -> Result<Vec<(String, String)>> {
     let mut files = Vec::new();
     for path in paths {
         if path == "-" {
@@ -47,29 +56,28 @@ pub fn load(paths: &[String], default_namespace: &str) -> Result<Manifests> {
             collect(Path::new(path), &mut files)?;
         }
     }
+    let mut texts = Vec::with_capacity(files.len());
     for file in files {
         let name = file.display().to_string();
-        let text = if name == "-" {
+        if name == "-" {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
                 .context("reading manifests from standard input")?;
-            text
+            texts.push(("<stdin>".to_string(), text));
         } else {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {name}"))?;
-            String::from_utf8(bytes).map_err(|_| anyhow!("{name}: not valid UTF-8 text"))?
-        };
-        let name = if name == "-" {
-            "<stdin>".to_string()
-        } else {
-            name
-        };
-        parse(&text, &name, default_namespace, &mut manifests)?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| anyhow!("{name}: not valid UTF-8 text"))?;
+            texts.push((name, text));
+        }
     }
-    Ok(manifests)
+    Ok(texts)
 }
 
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+/// Adds `path`, or the YAML and JSON files under it (recursively, hidden entries
+/// skipped, in name order), to `files`.
+pub(crate) fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if !meta.is_dir() {
         files.push(path.to_path_buf());

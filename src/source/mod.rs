@@ -2,6 +2,8 @@
 
 pub mod cluster;
 pub mod files;
+pub mod markers;
+pub mod positions;
 pub mod reference;
 pub mod registry;
 pub mod tags;

@@ -12,6 +12,7 @@ mod errors;
 mod explain;
 mod krew;
 mod kubectl;
+mod lint;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;

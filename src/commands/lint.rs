@@ -1,0 +1,57 @@
+//! `lint`: read the manifests with positions (and the markers under `--source`),
+//! run the rules, render the findings. Offline; no kubeconfig is read.
+
+use crate::cli::{Config, LintArgs};
+use crate::lint::{self, Severity};
+use crate::render;
+use crate::source::{markers, positions};
+use std::io::Write;
+
+/// Runs `lint`; returns the exit code (0 no errors, 1 some error).
+pub fn run(
+    config: &Config,
+    args: &LintArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let files = positions::load(&args.files)?;
+    let markers = if args.source.is_empty() {
+        None
+    } else {
+        Some(markers::scan(&args.source)?)
+    };
+    let namespace = config.namespace.as_deref().unwrap_or("default");
+    let report = lint::lint(&files, markers.as_deref(), namespace);
+    render::lint::lint(out, &report.findings, config)?;
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = report.findings.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let summary = format!(
+        "{} and {} in {} ({}, {})",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(files.len(), "file"),
+        plural(report.policies, "ImagePolicy").replace("ImagePolicys", "ImagePolicies"),
+        plural(report.repositories, "ImageRepository")
+            .replace("ImageRepositorys", "ImageRepositories"),
+    );
+    if errors > 0 {
+        writeln!(err, "error: lint found {summary}")?;
+        return Ok(1);
+    }
+    if report.policies + report.repositories == 0 {
+        writeln!(
+            err,
+            "warning: no ImagePolicy or ImageRepository ({}) found in {}",
+            crate::model::GROUP,
+            args.files.join(", ")
+        )?;
+    } else {
+        writeln!(err, "lint: {summary}")?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,59 @@
+//! `--source DIR`: every `$imagepolicy` setter marker must name a policy the
+//! files define; otherwise the automation never updates that field.
+
+use super::{Finding, Inventory, Severity, closest};
+use crate::source::markers::Marker;
+
+pub fn check(inv: &Inventory, markers: &[Marker], out: &mut Vec<Finding>) {
+    for m in markers {
+        let Some(target) = &m.target else {
+            out.push(Finding {
+                file: m.file.clone(),
+                line: m.line,
+                severity: Severity::Warning,
+                rule: "marker-malformed",
+                message: format!(
+                    "setter marker `{{\"$imagepolicy\": \"{}\"}}` is not `NAMESPACE:NAME` (optionally followed by `:tag`, `:name` or `:digest`), so the automation never updates this field; write e.g. `{{\"$imagepolicy\": \"flux-system:app\"}}`",
+                    m.reference
+                ),
+            });
+            continue;
+        };
+        let known = inv
+            .policies()
+            .any(|p| p.namespace == target.namespace && p.name == target.name);
+        if known {
+            continue;
+        }
+        let same_name: Vec<&str> = inv
+            .policies()
+            .filter(|p| p.name == target.name)
+            .map(|p| p.namespace.as_str())
+            .collect();
+        let ids: Vec<String> = inv
+            .policies()
+            .map(|p| format!("{}:{}", p.namespace, p.name))
+            .collect();
+        let wanted = format!("{}:{}", target.namespace, target.name);
+        let hint = if let Some(ns) = same_name.first() {
+            format!(
+                "; the files define it in namespace '{ns}': write `{ns}:{}`",
+                target.name
+            )
+        } else if let Some(c) = closest(&wanted, ids.iter().map(String::as_str)) {
+            format!("; did you mean `{c}`?")
+        } else {
+            "; fix the name or add the ImagePolicy".to_string()
+        };
+        out.push(Finding {
+            file: m.file.clone(),
+            line: m.line,
+            severity: Severity::Error,
+            rule: "marker-unknown-policy",
+            message: format!(
+                "setter marker names ImagePolicy {}/{}, which the linted files do not define, so the automation never updates this field{hint}",
+                target.namespace, target.name
+            ),
+        });
+    }
+}

@@ -1,0 +1,507 @@
+//! `lint`: offline checks of ImagePolicy and ImageRepository manifests, for a
+//! GitOps repository's CI. Every finding points at the line of the offending
+//! field, quotes the bad value and says what to do.
+//!
+//! The rules reuse the engine's parsers (`policy::goregex`, `policy::masterminds`,
+//! `Order::parse`, `Policer::from_choice`) so a rule and the engine can never
+//! disagree. One file per group of rules; each rule has a stable id ([`RULES`]).
+
+mod exclusions;
+mod filter;
+mod markers;
+mod policy;
+mod references;
+mod schema;
+
+use crate::model::GROUP;
+use crate::source::markers::Marker;
+use crate::source::positions::Node;
+pub use crate::source::positions::ParsedFile;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How bad a finding is: errors fail CI (exit 1), warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem, at one line of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub file: String,
+    pub line: usize,
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// Every rule: id, severity, what it catches. The README's table lists the same.
+pub const RULES: &[(&str, Severity, &str)] = &[
+    (
+        "unknown-api-version",
+        Severity::Error,
+        "an image API kind with an apiVersion that is not image.toolkit.fluxcd.io/v1, v1beta2 or v1beta1",
+    ),
+    (
+        "deprecated-api-version",
+        Severity::Warning,
+        "v1beta1 / v1beta2, no longer served by current controllers",
+    ),
+    (
+        "unknown-kind",
+        Severity::Error,
+        "a kind the image API group does not have",
+    ),
+    (
+        "unknown-field",
+        Severity::Error,
+        "a field the CRD does not define (misspelled)",
+    ),
+    (
+        "missing-field",
+        Severity::Error,
+        "a required field is absent",
+    ),
+    (
+        "wrong-type",
+        Severity::Error,
+        "a field of the wrong YAML type (e.g. an unquoted number where text is expected)",
+    ),
+    (
+        "duplicate-field",
+        Severity::Error,
+        "a key written twice in one mapping",
+    ),
+    (
+        "crd-enum",
+        Severity::Error,
+        "a value the CRD's enum does not allow",
+    ),
+    (
+        "crd-duration",
+        Severity::Error,
+        "a duration the CRD's pattern rejects",
+    ),
+    (
+        "duplicate-object",
+        Severity::Warning,
+        "the same object defined twice",
+    ),
+    (
+        "policy-choice",
+        Severity::Error,
+        "not exactly one of semver, alphabetical, numerical",
+    ),
+    (
+        "invalid-order",
+        Severity::Error,
+        "an order the controller rejects",
+    ),
+    (
+        "order-case",
+        Severity::Error,
+        "an order the controller accepts but the API server rejects (not lower case)",
+    ),
+    (
+        "invalid-range",
+        Severity::Error,
+        "a semver range Masterminds rejects",
+    ),
+    (
+        "exact-version-range",
+        Severity::Warning,
+        "a range that pins one exact version",
+    ),
+    (
+        "prerelease-never-matches",
+        Severity::Warning,
+        "prerelease tags filtered for, but the range names no prerelease",
+    ),
+    (
+        "digest-always-without-interval",
+        Severity::Error,
+        "digestReflectionPolicy: Always without interval",
+    ),
+    (
+        "interval-without-always",
+        Severity::Error,
+        "interval without digestReflectionPolicy: Always",
+    ),
+    (
+        "go-regex-rejected",
+        Severity::Error,
+        "a filterTags pattern Go's regexp rejects",
+    ),
+    (
+        "go-regex-unsupported",
+        Severity::Warning,
+        "a pattern Go accepts that this tool cannot evaluate",
+    ),
+    (
+        "go-literal-brace",
+        Severity::Warning,
+        "a repetition Go reads as literal text ({,n}, { n })",
+    ),
+    (
+        "extract-unknown-group",
+        Severity::Error,
+        "extract names a group the pattern does not have",
+    ),
+    (
+        "extract-constant",
+        Severity::Error,
+        "extract references no group, so every tag gets the same key",
+    ),
+    (
+        "unused-group",
+        Severity::Warning,
+        "a named group that extract does not use",
+    ),
+    (
+        "numerical-non-digit-key",
+        Severity::Error,
+        "a numerical policy whose key can contain non-digits",
+    ),
+    (
+        "numerical-without-filter",
+        Severity::Warning,
+        "a numerical policy without filterTags: every tag must be a number",
+    ),
+    (
+        "invalid-exclusion",
+        Severity::Error,
+        "an exclusionList pattern Go's regexp rejects",
+    ),
+    (
+        "sig-exclusion-dropped",
+        Severity::Warning,
+        "a custom exclusionList that lets cosign .sig tags through",
+    ),
+    (
+        "exclusion-list-too-long",
+        Severity::Error,
+        "more than 25 exclusionList items",
+    ),
+    (
+        "repository-not-found",
+        Severity::Warning,
+        "imageRepositoryRef names a repository not in the files",
+    ),
+    (
+        "cross-namespace-denied",
+        Severity::Error,
+        "a cross-namespace reference the repository's accessFrom refuses",
+    ),
+    (
+        "cross-namespace-unverified",
+        Severity::Warning,
+        "a cross-namespace reference that depends on namespace labels not in the files",
+    ),
+    (
+        "marker-unknown-policy",
+        Severity::Error,
+        "a $imagepolicy marker naming a policy not in the files",
+    ),
+    (
+        "marker-malformed",
+        Severity::Warning,
+        "a $imagepolicy marker that is not NS:NAME[:tag|:name|:digest]",
+    ),
+];
+
+/// The image API kinds lint checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ObjectKind {
+    Policy,
+    Repository,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Policy => "ImagePolicy",
+            ObjectKind::Repository => "ImageRepository",
+        }
+    }
+}
+
+/// An ImagePolicy or ImageRepository found in the files, with its tree.
+#[derive(Debug, Clone)]
+pub struct Object<'a> {
+    pub file: &'a str,
+    pub kind: ObjectKind,
+    pub api_version: &'a str,
+    pub namespace: String,
+    pub name: String,
+    pub root: &'a Node,
+}
+
+impl Object<'_> {
+    /// `ImagePolicy ns/name`, the prefix of every message about the object.
+    pub fn id(&self) -> String {
+        format!("{} {}/{}", self.kind.as_str(), self.namespace, self.name)
+    }
+
+    /// The node at a dotted path.
+    pub fn at(&self, path: &str) -> Option<&Node> {
+        self.root.path(path)
+    }
+
+    /// The text at a dotted path (not null, whatever YAML type).
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.at(path).and_then(Node::as_str)
+    }
+
+    /// The line of the deepest key of `path` present in the object: the offending
+    /// field's line, or its parent's when it is missing.
+    pub fn line(&self, path: &str) -> usize {
+        let mut line = self
+            .root
+            .entry("kind")
+            .map_or(self.root.pos.line, |(k, _)| k.pos.line);
+        let mut node = self.root;
+        for key in path.split('.') {
+            match node.entry(key) {
+                Some((k, v)) => {
+                    line = k.pos.line;
+                    node = v;
+                }
+                None => break,
+            }
+        }
+        line
+    }
+
+    fn finding(
+        &self,
+        line: usize,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+    ) -> Finding {
+        Finding {
+            file: self.file.to_string(),
+            line,
+            severity,
+            rule,
+            message: format!("{}: {message}", self.id()),
+        }
+    }
+
+    pub fn error(&self, line: usize, rule: &'static str, message: String) -> Finding {
+        self.finding(line, Severity::Error, rule, message)
+    }
+
+    pub fn warning(&self, line: usize, rule: &'static str, message: String) -> Finding {
+        self.finding(line, Severity::Warning, rule, message)
+    }
+}
+
+/// Everything the files define, as lint sees it.
+pub struct Inventory<'a> {
+    pub files: &'a [ParsedFile],
+    pub objects: Vec<Object<'a>>,
+    /// Labels of the Namespaces defined in the files.
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl<'a> Inventory<'a> {
+    fn policies(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.objects.iter().filter(|o| o.kind == ObjectKind::Policy)
+    }
+
+    fn repository(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.objects.iter().find(|o| {
+            o.kind == ObjectKind::Repository && o.namespace == namespace && o.name == name
+        })
+    }
+}
+
+/// What [`lint`] found, and how much it looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub policies: usize,
+    pub repositories: usize,
+}
+
+/// Lints the parsed files (and, with `--source`, the markers found there).
+/// Objects without `metadata.namespace` are in `default_namespace`.
+pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace: &str) -> Report {
+    let mut findings = Vec::new();
+    let mut inventory = Inventory {
+        files,
+        objects: Vec::new(),
+        namespace_labels: BTreeMap::new(),
+    };
+    for file in files {
+        for document in &file.documents {
+            collect(
+                &file.name,
+                &document.root,
+                default_namespace,
+                &mut inventory,
+                &mut findings,
+            );
+        }
+    }
+    for object in &inventory.objects {
+        schema::check(object, &mut findings);
+        match object.kind {
+            ObjectKind::Policy => {
+                policy::check(object, &mut findings);
+                filter::check(object, &mut findings);
+            }
+            ObjectKind::Repository => exclusions::check(object, &mut findings),
+        }
+    }
+    references::check(&inventory, &mut findings);
+    if let Some(markers) = markers {
+        markers::check(&inventory, markers, &mut findings);
+    }
+    let order: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    findings.sort_by_key(|f| {
+        (
+            order.get(f.file.as_str()).copied().unwrap_or(usize::MAX),
+            f.file.clone(),
+            f.line,
+        )
+    });
+    findings.dedup();
+    Report {
+        policies: inventory.policies().count(),
+        repositories: inventory.objects.len() - inventory.policies().count(),
+        findings,
+    }
+}
+
+/// The string at `key` of a mapping, whatever its YAML type.
+fn text_of<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+fn collect<'a>(
+    file: &'a str,
+    root: &'a Node,
+    default_namespace: &str,
+    inventory: &mut Inventory<'a>,
+    findings: &mut Vec<Finding>,
+) {
+    if !root.is_map() {
+        return;
+    }
+    let api_version = text_of(root, "apiVersion").unwrap_or("");
+    let kind = text_of(root, "kind").unwrap_or("");
+    let (group, _) = api_version.split_once('/').unwrap_or(("", api_version));
+    if kind.ends_with("List") {
+        if let Some(items) = root.get("items") {
+            for item in items.items() {
+                collect(file, item, default_namespace, inventory, findings);
+            }
+        }
+        return;
+    }
+    let name = root
+        .path("metadata.name")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_string();
+    let namespace = root
+        .path("metadata.namespace")
+        .and_then(Node::as_str)
+        .unwrap_or(default_namespace)
+        .to_string();
+    if kind == "Namespace" && group.is_empty() {
+        let labels = root
+            .path("metadata.labels")
+            .map(|l| {
+                l.entries()
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        inventory.namespace_labels.insert(name, labels);
+        return;
+    }
+    let object_kind = match kind {
+        "ImagePolicy" => ObjectKind::Policy,
+        "ImageRepository" => ObjectKind::Repository,
+        _ => {
+            if group == GROUP {
+                findings.extend(schema::unknown_kind(file, root, kind));
+            }
+            return;
+        }
+    };
+    let object = Object {
+        file,
+        kind: object_kind,
+        api_version,
+        namespace,
+        name,
+        root,
+    };
+    if let Some(finding) = schema::api_version(&object) {
+        // Another group's kind of the same name is not ours to lint.
+        let ours = group == GROUP
+            || group.is_empty()
+            || group.contains("fluxcd")
+            || group.starts_with("image");
+        if !ours {
+            return;
+        }
+        findings.push(finding);
+    }
+    inventory.objects.push(object);
+}
+
+/// A pattern or value as quoted in a message: long ones are cut.
+pub(crate) fn short(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 120;
+    if text.chars().count() <= MAX {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let cut: String = text.chars().take(MAX - 20).collect();
+    std::borrow::Cow::Owned(format!("{cut}…"))
+}
+
+/// A suggestion among `candidates` for a misspelled `word`, if one is close.
+pub(crate) fn closest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let distance = if c.to_lowercase() == lower {
+                0
+            } else {
+                strsim::levenshtein(&lower, &c.to_lowercase())
+            };
+            (distance, c)
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,446 @@
+//! YAML with positions: every node knows the line and column it starts at, so
+//! a finding can point at the offending field rather than at the document.
+//!
+//! Built on `saphyr-parser`'s event stream (YAML 1.2, with markers). The tree
+//! keeps what a linter needs and a plain data model forgets: mapping entries in
+//! order (duplicate keys included), whether a scalar was quoted, and its tag.
+//! [`Node::to_value`] turns a node into a `serde_yaml_ng::Value`, so the typed
+//! model of `crate::model` can be read from the same parse.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use std::collections::HashMap;
+use std::fmt;
+
+/// A position in the text: line and column, both counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A scalar as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    /// The text after YAML's unescaping and folding.
+    pub text: String,
+    /// Written without quotes (and not as a block scalar): YAML resolves its type.
+    pub plain: bool,
+    /// An explicit tag (`!!str`), as `handle` + `suffix`.
+    pub tag: Option<String>,
+}
+
+/// A node's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    /// Entries in the order written; a key written twice appears twice.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML node and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+/// What YAML makes of a scalar (the types the API server would see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Null,
+    Bool,
+    Number,
+    String,
+}
+
+impl Node {
+    /// The value of `key` in a mapping (the last one when written twice).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and the value node of `key` in a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.entries()
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_scalar().is_some_and(|s| s.text == key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// Follows a dotted path of mapping keys (`spec.policy.semver`).
+    pub fn path(&self, path: &str) -> Option<&Node> {
+        path.split('.').try_fold(self, |node, key| node.get(key))
+    }
+
+    /// A mapping's entries; empty for anything else.
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// A sequence's items; empty for anything else.
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar that is not null.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.resolved() {
+            Some(Resolved::Null) | None => None,
+            Some(_) => self.as_scalar().map(|s| s.text.as_str()),
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value, Value::Seq(_))
+    }
+
+    /// True for `~`, `null`, an empty plain scalar and `!!null`.
+    pub fn is_null(&self) -> bool {
+        self.resolved() == Some(Resolved::Null)
+    }
+
+    /// How YAML types a scalar: quoted and block scalars are strings, an explicit tag decides,
+    /// otherwise the plain text is resolved (as `serde_yaml_ng` does). `None` for collections.
+    pub fn resolved(&self) -> Option<Resolved> {
+        let s = self.as_scalar()?;
+        if let Some(tag) = &s.tag {
+            let suffix = tag.rsplit([':', '!']).next().unwrap_or(tag);
+            return Some(match suffix {
+                "null" => Resolved::Null,
+                "bool" => Resolved::Bool,
+                "int" | "float" => Resolved::Number,
+                _ => Resolved::String,
+            });
+        }
+        if !s.plain {
+            return Some(Resolved::String);
+        }
+        Some(match plain_value(&s.text) {
+            serde_yaml_ng::Value::Null => Resolved::Null,
+            serde_yaml_ng::Value::Bool(_) => Resolved::Bool,
+            serde_yaml_ng::Value::Number(_) => Resolved::Number,
+            _ => Resolved::String,
+        })
+    }
+
+    /// What the node is, for messages: "a mapping", "a list", "a number", "text"...
+    pub fn describe(&self) -> &'static str {
+        match (&self.value, self.resolved()) {
+            (Value::Map(_), _) => "a mapping",
+            (Value::Seq(_), _) => "a list",
+            (_, Some(Resolved::Null)) => "null",
+            (_, Some(Resolved::Bool)) => "a boolean",
+            (_, Some(Resolved::Number)) => "a number",
+            _ => "text",
+        }
+    }
+
+    /// The node as a plain data value (what `serde_yaml_ng` would have read).
+    pub fn to_value(&self) -> serde_yaml_ng::Value {
+        use serde_yaml_ng::Value as V;
+        match &self.value {
+            Value::Scalar(s) => match self.resolved() {
+                Some(Resolved::Null) => V::Null,
+                Some(Resolved::String) if !s.plain || s.tag.is_some() => V::String(s.text.clone()),
+                _ => plain_value(&s.text),
+            },
+            Value::Seq(items) => V::Sequence(items.iter().map(Node::to_value).collect()),
+            Value::Map(entries) => {
+                let mut map = serde_yaml_ng::Mapping::new();
+                for (k, v) in entries {
+                    map.insert(k.to_value(), v.to_value());
+                }
+                V::Mapping(map)
+            }
+        }
+    }
+}
+
+/// A plain scalar's value, resolved as `serde_yaml_ng` resolves it.
+fn plain_value(text: &str) -> serde_yaml_ng::Value {
+    use serde_yaml_ng::Value as V;
+    if text.is_empty() {
+        return V::Null;
+    }
+    match serde_yaml_ng::from_str::<V>(text) {
+        Ok(v @ (V::Null | V::Bool(_) | V::Number(_))) => v,
+        _ => V::String(text.to_string()),
+    }
+}
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// 1-based index in the stream.
+    pub index: usize,
+    pub root: Node,
+}
+
+/// A file's YAML documents.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub name: String,
+    pub documents: Vec<Document>,
+}
+
+/// Reads and parses every file named by `paths` (as `files::read_all` finds them).
+/// Malformed YAML is an error `FILE:LINE:COL: malformed YAML: ...`.
+pub fn load(paths: &[String]) -> anyhow::Result<Vec<ParsedFile>> {
+    let mut parsed = Vec::new();
+    for (name, text) in super::files::read_all(paths)? {
+        let documents = parse(&text).map_err(|e| anyhow::anyhow!("{name}:{e}"))?;
+        parsed.push(ParsedFile { name, documents });
+    }
+    Ok(parsed)
+}
+
+/// The text is not YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: malformed YAML: {}",
+            self.pos.line, self.pos.col, self.message
+        )
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+fn pos(span: &Span) -> Pos {
+    Pos {
+        line: span.start.line(),
+        col: span.start.col() + 1,
+    }
+}
+
+fn scan_error(e: &ScanError) -> YamlError {
+    YamlError {
+        pos: Pos {
+            line: e.marker().line(),
+            col: e.marker().col() + 1,
+        },
+        message: e.info().to_string(),
+    }
+}
+
+enum Frame {
+    Seq(Pos, usize, Vec<Node>),
+    Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
+}
+
+/// Parses every document of `text`. Aliases are expanded; merge keys (`<<`) are applied.
+pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
+    let mut documents = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut root: Option<Node> = None;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| scan_error(&e))?;
+        let here = pos(&span);
+        let done = match event {
+            Event::DocumentStart(_) => {
+                root = None;
+                anchors.clear();
+                None
+            }
+            Event::DocumentEnd => {
+                let index = documents.len() + 1;
+                let node = root.take().unwrap_or(Node {
+                    pos: here,
+                    value: Value::Scalar(Scalar {
+                        text: String::new(),
+                        plain: true,
+                        tag: None,
+                    }),
+                });
+                documents.push(Document { index, root: node });
+                None
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(node) => Some((node.clone(), 0)),
+                None => {
+                    return Err(YamlError {
+                        pos: here,
+                        message: "unknown anchor".to_string(),
+                    });
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => Some((
+                Node {
+                    pos: here,
+                    value: Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        plain: style == ScalarStyle::Plain,
+                        tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    }),
+                },
+                anchor,
+            )),
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Frame::Seq(here, anchor, Vec::new()));
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Frame::Map(here, anchor, Vec::new(), None));
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq(p, anchor, items)) => Some((
+                    Node {
+                        pos: p,
+                        value: Value::Seq(items),
+                    },
+                    anchor,
+                )),
+                _ => None,
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map(p, anchor, entries, _)) => Some((
+                    Node {
+                        pos: p,
+                        value: Value::Map(merge_keys(entries)),
+                    },
+                    anchor,
+                )),
+                _ => None,
+            },
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+        };
+        let Some((node, anchor)) = done else {
+            continue;
+        };
+        if anchor > 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            Some(Frame::Seq(_, _, items)) => items.push(node),
+            Some(Frame::Map(_, _, entries, pending)) => match pending.take() {
+                Some(key) => entries.push((key, node)),
+                None => *pending = Some(node),
+            },
+            None => root = Some(node),
+        }
+    }
+    Ok(documents)
+}
+
+/// Applies `<<: *anchor` (or a list of them): entries not already present are added.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| k.as_scalar().is_some_and(|s| s.plain && s.text == "<<");
+    if !entries.iter().any(|(k, _)| is_merge(k)) {
+        return entries;
+    }
+    let mut own: Vec<(Node, Node)> = Vec::new();
+    let mut merged: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in entries {
+        if is_merge(&k) {
+            let sources: Vec<Node> = match v.value {
+                Value::Seq(items) => items,
+                _ => vec![v],
+            };
+            for source in sources {
+                if let Value::Map(e) = source.value {
+                    merged.extend(e);
+                }
+            }
+        } else {
+            own.push((k, v));
+        }
+    }
+    for (k, v) in merged {
+        let key = k.as_scalar().map(|s| s.text.clone());
+        let present = own
+            .iter()
+            .any(|(o, _)| o.as_scalar().map(|s| s.text.clone()) == key);
+        if !present {
+            own.push((k, v));
+        }
+    }
+    own
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_fields_and_items() {
+        let text = "a: 1\nspec:\n  policy:\n    semver:\n      range: '1.2'\n  list:\n  - x\n  - \"y\"\n---\nb: [1, 2]\n";
+        let docs = parse(text).unwrap();
+        assert_eq!(docs.len(), 2);
+        let root = &docs[0].root;
+        let (key, value) = root
+            .path("spec.policy.semver")
+            .unwrap()
+            .entry("range")
+            .unwrap();
+        assert_eq!(key.pos, Pos { line: 5, col: 7 });
+        assert_eq!(value.as_str(), Some("1.2"));
+        assert_eq!(value.resolved(), Some(Resolved::String));
+        let items = root.path("spec.list").unwrap().items();
+        assert_eq!(items[1].pos.line, 8);
+        assert_eq!(root.get("a").unwrap().resolved(), Some(Resolved::Number));
+        assert_eq!(docs[1].index, 2);
+        assert_eq!(docs[1].root.get("b").unwrap().items()[1].pos.line, 10);
+    }
+
+    #[test]
+    fn plain_scalars_resolve_like_serde_yaml() {
+        let docs = parse("a: 1.10\nb: true\nc: ~\nd:\ne: !!str 1\nf: v1.2\ng: '1.10'\n").unwrap();
+        let r = &docs[0].root;
+        let kinds: Vec<_> = ["a", "b", "c", "d", "e", "f", "g"]
+            .iter()
+            .map(|k| r.get(k).unwrap().resolved().unwrap())
+            .collect();
+        use Resolved::*;
+        assert_eq!(kinds, [Number, Bool, Null, Null, String, String, String]);
+        let v = r.to_value();
+        assert_eq!(v["a"], serde_yaml_ng::Value::from(1.1));
+        assert_eq!(v["e"], serde_yaml_ng::Value::from("1"));
+        assert!(v["d"].is_null());
+    }
+
+    #[test]
+    fn duplicates_are_kept_and_aliases_expanded() {
+        let docs = parse("x: &a {k: 1}\ny: *a\nz: 1\nz: 2\nm:\n  <<: *a\n  j: 3\n").unwrap();
+        let r = &docs[0].root;
+        assert_eq!(r.entries().len(), 5);
+        assert_eq!(r.get("z").unwrap().as_str(), Some("2"));
+        assert_eq!(r.path("y.k").unwrap().as_str(), Some("1"));
+        assert_eq!(r.path("m.k").unwrap().as_str(), Some("1"));
+    }
+
+    #[test]
+    fn malformed_yaml_has_a_position() {
+        let err = parse("a: 1\nb: [\n").unwrap_err();
+        assert!(err.pos.line >= 2, "{err}");
+        let err = parse("a:\n  - b\n c: d\n").unwrap_err();
+        assert!(err.pos.line >= 2, "{err}");
+    }
+}

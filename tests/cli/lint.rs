@@ -1,0 +1,318 @@
+//! `lint`: every rule against a fixture that triggers it and one that does not
+//! (`tests/fixtures/lint/<rule>/`), exact `path:line:` output, exit codes, JSON.
+//!
+//! A bad fixture marks each line where its rule must fire with `# <- <rule>`; the
+//! rule must fire on exactly those lines. A good fixture must produce no finding at all.
+
+use crate::util::{Dir, json};
+use kubectl_imagepolicy::lint::RULES;
+use predicates::Predicate;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Rules without a fixture, and why.
+const NO_FIXTURE: &[(&str, &str)] = &[(
+    "go-regex-unsupported",
+    "triggering it means compiling a pattern for seconds (hundreds of \\pL{1000})",
+)];
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
+}
+
+/// Runs `lint -o json` on a fixture (with its `--source` directory, if any).
+fn run(dir: &Path, which: &str) -> (i32, serde_json::Value) {
+    let tmp = Dir::new();
+    let mut cmd = tmp.cmd();
+    cmd.arg("lint")
+        .arg("-f")
+        .arg(dir.join(format!("{which}.yaml")))
+        .args(["-o", "json"]);
+    let source = dir.join(format!("{which}-source"));
+    if source.is_dir() {
+        cmd.arg("--source").arg(&source);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), json(&out.stdout))
+}
+
+/// `(file, line)` of every `# <- rule` mark under the bad fixture.
+fn marks(dir: &Path, rule: &str) -> BTreeSet<(String, u64)> {
+    let mut files = vec![dir.join("bad.yaml")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("bad-source")) {
+        files.extend(entries.map(|e| e.unwrap().path()));
+    }
+    let mark = format!("# <- {rule}");
+    let mut found = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_end().ends_with(&mark) {
+                found.insert((f.display().to_string(), i as u64 + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_rule_fires_on_its_bad_fixture_at_the_marked_lines_and_not_on_the_good_one() {
+    let mut dirs: BTreeSet<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for (rule, severity, _) in RULES {
+        if NO_FIXTURE.iter().any(|(r, _)| r == rule) {
+            continue;
+        }
+        assert!(dirs.remove(*rule), "no fixture for rule {rule}");
+        let dir = fixtures().join(rule);
+        let want = marks(&dir, rule);
+        assert!(!want.is_empty(), "{rule}: bad fixture marks no line");
+        let (code, findings) = run(&dir, "bad");
+        let got: BTreeSet<(String, u64)> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == *rule)
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{rule}: {findings:#}");
+        let sev = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == *rule)
+            .map(|f| f["severity"].clone())
+            .unwrap();
+        assert_eq!(sev, severity.as_str(), "{rule}");
+        let any_error = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error");
+        assert_eq!(code, i32::from(any_error), "{rule}: exit code");
+        let (code, findings) = run(&dir, "good");
+        assert_eq!(findings, serde_json::json!([]), "{rule}: good fixture");
+        assert_eq!(code, 0, "{rule}");
+    }
+    assert!(dirs.is_empty(), "fixtures for unknown rules: {dirs:?}");
+}
+
+#[test]
+fn text_output_is_path_line_severity_message() {
+    let dir = Dir::new();
+    let bad = fixtures()
+        .join("unknown-field/bad.yaml")
+        .display()
+        .to_string();
+    let out = dir.cmd().args(["lint", "-f", &bad]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        format!(
+            "{bad}:18: error: ImagePolicy apps/app: `spec.filtertags` is not a field of ImagePolicy `spec`; did you mean `filterTags`? (the API server rejects or drops unknown fields, so the setting never reaches the controller)\n"
+        )
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: lint found 1 error and 0 warnings in 1 file (1 ImagePolicy, 1 ImageRepository)\n"
+    );
+}
+
+#[test]
+fn several_findings_in_line_order_with_exact_lines() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "p.yaml",
+        r#"apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata:
+  name: app
+  namespace: apps
+spec:
+  imageRepositoryRef:
+    name: app
+  filterTags:
+    pattern: '^main-(?P<sha>[a-f0-9]+)-(?P<ts>\d+)$'
+    extract: '$ts_x'
+  policy:
+    numerical:
+      order: Desc
+"#,
+    );
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "p.yaml", "-o", "wide"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let heads: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let rule = l.rsplit('[').next().unwrap_or("").trim_end_matches(']');
+            format!("{}:{rule}", l.split(": ").next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "p.yaml:8:repository-not-found",
+            "p.yaml:11:extract-unknown-group",
+            "p.yaml:14:order-case",
+        ],
+        "{stdout}"
+    );
+    assert!(stdout.contains("write `${ts}_x`"), "{stdout}");
+    assert!(stdout.contains("write `order: desc`"), "{stdout}");
+    let _ = f;
+    // The group `$ts_x` meant is not reported unused: the reference is fixed first.
+    assert!(!stdout.contains("unused-group"), "{stdout}");
+}
+
+#[test]
+fn json_and_yaml_are_arrays_of_findings() {
+    let dir = Dir::new();
+    let bad = fixtures().join("exact-version-range/bad.yaml");
+    let out = dir
+        .cmd()
+        .arg("lint")
+        .arg("-f")
+        .arg(&bad)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "warnings alone do not fail");
+    let v = json(&out.stdout);
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let keys: BTreeSet<&str> = items[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from(["file", "line", "severity", "rule", "message"])
+    );
+    assert_eq!(items[0]["severity"], "warning");
+    assert_eq!(items[0]["rule"], "exact-version-range");
+    assert_eq!(items[0]["line"], 20);
+    let out = dir
+        .cmd()
+        .arg("lint")
+        .arg("-f")
+        .arg(&bad)
+        .args(["-o", "yaml"])
+        .output()
+        .unwrap();
+    let y: serde_json::Value = serde_yaml_ng::from_slice(&out.stdout).unwrap();
+    assert_eq!(y, v);
+    // Clean input: an empty array.
+    let good = fixtures().join("exact-version-range/good.yaml");
+    let out = dir
+        .cmd()
+        .arg("lint")
+        .arg("-f")
+        .arg(&good)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out.stdout), serde_json::json!([]));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn reads_directories_and_stdin() {
+    let dir = Dir::new();
+    let rule = fixtures().join("order-case");
+    let text = std::fs::read_to_string(rule.join("bad.yaml")).unwrap();
+    dir.write("manifests/apps/policy.yaml", &text);
+    dir.write("manifests/notes.txt", "kind: ImagePolicy\n");
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "manifests", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json(&out.stdout);
+    let files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["manifests/apps/policy.yaml"], "{v:#}");
+    assert_eq!(out.status.code(), Some(1));
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("<stdin>:22: error: "), "{stdout}");
+}
+
+#[test]
+fn unreadable_input_exits_2_with_one_line() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "nope.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("nope.yaml"),
+        "{stderr}"
+    );
+
+    dir.write(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ImagePolicy\nmetadata:\n  name: [x\n",
+    );
+    let out = dir.cmd().args(["lint", "-f", "bad.yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        predicates::str::is_match(r"^error: bad\.yaml:\d+:\d+: malformed YAML: ")
+            .unwrap()
+            .eval(&stderr),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let out = dir.cmd().args(["lint"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "-f is required");
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "bad.yaml", "--source", "missing-dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn readme_documents_every_rule() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (rule, severity, _) in RULES {
+        assert!(
+            readme.contains(&format!("| `{rule}` | {} |", severity.as_str())),
+            "README lacks the row of {rule}"
+        );
+    }
+}
