@@ -79,6 +79,8 @@ pub enum Command {
     /// One row per ImagePolicy: repository, rule, the controller's latest tag.
     #[command(visible_alias = "get")]
     List(ListArgs),
+    /// Where running workloads and Git's markers differ from the selection (exit 1 when anything differs).
+    Diff(DiffArgs),
     /// Print the version.
     Version,
     /// Print a shell completion script (see the README for the setup).
@@ -157,6 +159,29 @@ pub struct LintArgs {
     /// policies the files do not define. Repeatable.
     #[arg(long, value_name = "DIR")]
     pub source: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// ImagePolicy names (default: every policy in scope).
+    pub names: Vec<String>,
+    /// Manifest file or directory instead of the cluster; `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        visible_alias = "file",
+        value_name = "FILE|DIR"
+    )]
+    pub files: Vec<String>,
+    /// A GitOps checkout: compare its `$imagepolicy` markers and find workloads no marker covers.
+    #[arg(long, value_name = "DIR")]
+    pub source: Vec<String>,
+    /// The tag list, comma separated (instead of the registry).
+    #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
+    pub tags: Vec<String>,
+    /// A file with one tag per line; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub tags_file: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! Subcommands: each gathers its inputs, runs the engine and renders.
 
 pub mod completion;
+pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod list;
@@ -95,6 +96,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
         Command::List(args) => list::run(&config, args, out, err),
+        Command::Diff(args) => diff::run(&config, args, out, err),
         Command::Completion(args) => completion::run(args, out),
         Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Version => {

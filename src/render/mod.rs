@@ -1,5 +1,6 @@
 //! Renderers: everything writes to `impl Write`, so output is tested without a terminal.
 
+pub mod diff;
 pub mod lint;
 pub mod list;
 pub mod structured;

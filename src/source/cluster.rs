@@ -31,6 +31,8 @@ pub struct Cluster {
     pub server: String,
     policies: ApiResource,
     repositories: ApiResource,
+    /// Served when image-automation-controller is installed.
+    automations: Option<ApiResource>,
     verbose: u8,
 }
 
@@ -102,7 +104,9 @@ impl Cluster {
                 anyhow!("the API server {server} serves the {GROUP} group but no {kind} kind: is image-reflector-controller installed?")
             })
         };
+        let automations = find("ImageUpdateAutomation").ok();
         Ok(Cluster {
+            automations,
             policies: find("ImagePolicy")?,
             repositories: find("ImageRepository")?,
             client,
@@ -161,10 +165,81 @@ impl Cluster {
         })
     }
 
+    /// The workloads `diff` looks at (one LIST per kind), and ReplicaSets to
+    /// tie pods to their Deployments.
+    pub async fn workload_objects(
+        &self,
+        namespace: Option<&str>,
+    ) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>)> {
+        let mut objects = Vec::new();
+        for (api_version, kind, plural) in crate::source::workloads::KINDS {
+            objects.extend(
+                self.list_values(api_version, kind, plural, namespace)
+                    .await?,
+            );
+        }
+        let replicasets = self
+            .list_values("apps/v1", "ReplicaSet", "replicasets", namespace)
+            .await?;
+        Ok((objects, replicasets))
+    }
+
+    /// ImageUpdateAutomations, or None when the kind is not served.
+    pub async fn automations(
+        &self,
+        namespace: Option<&str>,
+    ) -> Result<Option<Vec<serde_json::Value>>> {
+        let Some(ar) = &self.automations else {
+            return Ok(None);
+        };
+        let plural = ar.plural.clone();
+        self.list::<serde_json::Value>(ar, &plural, namespace)
+            .await
+            .map(Some)
+    }
+
+    async fn list_values(
+        &self,
+        api_version: &str,
+        kind: &str,
+        plural: &str,
+        namespace: Option<&str>,
+    ) -> Result<Vec<serde_json::Value>> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let gvk = kube::api::GroupVersionKind::gvk(group, version, kind);
+        let ar = ApiResource::from_gvk_with_plural(&gvk, plural);
+        let resource = if group.is_empty() {
+            plural.to_string()
+        } else {
+            format!("{plural}.{group}")
+        };
+        let values: Vec<serde_json::Value> = self.list_as(&ar, &resource, namespace).await?;
+        Ok(values
+            .into_iter()
+            .map(|mut v| {
+                if let Some(map) = v.as_object_mut() {
+                    map.insert("kind".into(), serde_json::Value::String(kind.to_string()));
+                }
+                v
+            })
+            .collect())
+    }
+
     async fn list<T: DeserializeOwned>(
         &self,
         ar: &ApiResource,
         plural: &str,
+        namespace: Option<&str>,
+    ) -> Result<Vec<T>> {
+        self.list_as(ar, &format!("{plural}.{GROUP}"), namespace)
+            .await
+    }
+
+    /// One LIST of `ar`; `resource` names it in messages (`deployments.apps`).
+    async fn list_as<T: DeserializeOwned>(
+        &self,
+        ar: &ApiResource,
+        resource: &str,
         namespace: Option<&str>,
     ) -> Result<Vec<T>> {
         let api: Api<DynamicObject> = match namespace {
@@ -173,20 +248,15 @@ impl Cluster {
         };
         if self.verbose >= 2 {
             eprintln!(
-                "I cluster: LIST {plural}.{GROUP}/{} in {}",
+                "I cluster: LIST {resource}/{} in {}",
                 ar.version,
                 namespace.unwrap_or("all namespaces")
             );
         }
-        let list = api.list(&ListParams::default()).await.map_err(|e| {
-            api_error(
-                e,
-                &self.server,
-                "list",
-                &format!("{plural}.{GROUP}"),
-                namespace,
-            )
-        })?;
+        let list = api
+            .list(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, &self.server, "list", resource, namespace))?;
         list.items
             .into_iter()
             .map(|item| {
@@ -199,7 +269,7 @@ impl Cluster {
                     );
                 }
                 serde_json::from_value(value).map_err(|e| {
-                    anyhow!("{} {name}: does not fit the image API schema: {e}", ar.kind)
+                    anyhow!("{} {name}: does not fit the expected schema: {e}", ar.kind)
                 })
             })
             .collect()

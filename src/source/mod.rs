@@ -7,3 +7,4 @@ pub mod positions;
 pub mod reference;
 pub mod registry;
 pub mod tags;
+pub mod workloads;

@@ -7,6 +7,7 @@ mod cases;
 mod cluster;
 mod completion;
 mod conformance;
+mod diff;
 mod dist;
 mod errors;
 mod explain;

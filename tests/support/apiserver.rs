@@ -157,8 +157,49 @@ fn kind_of(plural: &str) -> Option<&'static str> {
     match plural {
         "imagepolicies" => Some("ImagePolicy"),
         "imagerepositories" => Some("ImageRepository"),
+        "imageupdateautomations" => Some("ImageUpdateAutomation"),
         _ => None,
     }
+}
+
+/// Workload kinds: (group/version, plural, kind).
+const WORKLOADS: [(&str, &str, &str); 7] = [
+    ("apps/v1", "deployments", "Deployment"),
+    ("apps/v1", "statefulsets", "StatefulSet"),
+    ("apps/v1", "daemonsets", "DaemonSet"),
+    ("apps/v1", "replicasets", "ReplicaSet"),
+    ("batch/v1", "cronjobs", "CronJob"),
+    ("batch/v1", "jobs", "Job"),
+    ("v1", "pods", "Pod"),
+];
+
+fn list_workloads(
+    state: &State,
+    group_version: &str,
+    plural: &str,
+    namespace: Option<&str>,
+) -> (u16, Value) {
+    let Some((_, _, kind)) = WORKLOADS
+        .iter()
+        .find(|(gv, p, _)| *gv == group_version && *p == plural)
+    else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource".to_string(),
+        );
+    };
+    let items: Vec<Value> = state
+        .objects
+        .iter()
+        .filter(|o| o["kind"] == *kind)
+        .filter(|o| namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns))
+        .cloned()
+        .collect();
+    (
+        200,
+        json!({"kind": format!("{kind}List"), "apiVersion": group_version, "metadata": {"resourceVersion": "7"}, "items": items}),
+    )
 }
 
 fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
@@ -198,7 +239,11 @@ fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
             )
         }
         ["apis", group, version] if *group == GROUP && state.versions.contains(version) => {
-            let resources: Vec<Value> = [("imagepolicies", "ImagePolicy"), ("imagerepositories", "ImageRepository")]
+            let resources: Vec<Value> = [
+                ("imagepolicies", "ImagePolicy"),
+                ("imagerepositories", "ImageRepository"),
+                ("imageupdateautomations", "ImageUpdateAutomation"),
+            ]
                 .iter()
                 .flat_map(|(plural, kind)| {
                     [
@@ -218,6 +263,14 @@ fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
         ["apis", group, version, "namespaces", ns, plural] if *group == GROUP => {
             list(state, version, plural, Some(ns))
         }
+        ["apis", group, version, plural] if *group != GROUP => {
+            list_workloads(state, &format!("{group}/{version}"), plural, None)
+        }
+        ["apis", group, version, "namespaces", ns, plural] if *group != GROUP => {
+            list_workloads(state, &format!("{group}/{version}"), plural, Some(ns))
+        }
+        ["api", "v1", "pods"] => list_workloads(state, "v1", "pods", None),
+        ["api", "v1", "namespaces", ns, "pods"] => list_workloads(state, "v1", "pods", Some(ns)),
         ["api", "v1", "namespaces", ns, "secrets", name] => {
             if state
                 .forbidden

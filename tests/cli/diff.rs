@@ -1,0 +1,323 @@
+//! `diff` against the stand-in API server and offline with `--source`.
+
+use crate::apiserver::{ApiServer, State};
+use crate::util::{Dir, example, json};
+use serde_json::{Value, json};
+
+const IMAGE: &str = "docker.io/mouhamedali/k8s-debugger";
+const SELECTED: &str = "uat-202305291203-815a0fd";
+
+fn fixture(rel: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// The tutorial's policy and repository, as the cluster serves them.
+fn flux_objects() -> Vec<Value> {
+    let text = std::fs::read_to_string(example("tutorial/k8s-debugger.yaml")).unwrap();
+    let mut objects: Vec<Value> = serde_yaml_ng::Deserializer::from_str(&text)
+        .map(|d| {
+            serde_json::to_value(
+                <serde_yaml_ng::Value as serde::Deserialize>::deserialize(d).unwrap(),
+            )
+            .unwrap()
+        })
+        .collect();
+    for o in &mut objects {
+        if o["kind"] == "ImagePolicy" {
+            o["status"]["latestRef"] =
+                json!({"name": IMAGE, "tag": SELECTED, "digest": "sha256:aaaa"});
+        }
+    }
+    objects
+}
+
+fn pod_spec(containers: Value) -> Value {
+    json!({"template": {"spec": containers}})
+}
+
+fn workload(kind: &str, name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name, "namespace": "apps"}, "spec": spec})
+}
+
+fn run(server: &ApiServer, dir: &Dir, args: &[&str]) -> std::process::Output {
+    let kubeconfig = server.kubeconfig(&dir.path(""), "flux-system");
+    dir.cmd()
+        .env("KUBECONFIG", &kubeconfig)
+        .args([
+            "diff",
+            "-A",
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+            "-o",
+            "json",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn states(out: &std::process::Output) -> Vec<(String, String)> {
+    let doc = json(&out.stdout);
+    doc["items"][0]["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                format!(
+                    "{}/{}",
+                    w["kind"].as_str().unwrap(),
+                    w["name"].as_str().unwrap()
+                ),
+                w["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn tutorial_deployment_without_a_tag_is_untagged() {
+    let mut objects = flux_objects();
+    objects.push(workload(
+        "Deployment",
+        "debugger",
+        pod_spec(json!({"containers": [{"name": "d", "image": "mouhamedali/k8s-debugger"}]})),
+    ));
+    objects.push(workload(
+        "Deployment",
+        "nginx",
+        pod_spec(json!({"containers": [{"name": "n", "image": "nginx:1.25"}]})),
+    ));
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run(&server, &dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        states(&out),
+        [("Deployment/debugger".to_string(), "untagged".to_string())]
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(item["selected"], SELECTED);
+    assert_eq!(
+        item["workloads"][0]["expected"],
+        format!("{IMAGE}:{SELECTED}")
+    );
+}
+
+#[test]
+fn up_to_date_exits_zero() {
+    let mut objects = flux_objects();
+    objects.push(workload(
+        "Deployment",
+        "ok",
+        pod_spec(json!({"containers": [{"name": "d", "image": format!("{IMAGE}:{SELECTED}")}]})),
+    ));
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run(&server, &dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        states(&out),
+        [("Deployment/ok".to_string(), "up-to-date".to_string())]
+    );
+}
+
+#[test]
+fn every_kind_and_state() {
+    let mut objects = flux_objects();
+    objects.push(workload(
+        "StatefulSet",
+        "tools",
+        pod_spec(json!({"containers": [{"name": "t", "image": "index.docker.io/mouhamedali/k8s-debugger:uat-202305291038-a2726e1"}]})),
+    ));
+    objects.push(json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly", "namespace": "apps"},
+        "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "j", "image": "mouhamedali/k8s-debugger:uat-202305281712-1c0f4e2"}]}}}}}}));
+    objects.push(workload(
+        "Deployment",
+        "with-init",
+        pod_spec(
+            json!({"initContainers": [{"name": "prep", "image": format!("{IMAGE}:{SELECTED}")}],
+                        "containers": [{"name": "main", "image": "busybox"}]}),
+        ),
+    ));
+    objects.push(workload("Deployment", "future", pod_spec(json!({"containers": [{"name": "f", "image": format!("{IMAGE}:uat-209912312359-abcdef0")}]}))));
+    objects.push(workload(
+        "Deployment",
+        "pinned",
+        pod_spec(json!({"containers": [{"name": "p", "image": format!("{IMAGE}@sha256:cccc")}]})),
+    ));
+    objects.push(workload(
+        "Deployment",
+        "digest",
+        pod_spec(json!({"containers": [{"name": "d", "image": format!("{IMAGE}:{SELECTED}")}]})),
+    ));
+    objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "digest-5f7", "namespace": "apps",
+        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "digest", "uid": "1", "controller": true}]}}));
+    objects.push(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "digest-5f7-x", "namespace": "apps",
+        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "digest-5f7", "uid": "2", "controller": true}]},
+        "spec": {"containers": [{"name": "d", "image": format!("{IMAGE}:{SELECTED}")}]},
+        "status": {"containerStatuses": [{"name": "d", "imageID": format!("docker-pullable://{IMAGE}@sha256:bbbb")}]}}));
+    objects.push(
+        json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageUpdateAutomation",
+        "metadata": {"name": "elsewhere", "namespace": "other"}, "spec": {}}),
+    );
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run(&server, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut got = states(&out);
+    got.sort();
+    let want: Vec<(String, String)> = [
+        ("CronJob/nightly", "outdated"),
+        ("Deployment/digest", "digest-mismatch"),
+        ("Deployment/future", "ahead"),
+        ("Deployment/pinned", "pinned"),
+        ("Deployment/with-init", "up-to-date"),
+        ("StatefulSet/tools", "outdated"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    let item = &json(&out.stdout)["items"][0];
+    let digest = item["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "digest")
+        .unwrap();
+    assert_eq!(digest["imageIDs"][0], format!("{IMAGE}@sha256:bbbb"));
+    let init = item["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "with-init")
+        .unwrap();
+    assert_eq!(init["init"], true);
+    assert!(
+        item["warnings"]
+            .to_string()
+            .contains("no ImageUpdateAutomation in namespace 'flux-system' selects this policy"),
+        "{}",
+        item["warnings"]
+    );
+    // One LIST per kind.
+    let requests = server.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.contains("/deployments"))
+            .count(),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests.iter().filter(|r| r.contains("/pods")).count(),
+        1,
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn offline_markers_against_the_recomputed_choice() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "diff",
+            "-f",
+            &example("tutorial/k8s-debugger.yaml"),
+            "--source",
+            &fixture("gitops"),
+        ])
+        .args(["--tags-file", &example("tutorial/tags.txt"), "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let item = &doc["items"][0];
+    let markers = item["markers"].as_array().unwrap();
+    let state = |file: &str, field: &str| -> String {
+        markers
+            .iter()
+            .find(|m| m["file"].as_str().unwrap().ends_with(file) && m["field"] == field)
+            .map(|m| m["state"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {field} marker in {file}: {markers:?}"))
+    };
+    assert_eq!(state("deploy.yaml", "image"), "up-to-date");
+    assert_eq!(state("stale.yaml", "image"), "outdated");
+    assert_eq!(state("values.yaml", "tag"), "up-to-date");
+    assert_eq!(state("values.yaml", "name"), "up-to-date");
+    let stale = markers
+        .iter()
+        .find(|m| m["file"].as_str().unwrap().ends_with("stale.yaml"))
+        .unwrap();
+    assert_eq!(stale["line"], 11);
+    assert_eq!(stale["wouldWrite"], format!("{IMAGE}:{SELECTED}"));
+    let unknown = doc["unknownMarkers"].as_array().unwrap();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["reference"], "flux-system:no-such-policy");
+    let unmarked = item["unmarked"].as_array().unwrap();
+    assert_eq!(unmarked.len(), 1, "{unmarked:?}");
+    assert_eq!(unmarked[0]["kind"], "CronJob");
+    assert_eq!(unmarked[0]["line"], 14);
+    assert_eq!(
+        unmarked[0]["suggestion"],
+        format!(
+            "image: {IMAGE}:{SELECTED} # {{\"$imagepolicy\": \"flux-system:k8s-debugger-uat-policy\"}}"
+        )
+    );
+
+    let table = dir
+        .cmd()
+        .args([
+            "diff",
+            "-f",
+            &example("tutorial/k8s-debugger.yaml"),
+            "--source",
+            &fixture("gitops"),
+        ])
+        .args(["--tags-file", &example("tutorial/tags.txt")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("no $imagepolicy marker: the automation cannot update it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("names a policy that does not exist"),
+        "{text}"
+    );
+}
