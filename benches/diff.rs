@@ -16,7 +16,10 @@ const WORKLOADS: usize = 2_000;
 const NAMESPACES: usize = 200;
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
     let mut objects = Vec::new();
     for r in 0..REPOSITORIES {
         objects.push(json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository",
@@ -32,7 +35,12 @@ fn main() {
     }
     for w in 0..WORKLOADS {
         let ns = format!("team-{}", w % NAMESPACES);
-        let image = format!("ghcr.io/acme/app-{}:1.{}.{}", w % REPOSITORIES, (w / 10) % 10, w % 10);
+        let image = format!(
+            "ghcr.io/acme/app-{}:1.{}.{}",
+            w % REPOSITORIES,
+            (w / 10) % 10,
+            w % 10
+        );
         objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": format!("web-{w}"), "namespace": ns},
             "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}, {"name": "sidecar", "image": "envoyproxy/envoy:v1.30"}]}}}}));
         objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": format!("web-{w}-abc"), "namespace": ns,
@@ -42,10 +50,16 @@ fn main() {
             "spec": {"containers": [{"name": "app", "image": image}]},
             "status": {"containerStatuses": [{"name": "app", "imageID": format!("ghcr.io/acme/app-{}@sha256:bbbb", w % REPOSITORIES)}]}}));
     }
-    let server = ApiServer::start(State { versions: vec!["v1"], objects, ..State::default() });
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        ..State::default()
+    });
     let dir = tempfile::tempdir().expect("temp dir");
     let kubeconfig = server.kubeconfig(dir.path(), "default");
-    let tags: Vec<String> = (0..10).flat_map(|a| (0..10).map(move |b| format!("1.{a}.{b}"))).collect();
+    let tags: Vec<String> = (0..10)
+        .flat_map(|a| (0..10).map(move |b| format!("1.{a}.{b}")))
+        .collect();
     let tags = tags.join(",");
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
     let mut times = Vec::new();
@@ -58,9 +72,19 @@ fn main() {
             .output()
             .expect("run the binary");
         let elapsed = start.elapsed();
-        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        let rows: usize = doc["items"].as_array().expect("items").iter().map(|i| i["workloads"].as_array().map_or(0, Vec::len)).sum();
+        let rows: usize = doc["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["workloads"].as_array().map_or(0, Vec::len))
+            .sum();
         if run == 0 {
             let requests = server.requests();
             let lists = |what: &str| requests.iter().filter(|r| r.contains(what)).count();
@@ -79,6 +103,9 @@ fn main() {
     println!(
         "diff -A: median {:.2} s (runs: {:?})",
         times[times.len() / 2].as_secs_f64(),
-        times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect::<Vec<_>>()
+        times
+            .iter()
+            .map(|t| format!("{:.2}", t.as_secs_f64()))
+            .collect::<Vec<_>>()
     );
 }

@@ -176,6 +176,9 @@ pub struct DiffArgs {
     /// A GitOps checkout: compare its `$imagepolicy` markers and find workloads no marker covers.
     #[arg(long, value_name = "DIR")]
     pub source: Vec<String>,
+    /// Resolve the selected tag's digest from the registry and compare it with what pods run.
+    #[arg(long)]
+    pub digests: bool,
     /// The tag list, comma separated (instead of the registry).
     #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
     pub tags: Vec<String>,

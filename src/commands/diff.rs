@@ -133,6 +133,15 @@ pub fn run(
                 ))
             })
             .clone();
+        let digest_of = |tag: &str| -> Option<Result<String, String>> {
+            let repo = repository.filter(|_| args.digests)?;
+            Some(inputs.runtime.block_on(tags::digest(
+                inputs.cluster.as_ref(),
+                repo,
+                tag,
+                &tag_options,
+            )))
+        };
         let mut item = diff_one(
             policy,
             repository,
@@ -140,6 +149,7 @@ pub fn run(
             &running,
             &source_workloads,
             &source_markers,
+            &digest_of,
         );
         item.automations = automation_rows(policy, &automation_objects_all);
         if automations_known && !item.automations.iter().any(|a| a.selects) {
@@ -262,6 +272,7 @@ fn diff_one(
     running: &[workloads::Workload],
     source_workloads: &[workloads::Workload],
     source_markers: &[Marker],
+    digest_of: &dyn Fn(&str) -> Option<Result<String, String>>,
 ) -> PolicyDiff {
     let mut item = PolicyDiff {
         namespace: policy.namespace().to_string(),
@@ -314,39 +325,45 @@ fn diff_one(
     };
     let selected = item.selected.clone();
     let expected = selected.as_ref().map(|t| format!("{}:{t}", item.image));
-    let (controller_tag, controller_digest) =
-        (item.controller_tag.clone(), item.controller_digest.clone());
-    let state_of = |r: &ImageReference,
-                    ids: Option<&std::collections::BTreeSet<String>>|
-     -> State {
-        match (&r.tag, &r.digest, &selected) {
-            (_, Some(_), _) => State::Pinned,
-            (None, None, _) => State::Untagged,
-            (Some(_), None, None) => State::NoSelection,
-            (Some(tag), None, Some(sel)) if tag == sel => {
-                let mismatch = match (&controller_digest, ids) {
-                    (Some(digest), Some(ids))
-                        if !ids.is_empty() && controller_tag.as_deref() == Some(sel.as_str()) =>
-                    {
-                        !ids.iter().any(|id| id.ends_with(digest.as_str()))
+    match selected.as_deref().and_then(digest_of) {
+        Some(Ok(digest)) => item.registry_digest = Some(digest),
+        Some(Err(e)) => item.warnings.push(format!("--digests: {e}")),
+        None => {}
+    }
+    // The digest pods should run: the registry's, else the controller's when it agrees on the tag.
+    let want_digest = item.registry_digest.clone().or_else(|| {
+        item.controller_digest
+            .clone()
+            .filter(|_| item.controller_tag.is_some() && item.controller_tag == selected)
+    });
+    let state_of =
+        |r: &ImageReference, ids: Option<&std::collections::BTreeSet<String>>| -> State {
+            match (&r.tag, &r.digest, &selected) {
+                (_, Some(_), _) => State::Pinned,
+                (None, None, _) => State::Untagged,
+                (Some(_), None, None) => State::NoSelection,
+                (Some(tag), None, Some(sel)) if tag == sel => {
+                    let mismatch = match (&want_digest, ids) {
+                        (Some(digest), Some(ids)) if !ids.is_empty() => {
+                            !ids.iter().any(|id| id.ends_with(digest.as_str()))
+                        }
+                        _ => false,
+                    };
+                    if mismatch {
+                        State::DigestMismatch
+                    } else {
+                        State::UpToDate
                     }
-                    _ => false,
-                };
-                if mismatch {
-                    State::DigestMismatch
-                } else {
-                    State::UpToDate
+                }
+                (Some(tag), None, Some(_)) => {
+                    if wins(tag) {
+                        State::Ahead
+                    } else {
+                        State::Outdated
+                    }
                 }
             }
-            (Some(tag), None, Some(_)) => {
-                if wins(tag) {
-                    State::Ahead
-                } else {
-                    State::Outdated
-                }
-            }
-        }
-    };
+        };
     for w in running {
         for c in &w.containers {
             let Some(r) = same_repository(&c.image, &reference) else {

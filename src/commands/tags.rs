@@ -92,11 +92,13 @@ fn status_sample(repo: &ImageRepository) -> Option<TagText> {
     })
 }
 
-async fn from_registry(
+/// The registry request for a repository, with the credentials and TLS the
+/// controller would use; also what to call it in messages.
+async fn registry_request(
     cluster: Option<&Cluster>,
     repo: &ImageRepository,
     options: &TagOptions,
-) -> Result<Resolved, String> {
+) -> Result<(ListRequest, ImageReference, String), String> {
     let what = format!(
         "ImageRepository {}/{}: listing the tags of {}",
         repo.namespace(),
@@ -121,6 +123,33 @@ async fn from_registry(
             eprintln!("registry: {line}")
         }));
     }
+    Ok((req, reference, what))
+}
+
+/// The registry's digest for `tag` of the repository's image (`diff --digests`).
+pub async fn digest(
+    cluster: Option<&Cluster>,
+    repo: &ImageRepository,
+    tag: &str,
+    options: &TagOptions,
+) -> Result<String, String> {
+    let (req, _, _) = registry_request(cluster, repo, options).await?;
+    registry::manifest_digest(&req, tag).await.map_err(|e| {
+        format!(
+            "ImageRepository {}/{}: the digest of {}:{tag}: {e}",
+            repo.namespace(),
+            repo.metadata.name,
+            repo.spec.image
+        )
+    })
+}
+
+async fn from_registry(
+    cluster: Option<&Cluster>,
+    repo: &ImageRepository,
+    options: &TagOptions,
+) -> Result<Resolved, String> {
+    let (req, reference, what) = registry_request(cluster, repo, options).await?;
     let anonymous = req.auth.credentials.is_none();
     let listing = registry::list_tags(&req).await.map_err(|e| {
         let mut message = format!("{what}: {e}");

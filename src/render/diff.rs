@@ -98,6 +98,8 @@ pub struct PolicyDiff {
     pub selected: Option<String>,
     pub controller_tag: Option<String>,
     pub controller_digest: Option<String>,
+    /// The selected tag's digest in the registry (`--digests`).
+    pub registry_digest: Option<String>,
     pub error: Option<String>,
     pub workloads: Vec<ContainerRow>,
     pub markers: Vec<MarkerRow>,

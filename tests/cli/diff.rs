@@ -321,3 +321,80 @@ fn offline_markers_against_the_recomputed_choice() {
         "{text}"
     );
 }
+
+#[test]
+fn digests_compare_pods_with_the_registry() {
+    use crate::registry_support::{Options, Registry};
+    let registry = Registry::start(Options::default());
+    registry.push("team/app", &["1.0.0".to_string(), "2.0.0".to_string()]);
+    let image = format!("{}/team/app", registry.host());
+    let state = |pod_digest: &str| {
+        let objects = vec![
+            json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository", "metadata": {"name": "app", "namespace": "apps"},
+                   "spec": {"image": image, "insecure": true}}),
+            json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImagePolicy", "metadata": {"name": "app", "namespace": "apps"},
+                   "spec": {"imageRepositoryRef": {"name": "app"}, "policy": {"semver": {"range": ">=1.0.0"}}}}),
+            workload(
+                "Deployment",
+                "web",
+                pod_spec(
+                    json!({"containers": [{"name": "app", "image": format!("{image}:2.0.0")}]}),
+                ),
+            ),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "apps",
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "1", "controller": true}]}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1-a", "namespace": "apps",
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "2", "controller": true}]},
+                   "spec": {"containers": [{"name": "app", "image": format!("{image}:2.0.0")}]},
+                   "status": {"containerStatuses": [{"name": "app", "imageID": format!("{image}@{pod_digest}")}]}}),
+        ];
+        State {
+            versions: vec!["v1"],
+            objects,
+            ..State::default()
+        }
+    };
+    let dir = Dir::new();
+    let diff = |server: &ApiServer| {
+        let kubeconfig = server.kubeconfig(&dir.path(""), "apps");
+        dir.cmd()
+            .env("KUBECONFIG", &kubeconfig)
+            .args(["diff", "--digests", "-o", "json"])
+            .output()
+            .unwrap()
+    };
+    let stale = ApiServer::start(state(
+        "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+    ));
+    let out = diff(&stale);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let item = &json(&out.stdout)["items"][0];
+    assert_eq!(item["selected"], "2.0.0");
+    let digest = item["registryDigest"]
+        .as_str()
+        .expect("the registry's digest")
+        .to_string();
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
+    assert_eq!(item["workloads"][0]["state"], "digest-mismatch");
+
+    let fresh = ApiServer::start(state(&digest));
+    let out = diff(&fresh);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        json(&out.stdout)["items"][0]["workloads"][0]["state"],
+        "up-to-date"
+    );
+}

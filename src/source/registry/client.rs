@@ -49,6 +49,7 @@ pub(super) async fn list(
         bearer: None,
         basic: false,
         rate_limit: None,
+        accept: None,
     };
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(url.as_str().to_string());
@@ -171,6 +172,51 @@ struct Session<'r> {
     /// A `Basic` challenge was answered: send the credentials on every request.
     basic: bool,
     rate_limit: Option<RateLimit>,
+    /// The `Accept` header (manifest media types), when one is needed.
+    accept: Option<&'static str>,
+}
+
+/// The manifest media types a runtime accepts, so the registry answers with
+/// the digest it would give a kubelet.
+const MANIFEST_TYPES: &str = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
+
+/// The digest of `tag`'s manifest (`Docker-Content-Digest`), as pods would pull it.
+pub(super) async fn manifest_digest(
+    req: &ListRequest,
+    reference: &ImageReference,
+    tag: &str,
+) -> Result<String, RegistryError> {
+    let scheme = if req.insecure { "http" } else { "https" };
+    let registry_url = format!("{scheme}://{}", reference.api_host());
+    let text = format!("{registry_url}/v2/{}/manifests/{tag}", reference.repository);
+    let url = Url::parse(&text).map_err(|e| {
+        RegistryError::new(
+            ErrorKind::Input,
+            format!("image '{}' gives no valid URL ({text}): {e}", req.image),
+        )
+    })?;
+    let mut session = Session {
+        http: build_client(req)?,
+        req,
+        reference,
+        origin: origin(&url),
+        registry_url,
+        bearer: None,
+        basic: false,
+        rate_limit: None,
+        accept: Some(MANIFEST_TYPES),
+    };
+    let (_, headers) = session.get(&url).await?;
+    headers
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            RegistryError::new(
+                ErrorKind::Malformed,
+                format!("{url}: no Docker-Content-Digest header in the answer"),
+            )
+        })
 }
 
 enum Challenge {
@@ -195,6 +241,9 @@ impl Session<'_> {
         let mut answered = false;
         loop {
             let mut request = self.http.get(url.clone());
+            if let Some(accept) = self.accept {
+                request = request.header(reqwest::header::ACCEPT, accept);
+            }
             if origin(url) == self.origin {
                 if let Some(token) = &self.bearer {
                     request = request.bearer_auth(token);

@@ -165,6 +165,14 @@ pub async fn list_tags(req: &ListRequest) -> Result<TagListing, RegistryError> {
     client::list(req, &reference).await
 }
 
+/// The digest of `tag`'s manifest in `req.image`'s repository, with the same
+/// transport, credentials and retries as [`list_tags`].
+pub async fn manifest_digest(req: &ListRequest, tag: &str) -> Result<String, RegistryError> {
+    let reference = ImageReference::parse(&req.image)
+        .map_err(|e| RegistryError::new(ErrorKind::Input, e.to_string()))?;
+    client::manifest_digest(req, &reference, tag).await
+}
+
 /// [`list_tags`] on a runtime of its own, for callers without one.
 pub fn list_tags_blocking(req: &ListRequest) -> Result<TagListing, RegistryError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
