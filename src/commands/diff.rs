@@ -13,7 +13,6 @@ use crate::render::diff::{
 };
 use crate::source::markers::{self, Marker, MarkerField};
 use crate::source::reference::ImageReference;
-use crate::source::tags::TagText;
 use crate::source::{files, workloads};
 use anyhow::Result;
 use serde_json::Value;
@@ -99,19 +98,13 @@ pub fn run(
         }
     }
 
-    let tag_options = TagOptions {
-        forced: None,
-        shared: if !args.tags.is_empty() {
-            Some(TagText::from_flag(&args.tags))
-        } else if let Some(path) = &args.tags_file {
-            Some(TagText::from_file(path)?)
-        } else {
-            None
-        },
-        no_cluster_secrets: config.no_cluster_secrets,
-        request_timeout: inputs.request_timeout,
-        verbose: config.verbose,
-    };
+    let tag_options = TagOptions::new(
+        config,
+        None,
+        &args.tags,
+        args.tags_file.as_deref(),
+        inputs.request_timeout,
+    )?;
     let mut resolved: HashMap<(String, String), Result<Resolved, String>> = HashMap::new();
     let mut report = Report {
         cluster: inputs.cluster.is_some(),

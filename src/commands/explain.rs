@@ -31,19 +31,13 @@ pub fn run(
     if args.tags_from == Some(TagsFrom::File) && !given {
         bail!("--tags-from file needs --tags or --tags-file");
     }
-    let tag_options = TagOptions {
-        forced: args.tags_from,
-        shared: if !args.tags.is_empty() {
-            Some(TagText::from_flag(&args.tags))
-        } else if let Some(path) = &args.tags_file {
-            Some(TagText::from_file(path)?)
-        } else {
-            None
-        },
-        no_cluster_secrets: config.no_cluster_secrets,
-        request_timeout: inputs.request_timeout,
-        verbose: config.verbose,
-    };
+    let tag_options = TagOptions::new(
+        config,
+        args.tags_from,
+        &args.tags,
+        args.tags_file.as_deref(),
+        inputs.request_timeout,
+    )?;
     // Each repository's tags are listed once; the evaluations borrow from here.
     let mut by_repository: HashMap<(String, String), Result<Resolved, String>> = HashMap::new();
     let mut sources: Vec<Result<Resolved, String>> = Vec::with_capacity(policies.len());

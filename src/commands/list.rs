@@ -95,19 +95,13 @@ fn resolve_all(
     policies: &[&ImagePolicy],
 ) -> Result<HashMap<(String, String), Result<Resolved, String>>> {
     use futures_util::stream::{self, StreamExt};
-    let options = TagOptions {
-        forced: None,
-        shared: if !args.tags.is_empty() {
-            Some(TagText::from_flag(&args.tags))
-        } else if let Some(path) = &args.tags_file {
-            Some(TagText::from_file(path)?)
-        } else {
-            None
-        },
-        no_cluster_secrets: config.no_cluster_secrets,
-        request_timeout: inputs.request_timeout,
-        verbose: config.verbose,
-    };
+    let options = TagOptions::new(
+        config,
+        None,
+        &args.tags,
+        args.tags_file.as_deref(),
+        inputs.request_timeout,
+    )?;
     let mut keys: Vec<(String, String)> = policies.iter().map(|p| repository_key(p)).collect();
     keys.sort();
     keys.dedup();

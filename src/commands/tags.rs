@@ -22,6 +22,33 @@ pub struct TagOptions {
     pub verbose: u8,
 }
 
+impl TagOptions {
+    /// From the command line: `--tags` / `--tags-file` (read once here), the
+    /// forced source, and the global flags.
+    pub fn new(
+        config: &crate::cli::Config,
+        forced: Option<TagsFrom>,
+        tags: &[String],
+        tags_file: Option<&str>,
+        request_timeout: Option<Duration>,
+    ) -> anyhow::Result<TagOptions> {
+        let shared = if !tags.is_empty() {
+            Some(TagText::from_flag(tags))
+        } else if let Some(path) = tags_file {
+            Some(TagText::from_file(path)?)
+        } else {
+            None
+        };
+        Ok(TagOptions {
+            forced,
+            shared,
+            no_cluster_secrets: config.no_cluster_secrets,
+            request_timeout,
+            verbose: config.verbose,
+        })
+    }
+}
+
 /// A repository's tags and what the user should know about them.
 #[derive(Debug, Clone)]
 pub struct Resolved {

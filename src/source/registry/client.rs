@@ -27,30 +27,13 @@ pub(super) async fn list(
     req: &ListRequest,
     reference: &ImageReference,
 ) -> Result<TagListing, RegistryError> {
-    let scheme = if req.insecure { "http" } else { "https" };
-    let registry_url = format!("{scheme}://{}", reference.api_host());
     let first = format!(
-        "{registry_url}/v2/{}/tags/list?n={}",
+        "/v2/{}/tags/list?n={}",
         reference.repository,
         req.page_size.max(1)
     );
-    let mut url = Url::parse(&first).map_err(|e| {
-        RegistryError::new(
-            ErrorKind::Input,
-            format!("image '{}' gives no valid URL ({first}): {e}", req.image),
-        )
-    })?;
-    let mut session = Session {
-        http: build_client(req)?,
-        req,
-        reference,
-        origin: origin(&url),
-        registry_url,
-        bearer: None,
-        basic: false,
-        rate_limit: None,
-        accept: None,
-    };
+    let (mut session, mut url) = Session::new(req, reference, &first, None)?;
+    let first = url.to_string();
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(url.as_str().to_string());
     let mut tags: Vec<String> = Vec::new();
@@ -186,26 +169,8 @@ pub(super) async fn manifest_digest(
     reference: &ImageReference,
     tag: &str,
 ) -> Result<String, RegistryError> {
-    let scheme = if req.insecure { "http" } else { "https" };
-    let registry_url = format!("{scheme}://{}", reference.api_host());
-    let text = format!("{registry_url}/v2/{}/manifests/{tag}", reference.repository);
-    let url = Url::parse(&text).map_err(|e| {
-        RegistryError::new(
-            ErrorKind::Input,
-            format!("image '{}' gives no valid URL ({text}): {e}", req.image),
-        )
-    })?;
-    let mut session = Session {
-        http: build_client(req)?,
-        req,
-        reference,
-        origin: origin(&url),
-        registry_url,
-        bearer: None,
-        basic: false,
-        rate_limit: None,
-        accept: Some(MANIFEST_TYPES),
-    };
+    let path = format!("/v2/{}/manifests/{tag}", reference.repository);
+    let (mut session, url) = Session::new(req, reference, &path, Some(MANIFEST_TYPES))?;
     let (_, headers) = session.get(&url).await?;
     headers
         .get("docker-content-digest")
@@ -228,7 +193,37 @@ enum Challenge {
     },
 }
 
-impl Session<'_> {
+impl<'r> Session<'r> {
+    /// A session with the registry of `reference`, and the URL of `path` on it.
+    fn new(
+        req: &'r ListRequest,
+        reference: &'r ImageReference,
+        path: &str,
+        accept: Option<&'static str>,
+    ) -> Result<(Session<'r>, Url), RegistryError> {
+        let scheme = if req.insecure { "http" } else { "https" };
+        let registry_url = format!("{scheme}://{}", reference.api_host());
+        let text = format!("{registry_url}{path}");
+        let url = Url::parse(&text).map_err(|e| {
+            RegistryError::new(
+                ErrorKind::Input,
+                format!("image '{}' gives no valid URL ({text}): {e}", req.image),
+            )
+        })?;
+        let session = Session {
+            http: build_client(req)?,
+            req,
+            reference,
+            origin: origin(&url),
+            registry_url,
+            bearer: None,
+            basic: false,
+            rate_limit: None,
+            accept,
+        };
+        Ok((session, url))
+    }
+
     fn log(&self, line: &str) {
         if let Some(log) = &self.req.log {
             log(line);
