@@ -115,9 +115,14 @@ pub fn run(
     for e in &explanations {
         if let Some(message) = &e.evaluation.error {
             // One line, whatever the message holds (a pattern may contain a newline).
+            let empty = if e.tag_source.count == 0 && e.what_if.is_empty() {
+                format!(" (the tag source {} holds no tags)", e.tag_source.origin)
+            } else {
+                String::new()
+            };
             writeln!(
                 err,
-                "error: ImagePolicy {}: {}",
+                "error: ImagePolicy {}: {}{empty}",
                 e.id(),
                 message.replace('\n', "\\n")
             )?;

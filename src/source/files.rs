@@ -127,6 +127,8 @@ pub fn parse(
     default_namespace: &str,
     manifests: &mut Manifests,
 ) -> Result<()> {
+    // libyaml takes quadratic time on deep nesting: refuse it first.
+    super::positions::check_depth(text).map_err(|e| anyhow!("{file}:{e}"))?;
     for (n, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
         let value =
             serde_yaml_ng::Value::deserialize(document).map_err(|err| yaml_error(file, &err))?;

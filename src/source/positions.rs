@@ -254,11 +254,64 @@ enum Frame {
     Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
 }
 
+/// Deeper nesting than this is refused: no manifest needs it, and YAML
+/// parsers can take quadratic time on it.
+pub const MAX_DEPTH: usize = 256;
+
+/// Alias expansions may add at most this many nodes to a file (an alias
+/// bomb, "billion laughs", is refused instead of expanded).
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Refuses `text` when it nests deeper than [`MAX_DEPTH`]; one linear pass.
+/// Malformed YAML passes: the real parser reports it with its position.
+pub fn check_depth(text: &str) -> Result<(), YamlError> {
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            // The scanner's own nesting limit is the same refusal.
+            Err(e) if e.to_string().contains("recursion limit") => return Err(scan_error(&e)),
+            Err(_) => return Ok(()),
+        };
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(YamlError {
+                        pos: pos(&span),
+                        message: format!("nested deeper than {MAX_DEPTH} levels: refused"),
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// How many nodes a tree holds, without recursion.
+fn node_count(node: &Node) -> usize {
+    let mut count = 0;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        match &n.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+    }
+    count
+}
+
 /// Parses every document of `text`. Aliases are expanded; merge keys (`<<`) are applied.
 pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
+    check_depth(text)?;
     let mut documents = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut expanded = 0usize;
     let mut root: Option<Node> = None;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| scan_error(&e))?;
@@ -283,7 +336,18 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
                 None
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(node) => Some((node.clone(), 0)),
+                Some((node, size)) => {
+                    expanded += size;
+                    if expanded > MAX_ALIAS_NODES {
+                        return Err(YamlError {
+                            pos: here,
+                            message: format!(
+                                "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?): refused"
+                            ),
+                        });
+                    }
+                    Some((node.clone(), 0))
+                }
                 None => {
                     return Err(YamlError {
                         pos: here,
@@ -336,7 +400,8 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
             continue;
         };
         if anchor > 0 {
-            anchors.insert(anchor, node.clone());
+            let size = node_count(&node);
+            anchors.insert(anchor, (node.clone(), size));
         }
         match stack.last_mut() {
             Some(Frame::Seq(_, _, items)) => items.push(node),

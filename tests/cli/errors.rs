@@ -168,3 +168,52 @@ fn cross_namespace_without_access_from_is_denied() {
     assert_eq!(code, 1);
     assert!(err.contains("access denied"), "{err}");
 }
+
+/// A YAML alias bomb ("billion laughs") and absurd nesting are refused at
+/// once, by every command that reads manifests.
+#[test]
+fn alias_bombs_and_deep_nesting_are_refused_quickly() {
+    let dir = Dir::new();
+    let mut lines = vec![
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"
+            .to_string(),
+    ];
+    let mut previous = 'a';
+    for name in "bcdefghi".chars() {
+        lines.push(format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]"));
+        previous = name;
+    }
+    let bomb = format!(
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: p\n  labels:\n{}\nspec:\n  policy: {{alphabetical: {{}}}}\n",
+        lines
+            .iter()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    );
+    let bomb = dir.write("bomb.yaml", &bomb);
+    let deep = dir.write(
+        "deep.yaml",
+        &format!(
+            "kind: ConfigMap\ndata: {}{}\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        ),
+    );
+    for file in [&bomb, &deep] {
+        for args in [
+            vec!["explain", "-f", file.as_str(), "--tags", "a"],
+            vec!["lint", "-f", file.as_str()],
+            vec!["diff", "-f", file.as_str(), "--tags", "a"],
+        ] {
+            let started = std::time::Instant::now();
+            let (code, _, err) = fails(&dir, &args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains("malformed YAML"), "{args:?}: {err}");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{args:?} took {:?}",
+                started.elapsed()
+            );
+        }
+    }
+}
