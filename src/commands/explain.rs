@@ -83,6 +83,7 @@ pub fn run(
             ),
     };
     let mut explanations = Vec::with_capacity(policies.len());
+    let mut environment_failed = false;
     for (policy, source) in policies.iter().zip(&sources) {
         let explanation = match source {
             Ok(resolved) => {
@@ -93,7 +94,11 @@ pub fn run(
             Err(message) => {
                 let mut e = explain_one(policy, manifests, &unavailable, args, options);
                 e.tag_source.complete = false;
-                e.evaluation.fail(format!("cannot list tags: {message}"));
+                // The controller validates the policy before it reads tags.
+                if policy::Policer::from_choice(&policy.object.rule(None).choice).is_ok() {
+                    e.evaluation.fail(format!("cannot list tags: {message}"));
+                    environment_failed = true;
+                }
                 e
             }
         };
@@ -107,15 +112,12 @@ pub fn run(
 
     // A repository whose tags cannot be had is an environment error (2);
     // a policy that selects nothing is 1.
-    let mut code = if sources.iter().any(Result::is_err) {
-        2
-    } else {
-        0
-    };
+    let mut code = if environment_failed { 2 } else { 0 };
     for e in &explanations {
         if let Some(message) = &e.evaluation.error {
             // One line, whatever the message holds (a pattern may contain a newline).
-            let empty = if e.tag_source.count == 0 && e.what_if.is_empty() {
+            let empty = if e.tag_source.count == 0 && e.tag_source.complete && e.what_if.is_empty()
+            {
                 format!(" (the tag source {} holds no tags)", e.tag_source.origin)
             } else {
                 String::new()

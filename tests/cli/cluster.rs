@@ -622,3 +622,86 @@ fn cert_secret_ref_trusts_the_registry_ca() {
         item["warnings"]
     );
 }
+
+mod faults {
+    use super::*;
+
+    fn fails_with(state: State, args: &[&str], want: &str) {
+        let (dir, server) = (Dir::new(), ApiServer::start(state));
+        let started = std::time::Instant::now();
+        let out = run(&dir, &server, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "want {want:?} in {err}");
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{err}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(out.stdout.is_empty(), "no partial answer");
+    }
+
+    #[test]
+    fn unauthorized_is_named() {
+        let mut state = v1_state();
+        state.faults = vec![("/apis".into(), 401)];
+        fails_with(state, &["explain", "app"], "unauthorized");
+    }
+
+    #[test]
+    fn a_server_error_on_one_list_is_named() {
+        let mut state = v1_state();
+        state.faults = vec![("/imagerepositories".into(), 500)];
+        fails_with(
+            state,
+            &["list", "-A"],
+            "imagerepositories.image.toolkit.fluxcd.io in all namespaces",
+        );
+    }
+
+    #[test]
+    fn a_slow_server_hits_the_request_timeout() {
+        let mut state = v1_state();
+        state.delay = std::time::Duration::from_secs(5);
+        fails_with(
+            state,
+            &["explain", "app", "--request-timeout", "1s"],
+            "cannot reach the API server",
+        );
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_and_a_newer_status() {
+        let mut state = v1_state();
+        // No spec at all: the controller's own "invalid policy" (exit 1), not a crash.
+        state.objects.push(json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImagePolicy", "metadata": {"name": "bare", "namespace": "apps"}}));
+        // Fields this version does not know, in spec and status.
+        state.objects[1]["spec"]["futureKnob"] = json!({"x": 1});
+        state.objects[1]["status"]["latestRef"]["platform"] = json!("linux/amd64");
+        state.objects[1]["status"]["observedGeneration"] = json!(7);
+        let (dir, server) = (Dir::new(), ApiServer::start(state));
+        let out = run(&dir, &server, &["explain", "-o", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let items = json(&out.stdout)["items"].as_array().unwrap().clone();
+        let app = items.iter().find(|i| i["policy"]["name"] == "app").unwrap();
+        assert_eq!(app["selected"]["tag"], "1.2.0");
+        let bare = items
+            .iter()
+            .find(|i| i["policy"]["name"] == "bare")
+            .unwrap();
+        assert!(
+            bare["error"].as_str().unwrap().contains("invalid policy"),
+            "{bare}"
+        );
+    }
+}

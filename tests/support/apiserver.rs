@@ -29,6 +29,10 @@ pub struct State {
     pub secrets: Vec<(String, String, Vec<(String, Vec<u8>)>)>,
     /// ServiceAccounts: (namespace, name, image pull secret names).
     pub service_accounts: Vec<(String, String, Vec<String>)>,
+    /// Faults: requests whose path contains the text get this status code.
+    pub faults: Vec<(String, u16)>,
+    /// Answer every request this late (a slow API server).
+    pub delay: std::time::Duration,
 }
 
 pub struct ApiServer {
@@ -127,10 +131,26 @@ fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
             return;
         }
         log.lock().expect("log").push(format!("{method} {target}"));
-        let (code, reply) = route(state, &method, &target);
+        std::thread::sleep(state.delay);
+        let fault = state
+            .faults
+            .iter()
+            .find(|(text, _)| target.contains(text.as_str()));
+        let (code, reply) = match fault {
+            Some((_, 401)) => status(401, "Unauthorized", "Unauthorized".to_string()),
+            Some((_, code)) => status(
+                *code,
+                "InternalError",
+                format!(
+                    "an error on the server (\"stand-in fault {code}\") has prevented the request from succeeding"
+                ),
+            ),
+            None => route(state, &method, &target),
+        };
         let text = reply.to_string();
         let reason = match code {
             200 => "OK",
+            401 => "Unauthorized",
             403 => "Forbidden",
             404 => "Not Found",
             _ => "Error",
