@@ -705,3 +705,67 @@ mod faults {
         );
     }
 }
+
+#[test]
+fn no_secret_in_any_command_at_the_highest_verbosity() {
+    use crate::registry_support::{Options, Registry};
+    const PASSWORD: &str = "Every-c0mmand-s3cret";
+    let registry = Registry::start(Options {
+        user: Some(("robot".into(), PASSWORD.into())),
+        ..Options::default()
+    });
+    registry.push("team/app", &["1.0.0".to_string(), "2.0.0".to_string()]);
+    let host = registry.host();
+    let auth = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(format!("robot:{PASSWORD}"))
+    };
+    let mut repo = repository("apps", "app", &format!("{host}/team/app"), &["1.0.0"]);
+    repo["spec"]["insecure"] = json!(true);
+    repo["spec"]["secretRef"] = json!({"name": "regcred"});
+    let state = State {
+        versions: vec!["v1"],
+        objects: vec![repo, policy("apps", "app", "app", "2.0.0")],
+        namespaces: vec![("apps".into(), vec![])],
+        secrets: vec![(
+            "apps".into(),
+            "regcred".into(),
+            vec![(
+                ".dockerconfigjson".into(),
+                format!(r#"{{"auths": {{"{host}": {{"auth": "{auth}"}}}}}}"#).into_bytes(),
+            )],
+        )],
+        ..State::default()
+    };
+    let server = ApiServer::start(state);
+    let dir = Dir::new();
+    let manifests = dir.write("m.yaml", "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: p, namespace: apps}\nspec:\n  imageRepositoryRef: {name: app}\n  policy: {semver: {range: '>=1.0.0'}}\n");
+    let commands: [&[&str]; 6] = [
+        &["explain", "app"],
+        &["explain", "app", "-o", "json", "--all"],
+        &["list", "-A", "--check"],
+        &["diff", "-A", "--digests"],
+        &["lint", "-f", &manifests],
+        &["__complete", "explain", ""],
+    ];
+    for args in commands {
+        let mut all_args = args.to_vec();
+        all_args.extend(["-v", "-v", "-v"]);
+        if args[0] == "__complete" {
+            all_args.truncate(args.len());
+        }
+        let out = run(&dir, &server, &all_args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for secret in [PASSWORD, auth.as_str(), "s3cr3t-b34r3r-t0k3n"] {
+            assert!(!text.contains(secret), "{args:?} printed a secret:\n{text}");
+        }
+        if args[0] == "explain" {
+            // The credentials were really used: the source is named, not shown.
+            assert!(text.contains("apps/regcred"), "{args:?}:\n{text}");
+        }
+    }
+}

@@ -531,3 +531,91 @@ fn a_silent_registry_times_out() {
         "{e}"
     );
 }
+
+#[test]
+fn a_hundred_thousand_tags_in_a_hundred_pages() {
+    let tags = many_tags(100_000);
+    let server = StandIn::start(docker_hub_pages(tags.clone(), 1000));
+    let dir = Dir::new();
+    let image = format!("{}/{REPO}", server.host());
+    let file = dir.write("m.yaml", &registry_manifest(&image, true));
+    let doc = run_json(&dir, &file, &[]);
+    let item = &doc["items"][0];
+    assert_eq!(item["tagSource"]["count"], 100_000);
+    assert_eq!(item["tagSource"]["complete"], true);
+    assert_eq!(
+        item["tagSource"]["origin"],
+        format!("{image} in 100 pages, anonymous")
+    );
+    // The newest tag whose suffix is the policy's 7 hex digits (larger i give 8).
+    let best = tags
+        .iter()
+        .filter(|t| t.starts_with("uat-") && t.rsplit('-').next().is_some_and(|h| h.len() == 7))
+        .max_by_key(|t| t[4..16].to_string())
+        .unwrap();
+    assert_eq!(item["selected"]["tag"], best.as_str());
+}
+
+/// A registry that sends the client to another host: the credentials must
+/// not follow (the other host never sees an Authorization header).
+#[test]
+fn credentials_do_not_follow_a_redirect_to_another_host() {
+    let tags = many_tags(5);
+    let elsewhere = StandIn::start({
+        let tags = tags.clone();
+        move |_req: &Request| Response::json(200, tags_json(REPO, &tags))
+    });
+    let target = format!("http://{}{LIST}", elsewhere.host());
+    let server = StandIn::start(move |req: &Request| match req.header("Authorization") {
+        None => Response::json(401, r#"{"errors":[{"code":"UNAUTHORIZED"}]}"#)
+            .header("WWW-Authenticate", r#"Basic realm="stand-in""#),
+        Some(_) => Response::json(307, "").header("Location", target.clone()),
+    });
+    let dir = Dir::new();
+    let image = format!("{}/{REPO}", server.host());
+    let file = dir.write("m.yaml", &registry_manifest(&image, true));
+    let password = "Redirect-S3cret-99";
+    let config_dir = docker_config(&dir, &server.host(), USER, password);
+    let out = dir
+        .cmd()
+        .env("DOCKER_CONFIG", &config_dir)
+        .args([
+            "explain",
+            "-f",
+            &file,
+            "--tags-from",
+            "registry",
+            "-o",
+            "json",
+            "-v",
+            "-v",
+            "-v",
+        ])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_secret_absent(&text, USER, password);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.header("Authorization").is_some()),
+        "the registry got the credentials"
+    );
+    for r in elsewhere.requests() {
+        assert!(
+            r.header("Authorization").is_none(),
+            "credentials followed the redirect: {:?}",
+            r.headers
+        );
+    }
+    if out.status.success() {
+        assert_eq!(json(&out.stdout)["items"][0]["tagSource"]["count"], 5);
+    } else {
+        assert!(text.contains("error:"), "{text}");
+    }
+}
