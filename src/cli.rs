@@ -231,6 +231,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether an object in `namespace` is in the command's scope (`-A`, `-n`).
+    pub fn in_scope(&self, namespace: &str) -> bool {
+        self.all_namespaces || self.namespace.as_deref().is_none_or(|ns| ns == namespace)
+    }
+
     pub fn resolve(global: &GlobalArgs) -> Config {
         let color = match global.color {
             ColorChoice::Always => true,

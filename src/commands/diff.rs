@@ -62,32 +62,26 @@ pub fn run(
             .iter()
             .flat_map(|(_, text)| automation_objects(text))
             .collect::<Vec<_>>();
+        let found = texts
+            .iter()
+            .flat_map(|(name, text)| markers::scan_text(text, name))
+            .collect();
         (
-            markers::scan(&args.source)?,
+            found,
             workloads::from_files(&texts, &default_ns),
             automations,
         )
     };
     let mut automation_objects_all: Vec<Value> = automations.clone().unwrap_or_default();
     automation_objects_all.extend(source_automations);
-    if !args.files.is_empty() {
-        for (_, text) in files::read_all(&args.files)? {
-            automation_objects_all.extend(automation_objects(&text));
-        }
-    }
+    automation_objects_all.extend(manifests.automations.iter().cloned());
     let automations_known = automations.is_some() || !automation_objects_all.is_empty();
 
     let mut policies: Vec<&ImagePolicy> = manifests
         .policies
         .iter()
         .map(|p| &p.object)
-        .filter(|p| {
-            config.all_namespaces
-                || config
-                    .namespace
-                    .as_deref()
-                    .is_none_or(|ns| p.namespace() == ns)
-        })
+        .filter(|p| config.in_scope(p.namespace()))
         .filter(|p| args.names.is_empty() || args.names.contains(&p.metadata.name))
         .collect();
     policies

@@ -143,13 +143,7 @@ fn select_policies<'m>(
     if m.policies.is_empty() {
         bail!("no ImagePolicy ({}) found in {origin}", crate::model::GROUP);
     }
-    let in_scope = |p: &&Located<ImagePolicy>| {
-        config.all_namespaces
-            || config
-                .namespace
-                .as_deref()
-                .is_none_or(|ns| p.object.namespace() == ns)
-    };
+    let in_scope = |p: &&Located<ImagePolicy>| config.in_scope(p.object.namespace());
     if args.names.is_empty() {
         let selected: Vec<_> = m.policies.iter().filter(in_scope).collect();
         if selected.is_empty() {

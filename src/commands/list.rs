@@ -25,13 +25,7 @@ pub fn run(
         .policies
         .iter()
         .map(|p| &p.object)
-        .filter(|p| {
-            config.all_namespaces
-                || config
-                    .namespace
-                    .as_deref()
-                    .is_none_or(|ns| p.namespace() == ns)
-        })
+        .filter(|p| config.in_scope(p.namespace()))
         .collect();
     policies
         .sort_by(|a, b| (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name)));

@@ -161,6 +161,7 @@ impl Cluster {
                 .map(|object| Located { object, file: None })
                 .collect(),
             namespace_labels,
+            automations: Vec::new(),
             notes: Vec::new(),
         })
     }

@@ -15,6 +15,8 @@ pub struct Manifests {
     pub policies: Vec<Located<ImagePolicy>>,
     pub repositories: Vec<Located<ImageRepository>>,
     pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// ImageUpdateAutomations in the files (for `diff`), as JSON.
+    pub automations: Vec<serde_json::Value>,
     /// Non-fatal remarks (e.g. an unknown apiVersion of the image group).
     pub notes: Vec<String>,
 }
@@ -159,11 +161,8 @@ fn add_object(
     default_ns: &str,
     m: &mut Manifests,
 ) -> Result<()> {
+    // Empty documents, and scalars or sequences at the top, are not objects.
     if !value.is_mapping() {
-        if value.is_null() {
-            return Ok(());
-        }
-        // A scalar or sequence at the top is not a Kubernetes object; skip it like kubectl's "other kinds".
         return Ok(());
     }
     let head: Head = serde_yaml_ng::from_value(value.clone()).unwrap_or(Head {
@@ -186,6 +185,20 @@ fn add_object(
             .map_err(|e| object_error(file, doc, "Namespace", &e))?;
         m.namespace_labels
             .insert(ns.metadata.name.clone(), ns.metadata.labels);
+        return Ok(());
+    }
+    if group == GROUP && head.kind == "ImageUpdateAutomation" {
+        let mut object =
+            serde_json::to_value(&value).map_err(|e| anyhow!("{file}: document {doc}: {e}"))?;
+        if object.pointer("/metadata/namespace").is_none() {
+            if let Some(metadata) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                metadata.insert(
+                    "namespace".into(),
+                    serde_json::Value::String(default_ns.to_string()),
+                );
+            }
+        }
+        m.automations.push(object);
         return Ok(());
     }
     if group != GROUP || !matches!(head.kind.as_str(), "ImagePolicy" | "ImageRepository") {

@@ -398,3 +398,49 @@ fn digests_compare_pods_with_the_registry() {
         "up-to-date"
     );
 }
+
+#[test]
+fn automations_in_the_files_are_checked_against_the_policy() {
+    let dir = Dir::new();
+    let tutorial = std::fs::read_to_string(example("tutorial/k8s-debugger.yaml")).unwrap();
+    let with = |selector: &str| {
+        format!(
+            "{tutorial}---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\nmetadata:\n  name: auto\n  namespace: flux-system\nspec:\n  policySelector: {selector}\n"
+        )
+    };
+    let diff = |file: &str| {
+        let out = dir
+            .cmd()
+            .args([
+                "diff",
+                "-f",
+                file,
+                "--tags-file",
+                &example("tutorial/tags.txt"),
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        json(&out.stdout)["items"][0].clone()
+    };
+    let item = diff(&dir.write("all.yaml", &with("{}")));
+    assert_eq!(
+        item["automations"],
+        json!([{"namespace": "flux-system", "name": "auto", "selects": true}])
+    );
+    assert!(
+        !item["warnings"]
+            .to_string()
+            .contains("no ImageUpdateAutomation"),
+        "{}",
+        item["warnings"]
+    );
+    let item = diff(&dir.write("none.yaml", &with("{matchLabels: {team: x}}")));
+    assert_eq!(item["automations"][0]["selects"], false);
+    assert!(
+        item["warnings"]
+            .to_string()
+            .contains("no ImageUpdateAutomation in namespace 'flux-system' selects this policy")
+    );
+}
