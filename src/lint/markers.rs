@@ -3,8 +3,13 @@
 
 use super::{Finding, Inventory, Severity, closest};
 use crate::source::markers::Marker;
+use std::collections::HashSet;
 
 pub fn check(inv: &Inventory, markers: &[Marker], out: &mut Vec<Finding>) {
+    let policies: HashSet<(&str, &str)> = inv
+        .policies()
+        .map(|p| (p.namespace.as_str(), p.name.as_str()))
+        .collect();
     for m in markers {
         let Some(target) = &m.target else {
             out.push(Finding {
@@ -19,10 +24,7 @@ pub fn check(inv: &Inventory, markers: &[Marker], out: &mut Vec<Finding>) {
             });
             continue;
         };
-        let known = inv
-            .policies()
-            .any(|p| p.namespace == target.namespace && p.name == target.name);
-        if known {
+        if policies.contains(&(target.namespace.as_str(), target.name.as_str())) {
             continue;
         }
         let same_name: Vec<&str> = inv

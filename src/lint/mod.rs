@@ -18,7 +18,7 @@ use crate::source::markers::Marker;
 use crate::source::positions::Node;
 pub use crate::source::positions::ParsedFile;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How bad a finding is: errors fail CI (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -222,7 +222,7 @@ pub const RULES: &[(&str, Severity, &str)] = &[
 ];
 
 /// The image API kinds lint checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ObjectKind {
     Policy,
     Repository,
@@ -315,6 +315,11 @@ pub struct Inventory<'a> {
     pub objects: Vec<Object<'a>>,
     /// Labels of the Namespaces defined in the files.
     pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// (namespace, name) of each ImageRepository → its first index in `objects`,
+    /// so that a file of many thousand objects is linted in linear time.
+    repositories: HashMap<(String, String), usize>,
+    /// Indices of the ImageRepositories in `objects`, in order.
+    repository_order: Vec<usize>,
 }
 
 impl<'a> Inventory<'a> {
@@ -323,9 +328,24 @@ impl<'a> Inventory<'a> {
     }
 
     fn repository(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
-        self.objects.iter().find(|o| {
-            o.kind == ObjectKind::Repository && o.namespace == namespace && o.name == name
-        })
+        self.repositories
+            .get(&(namespace.to_string(), name.to_string()))
+            .map(|&i| &self.objects[i])
+    }
+
+    fn repositories(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.repository_order.iter().map(|&i| &self.objects[i])
+    }
+
+    fn index_repositories(&mut self) {
+        for (i, o) in self.objects.iter().enumerate() {
+            if o.kind == ObjectKind::Repository {
+                self.repository_order.push(i);
+                self.repositories
+                    .entry((o.namespace.clone(), o.name.clone()))
+                    .or_insert(i);
+            }
+        }
     }
 }
 
@@ -345,6 +365,8 @@ pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace:
         files,
         objects: Vec::new(),
         namespace_labels: BTreeMap::new(),
+        repositories: HashMap::new(),
+        repository_order: Vec::new(),
     };
     for file in files {
         for document in &file.documents {
@@ -357,6 +379,7 @@ pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace:
             );
         }
     }
+    inventory.index_repositories();
     for object in &inventory.objects {
         schema::check(object, &mut findings);
         match object.kind {
@@ -386,7 +409,7 @@ pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace:
     findings.dedup();
     Report {
         policies: inventory.policies().count(),
-        repositories: inventory.objects.len() - inventory.policies().count(),
+        repositories: inventory.repositories().count(),
         findings,
     }
 }

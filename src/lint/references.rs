@@ -4,7 +4,7 @@
 
 use super::{Finding, Inventory, Object, closest};
 use crate::model::{AccessFrom, ImageRepository, ImageRepositorySpec, Metadata};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The label the API server puts on every namespace.
 const NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -17,14 +17,15 @@ pub fn check(inv: &Inventory, out: &mut Vec<Finding>) {
 }
 
 fn duplicates(inv: &Inventory, out: &mut Vec<Finding>) {
-    for (i, o) in inv.objects.iter().enumerate() {
+    let mut seen: HashMap<(super::ObjectKind, &str, &str), &Object> = HashMap::new();
+    for o in &inv.objects {
         if o.name.is_empty() {
             continue;
         }
-        let first = inv.objects[..i]
-            .iter()
-            .find(|e| e.kind == o.kind && e.namespace == o.namespace && e.name == o.name);
-        if let Some(first) = first {
+        let first = *seen
+            .entry((o.kind, o.namespace.as_str(), o.name.as_str()))
+            .or_insert(o);
+        if !std::ptr::eq(first, o) {
             out.push(o.warning(
                 o.line("metadata.name"),
                 "duplicate-object",
@@ -48,15 +49,13 @@ fn reference(inv: &Inventory, p: &Object, out: &mut Vec<Finding>) {
     let namespace = explicit.unwrap_or(&p.namespace);
     let Some(repo) = inv.repository(namespace, name) else {
         let elsewhere: Vec<&str> = inv
-            .objects
-            .iter()
-            .filter(|o| o.kind == super::ObjectKind::Repository && o.name == name)
+            .repositories()
+            .filter(|o| o.name == name)
             .map(|o| o.namespace.as_str())
             .collect();
         let here = inv
-            .objects
-            .iter()
-            .filter(|o| o.kind == super::ObjectKind::Repository && o.namespace == namespace)
+            .repositories()
+            .filter(|o| o.namespace == namespace)
             .map(|o| o.name.as_str());
         let hint = if let Some(ns) = elsewhere.first() {
             format!(

@@ -73,6 +73,19 @@ pub struct FilterTags {
     pub extract: String,
 }
 
+/// `text` cut to its first `max_chars` characters with the length named, so
+/// that a pathological pattern (a megabyte of regex) does not flood a
+/// human-facing line; machine output keeps the full text.
+pub fn elide(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} bytes)", &text[..cut], text.len())),
+    }
+}
+
+/// The longest pattern shown whole in a human-facing line.
+pub const SHOWN_PATTERN_CHARS: usize = 200;
+
 /// Everything that decides the selection.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rule {
@@ -411,7 +424,7 @@ pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluati
         if let Some(ft) = &rule.filter_tags {
             eval.warnings.push(format!(
                 "the filter pattern '{}' matches none of the {} tags left after exclusion",
-                ft.pattern,
+                elide(&ft.pattern, SHOWN_PATTERN_CHARS),
                 surviving.len()
             ));
         }

@@ -1,7 +1,7 @@
 //! The human view of `explain`: a `kubectl describe`-like header per policy,
 //! then a kubectl-style table (upper-case headers, aligned, no borders).
 
-use crate::policy::{Kind, Outcome};
+use crate::policy::{self, Kind, Outcome};
 use crate::report::Explanation;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use owo_colors::OwoColorize;
@@ -68,8 +68,10 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     }
     let mut rule = e.rule.summary.clone();
     if let Some(pattern) = &e.rule.pattern {
+        let pattern = policy::elide(pattern, policy::SHOWN_PATTERN_CHARS);
         rule.push_str(&format!("  pattern {pattern}"));
         if let Some(extract) = e.rule.extract.as_deref().filter(|x| !x.is_empty()) {
+            let extract = policy::elide(extract, policy::SHOWN_PATTERN_CHARS);
             rule.push_str(&format!("  extract {extract}"));
         }
     }

@@ -23,6 +23,14 @@ impl SourceKind {
     }
 }
 
+/// The most tags one source may hold. Memory grows with the tags (about
+/// 250 MiB per million semver tags); no registry lists this many, so more is
+/// a wrong file, refused instead of risking the machine's memory.
+pub const MAX_TAGS: usize = 2_000_000;
+
+/// The largest tags file read: `MAX_TAGS` tags of OCI's longest (128 bytes).
+const MAX_FILE_BYTES: u64 = (MAX_TAGS as u64) * 130;
+
 /// The text that holds the tags; tags are borrowed from it.
 #[derive(Debug, Clone)]
 pub struct TagText {
@@ -46,31 +54,45 @@ impl TagText {
 
     /// `--tags-file FILE|-`: one tag per line; empty lines are skipped, a
     /// trailing `\r` is dropped, nothing else is trimmed (a tag is taken as written).
+    /// More than [`MAX_TAGS`] tags is refused.
     pub fn from_file(path: &str) -> Result<TagText> {
-        let (origin, bytes) = if path == "-" {
-            let mut bytes = Vec::new();
+        let mut bytes = Vec::new();
+        let origin = if path == "-" {
             std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .context("reading tags from standard input")?;
-            ("<stdin>".to_string(), bytes)
+            "<stdin>".to_string()
         } else {
-            (
-                path.to_string(),
-                std::fs::read(path).with_context(|| format!("reading tags file {path}"))?,
+            std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+                .with_context(|| format!("reading tags file {path}"))?;
+            path.to_string()
+        };
+        let too_many = |origin: &str| {
+            anyhow!(
+                "tags file {origin}: more than {MAX_TAGS} tags: refused (no registry lists that many; is it the right file?)"
             )
         };
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_many(&origin));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             anyhow!(
                 "tags file {origin}: line {} is not valid UTF-8",
                 line_of(&e)
             )
         })?;
-        Ok(TagText {
+        let tags = TagText {
             kind: SourceKind::File,
             origin,
             text,
             separator: '\n',
-        })
+        };
+        if tags.count() > MAX_TAGS {
+            return Err(too_many(&tags.origin));
+        }
+        Ok(tags)
     }
 
     /// Tags from an ImageRepository's status sample.
@@ -95,6 +117,14 @@ impl TagText {
     }
 
     pub fn tags(&self) -> Vec<&str> {
+        self.iter().collect()
+    }
+
+    fn count(&self) -> usize {
+        self.iter().count()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
         self.text
             .split(self.separator)
             .map(|t| {
@@ -105,7 +135,6 @@ impl TagText {
                 }
             })
             .filter(|t| !t.is_empty())
-            .collect()
     }
 }
 

@@ -217,3 +217,88 @@ fn alias_bombs_and_deep_nesting_are_refused_quickly() {
         }
     }
 }
+
+/// More tags than the bound (`MAX_TAGS`) is refused before any work, from a
+/// file and from standard input, instead of growing memory without end.
+#[test]
+fn a_tags_file_beyond_the_bound_is_refused() {
+    use kubectl_imagepolicy::source::tags::MAX_TAGS;
+    let dir = Dir::new();
+    let f = dir.write("p.yaml", &manifest("    numerical: {order: asc}", None));
+    let many = "7\n".repeat(MAX_TAGS + 1);
+    let tags = dir.write("huge.txt", &many);
+    let (code, out, err) = fails(&dir, &["explain", "-f", &f, "--tags-file", &tags]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "no partial answer: {out}");
+    assert!(
+        err.contains(&format!(
+            "tags file {tags}: more than {MAX_TAGS} tags: refused"
+        )),
+        "{err}"
+    );
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags-file", "-"])
+        .write_stdin(many)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tags file <stdin>: more than"), "{err}");
+
+    // At the bound itself the answer comes.
+    let at_bound = dir.write("bound.txt", &format!("{}8\n", "7\n".repeat(MAX_TAGS - 1)));
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags-file", &at_bound, "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = crate::util::json(&out.stdout);
+    assert_eq!(doc["items"][0]["selected"]["tag"], "8");
+    assert_eq!(doc["items"][0]["tagSource"]["count"], MAX_TAGS);
+}
+
+/// A megabyte of regex compiles and answers; human output shows it elided,
+/// JSON keeps it whole.
+#[test]
+fn a_megabyte_pattern_answers_and_is_elided_for_humans() {
+    let dir = Dir::new();
+    let long = "abcdefgh".repeat(131_072);
+    let pattern = format!("^v[0-9]+$|^(?:{long})$");
+    let f = dir.write(
+        "p.yaml",
+        &manifest("    alphabetical: {order: asc}", Some((&pattern, ""))),
+    );
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags", "v1,v2,x"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("v2"), "{table}");
+    for line in table.lines() {
+        assert!(line.len() < 400, "a line of {} bytes", line.len());
+    }
+    assert!(
+        table.contains(&format!("… ({} bytes)", pattern.len())),
+        "{table}"
+    );
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags", "v1,v2,x", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let doc = crate::util::json(&out.stdout);
+    assert_eq!(doc["items"][0]["selected"]["tag"], "v2");
+    assert_eq!(doc["items"][0]["rule"]["pattern"], pattern.as_str());
+}

@@ -619,3 +619,56 @@ fn credentials_do_not_follow_a_redirect_to_another_host() {
         assert!(text.contains("error:"), "{text}");
     }
 }
+
+/// Page 1 is good and links to page 2; page 2 is `bad`.
+fn second_page_broken(bad: Response) -> StandIn {
+    StandIn::start(move |req: &Request| match req.query("page").as_deref() {
+        None => Response::json(200, tags_json(REPO, &["1.0.0".to_string()]))
+            .header("Link", format!("<{LIST}?page=2>; rel=\"next\"")),
+        _ => bad.clone(),
+    })
+}
+
+#[test]
+fn broken_bodies_are_errors_not_partial_lists() {
+    let cases = [
+        (
+            "invalid UTF-8 in a tag",
+            Response::bytes(
+                200,
+                b"{\"name\":\"library/app\",\"tags\":[\"2.0.0\",\"\xff\xfe-bad\"]}".to_vec(),
+            ),
+            "the tag list is not the expected JSON",
+        ),
+        (
+            "a lone surrogate escape",
+            Response::json(200, r#"{"name":"library/app","tags":["2.0.0","\udc00"]}"#),
+            "the tag list is not the expected JSON",
+        ),
+        (
+            "truncated JSON",
+            Response::json(200, r#"{"name":"library/app","tags":["2.0.0","2.1"#),
+            "the tag list is not the expected JSON",
+        ),
+        (
+            "a body cut short",
+            Response::json(200, r#"{"name":"library/app","tags":["2.0.0"]}"#).claiming_length(4096),
+            "the answer was cut short",
+        ),
+    ];
+    for (what, bad, message) in cases {
+        let server = second_page_broken(bad);
+        let dir = Dir::new();
+        let image = format!("{}/{REPO}", server.host());
+        let file = dir.write("m.yaml", &registry_manifest(&image, true));
+        let err = run_error(&dir, &file, &[]);
+        let error: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(error.len(), 1, "{what}: one error line: {err}");
+        assert!(
+            error[0].contains(&format!("http://{}{LIST}", server.host())),
+            "{what}: names the URL: {err}"
+        );
+        assert!(error[0].contains(message), "{what}: {err}");
+        assert_eq!(server.requests().len(), 2, "{what}");
+    }
+}

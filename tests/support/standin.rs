@@ -43,16 +43,30 @@ impl Request {
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
+    /// A `Content-Length` other than the body's (a body cut short).
+    pub claimed_length: Option<usize>,
 }
 
 impl Response {
     pub fn json(status: u16, body: impl Into<String>) -> Response {
+        Response::bytes(status, body.into().into_bytes())
+    }
+
+    /// A JSON response whose body may be anything, invalid UTF-8 included.
+    pub fn bytes(status: u16, body: Vec<u8>) -> Response {
         Response {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.into(),
+            body,
+            claimed_length: None,
         }
+    }
+
+    /// Announces `length` bytes but sends only the body, then closes.
+    pub fn claiming_length(mut self, length: usize) -> Response {
+        self.claimed_length = Some(length);
+        self
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Response {
@@ -163,12 +177,12 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
         out.push_str(&format!("{n}: {v}\r\n"));
     }
     out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-        response.body.len(),
-        response.body
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        response.claimed_length.unwrap_or(response.body.len()),
     ));
     let mut stream = stream;
     let _ = stream.write_all(out.as_bytes());
+    let _ = stream.write_all(&response.body);
     let _ = stream.flush();
 }
 

@@ -5,6 +5,7 @@ use super::credentials::Credentials;
 use super::error::{ErrorKind, RegistryError};
 use super::{ListRequest, RateLimit, TagListing};
 use crate::source::reference::ImageReference;
+use crate::source::tags::MAX_TAGS;
 use reqwest::header::{HeaderMap, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
@@ -49,6 +50,15 @@ pub(super) async fn list(
         })?;
         let count = page.tags.as_ref().map_or(0, Vec::len);
         tags.extend(page.tags.unwrap_or_default());
+        if tags.len() > MAX_TAGS {
+            return Err(RegistryError::new(
+                ErrorKind::Pagination,
+                format!(
+                    "{}: more than {MAX_TAGS} tags: refused (memory is bounded to that many)",
+                    session.registry_url
+                ),
+            ));
+        }
         let next = next_link(&headers, &url)?;
         session.log(&format!(
             "page {pages}: {count} tags{}",
@@ -260,7 +270,7 @@ impl<'r> Session<'r> {
                 let body = response
                     .bytes()
                     .await
-                    .map_err(|e| transport_error(&e, url, self.req))?;
+                    .map_err(|e| body_error(&e, url, self.req))?;
                 return Ok((body.to_vec(), headers));
             }
             let headers = response.headers().clone();
@@ -807,6 +817,21 @@ fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> Registry
     RegistryError::new(
         ErrorKind::Unreachable,
         format!("{clean}: request failed: {}", messages[1..].join(": ")),
+    )
+}
+
+/// The status came but the body did not arrive whole (the connection closed
+/// early, or a decoding failure): never read as a shorter answer.
+fn body_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> RegistryError {
+    if e.is_timeout() || is_tls(e) {
+        return transport_error(e, url, req);
+    }
+    let mut clean = url.clone();
+    clean.set_query(None);
+    let root = chain(e).last().cloned().unwrap_or_default();
+    RegistryError::new(
+        ErrorKind::Unreachable,
+        format!("{clean}: the answer was cut short: {root}"),
     )
 }
 

@@ -1,0 +1,7 @@
+//! The `semver` check of `fuzz/checks.rs` under libFuzzer.
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::semver(data));
