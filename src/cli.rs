@@ -108,11 +108,10 @@ pub enum CompletionShell {
     Kubectl,
 }
 
+/// `-f`: manifests read instead of the cluster (explain, list, diff).
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
-    /// ImagePolicy names (default: every policy found).
-    pub names: Vec<String>,
-    /// Manifest file or directory (recursive); `-` reads standard input. Repeatable.
+pub struct ManifestArgs {
+    /// Manifest file or directory (recursive) instead of the cluster; `-` reads standard input. Repeatable.
     #[arg(
         short = 'f',
         long = "filename",
@@ -120,12 +119,35 @@ pub struct ExplainArgs {
         value_name = "FILE|DIR"
     )]
     pub files: Vec<String>,
-    /// The tag list, comma separated (instead of the registry).
+}
+
+/// Tags given by hand (explain, list --check, diff), instead of the
+/// registry's list or the repository's status sample.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The tag list, comma separated (instead of the registry or the status sample).
     #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
     pub tags: Vec<String>,
     /// A file with one tag per line; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub tags_file: Option<String>,
+}
+
+impl TagArgs {
+    /// Some tags were given on the command line.
+    pub fn given(&self) -> bool {
+        !self.tags.is_empty() || self.tags_file.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// ImagePolicy names (default: every policy found).
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    #[command(flatten)]
+    pub tag_list: TagArgs,
     /// What if TAG were pushed? Evaluate as if it were in the list. Repeatable.
     #[arg(long = "add-tag", value_name = "TAG")]
     pub add_tags: Vec<String>,
@@ -165,47 +187,27 @@ pub struct LintArgs {
 pub struct DiffArgs {
     /// ImagePolicy names (default: every policy in scope).
     pub names: Vec<String>,
-    /// Manifest file or directory instead of the cluster; `-` reads standard input.
-    #[arg(
-        short = 'f',
-        long = "filename",
-        visible_alias = "file",
-        value_name = "FILE|DIR"
-    )]
-    pub files: Vec<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
     /// A GitOps checkout: compare its `$imagepolicy` markers and find workloads no marker covers.
     #[arg(long, value_name = "DIR")]
     pub source: Vec<String>,
     /// Resolve the selected tag's digest from the registry and compare it with what pods run.
     #[arg(long)]
     pub digests: bool,
-    /// The tag list, comma separated (instead of the registry).
-    #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
-    pub tags: Vec<String>,
-    /// A file with one tag per line; `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub tags_file: Option<String>,
+    #[command(flatten)]
+    pub tag_list: TagArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Manifest file or directory instead of the cluster; `-` reads standard input.
-    #[arg(
-        short = 'f',
-        long = "filename",
-        visible_alias = "file",
-        value_name = "FILE|DIR"
-    )]
-    pub files: Vec<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
     /// Recompute each policy's selection and compare it with the controller's.
     #[arg(long)]
     pub check: bool,
-    /// The tag list for --check, comma separated (instead of the status sample).
-    #[arg(long, value_name = "TAG,...", conflicts_with = "tags_file")]
-    pub tags: Vec<String>,
-    /// A file with the tags for --check, one per line; `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub tags_file: Option<String>,
+    #[command(flatten)]
+    pub tag_list: TagArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

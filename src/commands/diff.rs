@@ -25,7 +25,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8> {
-    let inputs = super::gather(config, &args.files)?;
+    let inputs = super::gather(config, &args.manifests.files)?;
     let manifests = &inputs.manifests;
     let default_ns = config
         .namespace
@@ -92,13 +92,7 @@ pub fn run(
         }
     }
 
-    let tag_options = TagOptions::new(
-        config,
-        None,
-        &args.tags,
-        args.tags_file.as_deref(),
-        inputs.request_timeout,
-    )?;
+    let tag_options = TagOptions::new(config, None, &args.tag_list, inputs.request_timeout)?;
     let mut resolved: HashMap<(String, String), Result<Resolved, String>> = HashMap::new();
     let mut report = Report {
         cluster: inputs.cluster.is_some(),

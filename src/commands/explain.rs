@@ -23,19 +23,18 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8> {
-    let inputs = super::gather(config, &args.files)?;
+    let inputs = super::gather(config, &args.manifests.files)?;
     let manifests = &inputs.manifests;
     let policies = select_policies(config, args, manifests, &inputs.origin)?;
 
-    let given = !args.tags.is_empty() || args.tags_file.is_some();
+    let given = args.tag_list.given();
     if args.tags_from == Some(TagsFrom::File) && !given {
         bail!("--tags-from file needs --tags or --tags-file");
     }
     let tag_options = TagOptions::new(
         config,
         args.tags_from,
-        &args.tags,
-        args.tags_file.as_deref(),
+        &args.tag_list,
         inputs.request_timeout,
     )?;
     // Each repository's tags are listed once; the evaluations borrow from here.

@@ -19,7 +19,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8> {
-    let inputs = super::gather(config, &args.files)?;
+    let inputs = super::gather(config, &args.manifests.files)?;
     let manifests = &inputs.manifests;
     let mut policies: Vec<&ImagePolicy> = manifests
         .policies
@@ -48,11 +48,11 @@ pub fn run(
                 None => Err("cannot list tags".to_string()),
             };
             match outcome {
-                Ok(Ok((recomputed, agrees))) => {
+                Ok((recomputed, agrees)) => {
                     row.recomputed = Some(recomputed);
                     row.agrees = Some(agrees);
                 }
-                Ok(Err(message)) | Err(message) => {
+                Err(message) => {
                     writeln!(
                         err,
                         "error: ImagePolicy {}/{}: {message}",
@@ -89,13 +89,7 @@ fn resolve_all(
     policies: &[&ImagePolicy],
 ) -> Result<HashMap<(String, String), Result<Resolved, String>>> {
     use futures_util::stream::{self, StreamExt};
-    let options = TagOptions::new(
-        config,
-        None,
-        &args.tags,
-        args.tags_file.as_deref(),
-        inputs.request_timeout,
-    )?;
+    let options = TagOptions::new(config, None, &args.tag_list, inputs.request_timeout)?;
     let mut keys: Vec<(String, String)> = policies.iter().map(|p| repository_key(p)).collect();
     keys.sort();
     keys.dedup();
@@ -158,7 +152,7 @@ fn check(
     policy: &ImagePolicy,
     repository: Option<&ImageRepository>,
     text: &TagText,
-) -> Result<(String, bool), String> {
+) -> (String, bool) {
     let tags = text.tags();
     let eval = policy::evaluate(&policy.rule(repository), &tags, Options::default());
     let possible = eval.possible();
@@ -168,10 +162,10 @@ fn check(
         None => possible.is_empty(),
     };
     match eval.error {
-        Some(e) => Ok((format!("none ({e})"), agrees)),
-        None => Ok((
+        Some(e) => (format!("none ({e})"), agrees),
+        None => (
             possible.first().map(|t| t.to_string()).unwrap_or_default(),
             agrees,
-        )),
+        ),
     }
 }

@@ -28,13 +28,12 @@ impl TagOptions {
     pub fn new(
         config: &crate::cli::Config,
         forced: Option<TagsFrom>,
-        tags: &[String],
-        tags_file: Option<&str>,
+        given: &crate::cli::TagArgs,
         request_timeout: Option<Duration>,
     ) -> anyhow::Result<TagOptions> {
-        let shared = if !tags.is_empty() {
-            Some(TagText::from_flag(tags))
-        } else if let Some(path) = tags_file {
+        let shared = if !given.tags.is_empty() {
+            Some(TagText::from_flag(&given.tags))
+        } else if let Some(path) = given.tags_file.as_deref() {
             Some(TagText::from_file(path)?)
         } else {
             None
