@@ -238,6 +238,20 @@ impl Config {
         self.all_namespaces || self.namespace.as_deref().is_none_or(|ns| ns == namespace)
     }
 
+    /// The namespace to list from the cluster: `None` with `-A`, else `-n` or
+    /// the context's namespace.
+    pub fn cluster_scope(&self, context_namespace: &str) -> Option<String> {
+        if self.all_namespaces {
+            None
+        } else {
+            Some(
+                self.namespace
+                    .clone()
+                    .unwrap_or_else(|| context_namespace.to_string()),
+            )
+        }
+    }
+
     pub fn resolve(global: &GlobalArgs) -> Config {
         let color = match global.color {
             ColorChoice::Always => true,

@@ -35,16 +35,7 @@ pub fn run(
     // What runs: the cluster's workloads, or (offline) none.
     let (running, automations) = match &inputs.cluster {
         Some(cluster) => {
-            let scope = if config.all_namespaces {
-                None
-            } else {
-                Some(
-                    config
-                        .namespace
-                        .clone()
-                        .unwrap_or_else(|| cluster.default_namespace.clone()),
-                )
-            };
+            let scope = config.cluster_scope(&cluster.default_namespace);
             inputs.runtime.block_on(async {
                 let (objects, replicasets) = cluster.workload_objects(scope.as_deref()).await?;
                 let automations = cluster.automations(None).await?;

@@ -56,16 +56,7 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
     };
     let (manifests, origin, cluster) = runtime.block_on(async {
         let cluster = Cluster::connect(&access).await?;
-        let namespace = if config.all_namespaces {
-            None
-        } else {
-            Some(
-                config
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| cluster.default_namespace.clone()),
-            )
-        };
+        let namespace = config.cluster_scope(&cluster.default_namespace);
         let manifests = cluster.manifests(namespace.as_deref()).await?;
         let origin = match &namespace {
             Some(ns) => format!("namespace '{ns}' of the cluster {}", cluster.server),

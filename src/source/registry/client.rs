@@ -270,7 +270,7 @@ impl<'r> Session<'r> {
                 let body = response
                     .bytes()
                     .await
-                    .map_err(|e| body_error(&e, url, self.req))?;
+                    .map_err(|e| transport_error(&e, url, self.req))?;
                 return Ok((body.to_vec(), headers));
             }
             let headers = response.headers().clone();
@@ -814,24 +814,17 @@ fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> Registry
             format!("{clean}: registry unreachable: {root}"),
         );
     }
+    // The status came but the body did not arrive whole: never read as a
+    // shorter answer.
+    if e.is_body() || e.is_decode() {
+        return RegistryError::new(
+            ErrorKind::Unreachable,
+            format!("{clean}: the answer was cut short: {root}"),
+        );
+    }
     RegistryError::new(
         ErrorKind::Unreachable,
         format!("{clean}: request failed: {}", messages[1..].join(": ")),
-    )
-}
-
-/// The status came but the body did not arrive whole (the connection closed
-/// early, or a decoding failure): never read as a shorter answer.
-fn body_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> RegistryError {
-    if e.is_timeout() || is_tls(e) {
-        return transport_error(e, url, req);
-    }
-    let mut clean = url.clone();
-    clean.set_query(None);
-    let root = chain(e).last().cloned().unwrap_or_default();
-    RegistryError::new(
-        ErrorKind::Unreachable,
-        format!("{clean}: the answer was cut short: {root}"),
     )
 }
 
