@@ -233,6 +233,20 @@ pub struct Config {
 }
 
 impl Config {
+    /// The renderers' options.
+    pub fn render_options(&self) -> crate::render::Options {
+        crate::render::Options {
+            format: match self.output {
+                OutputFormat::Table => crate::render::Format::Table,
+                OutputFormat::Wide => crate::render::Format::Wide,
+                OutputFormat::Json => crate::render::Format::Json,
+                OutputFormat::Yaml => crate::render::Format::Yaml,
+            },
+            color: self.color,
+            headers: !self.no_headers,
+        }
+    }
+
     /// Whether an object in `namespace` is in the command's scope (`-A`, `-n`).
     pub fn in_scope(&self, namespace: &str) -> bool {
         self.all_namespaces || self.namespace.as_deref().is_none_or(|ns| ns == namespace)

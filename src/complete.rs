@@ -297,7 +297,10 @@ fn cluster_policy_names(seen: &Seen) -> Vec<String> {
         request_timeout: Some(std::time::Duration::from_secs(3)),
         verbose: 0,
     };
-    let names = crate::commands::block_on(async {
+    let Ok(runtime) = crate::commands::runtime() else {
+        return Vec::new();
+    };
+    let names = runtime.block_on(async {
         let cluster = Cluster::connect(&access).await?;
         let namespace = if seen.all_namespaces {
             None
@@ -317,10 +320,7 @@ fn cluster_policy_names(seen: &Seen) -> Vec<String> {
                 .collect::<Vec<_>>(),
         )
     });
-    match names {
-        Ok(Ok(names)) => names,
-        _ => Vec::new(),
-    }
+    names.unwrap_or_default()
 }
 
 /// Namespaces of the policies in the `-f` files.

@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod diff;
+pub mod exit;
 pub mod lint;
 pub mod model;
 pub mod policy;
@@ -60,12 +62,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
         Ok(code)
     });
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => ExitCode::from(exit.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
             let _ = writeln!(err, "error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(exit::Exit::Error.code())
         }
     }
 }

@@ -3,6 +3,7 @@
 //! same in all of them; the status differs (`latestRef` vs `latestImage`).
 
 use crate::policy::{FilterTags, PolicyChoice, Rule};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 
@@ -413,4 +414,57 @@ mod tests {
                 .is_err()
         );
     }
+}
+
+/// An ImageUpdateAutomation, as far as `diff` reads it: which policies of
+/// its namespace it applies (`spec.policySelector`; all when absent).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageUpdateAutomation {
+    #[serde(default)]
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub spec: ImageUpdateAutomationSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageUpdateAutomationSpec {
+    #[serde(default)]
+    pub policy_selector: Option<LabelSelector>,
+}
+
+impl ImageUpdateAutomation {
+    pub fn namespace(&self) -> &str {
+        self.metadata.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// Whether it applies the policy with these labels (a policy of its namespace).
+    pub fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.spec
+            .policy_selector
+            .as_ref()
+            .is_none_or(|s| selector_matches(s, labels))
+    }
+}
+
+/// Whether a label selector (`matchLabels`, `matchExpressions`) selects `labels`.
+pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    let by_labels = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    let by_expressions = selector.match_expressions.iter().flatten().all(|e| {
+        let values = e.values.as_deref().unwrap_or_default();
+        let value = labels.get(&e.key);
+        match e.operator.as_str() {
+            "In" => value.is_some_and(|v| values.contains(v)),
+            "NotIn" => value.is_none_or(|v| !values.contains(v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            _ => false,
+        }
+    });
+    by_labels && by_expressions
 }

@@ -1,8 +1,30 @@
 //! What `explain` hands to the renderers: one [`Explanation`] per policy,
-//! gathered by the command, rendered as a table, JSON or YAML.
+//! built here from the policy, its repository, the tags and the engine's
+//! evaluation, then rendered as a table, JSON or YAML. Pure: no I/O.
 
-use crate::policy::{Evaluation, Kind};
-use crate::source::tags::SourceKind;
+use crate::model::{ImagePolicy, ImageRepository};
+use crate::policy::{self, Evaluation, Kind, Options, Order};
+use std::collections::BTreeMap;
+
+/// Where the tags came from, as `tagSource.kind` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagSourceKind {
+    Flag,
+    File,
+    Status,
+    Registry,
+}
+
+impl TagSourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TagSourceKind::Flag => "flag",
+            TagSourceKind::File => "file",
+            TagSourceKind::Status => "status",
+            TagSourceKind::Registry => "registry",
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct PolicyInfo {
@@ -34,7 +56,7 @@ pub struct RuleInfo {
 
 #[derive(Debug, Clone)]
 pub struct TagSourceInfo {
-    pub kind: SourceKind,
+    pub kind: TagSourceKind,
     pub origin: String,
     pub count: usize,
     pub complete: bool,
@@ -98,4 +120,202 @@ impl Explanation<'_> {
     pub fn id(&self) -> String {
         format!("{}/{}", self.policy.namespace, self.policy.name)
     }
+}
+
+/// Whether the controller's tag is one the recomputation could pick (any of
+/// the tied alternatives); with no tag, whether we select nothing too. The
+/// one place "does the controller agree" is decided (explain, list, diff).
+pub fn agrees(evaluation: &Evaluation, controller_tag: Option<&str>) -> bool {
+    let possible = evaluation.possible();
+    match controller_tag {
+        Some(tag) => possible.contains(&tag),
+        None => possible.is_empty(),
+    }
+}
+
+/// What the explanation of one policy is made from.
+pub struct Inputs<'t> {
+    pub policy: &'t ImagePolicy,
+    /// The file the policy was read from, in `-f` mode.
+    pub file: Option<&'t str>,
+    pub repository: Option<&'t ImageRepository>,
+    pub namespace_labels: &'t BTreeMap<String, BTreeMap<String, String>>,
+    /// The listed tags, and where they came from.
+    pub tags: Vec<&'t str>,
+    pub source: TagSourceKind,
+    pub origin: &'t str,
+    /// `--add-tag`: evaluated as if pushed.
+    pub add_tags: &'t [String],
+}
+
+/// Evaluates one policy and explains it.
+pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
+    let Inputs {
+        policy: object,
+        file,
+        repository,
+        namespace_labels,
+        mut tags,
+        source,
+        origin,
+        add_tags,
+    } = inputs;
+    let repo_ns = object.repository_namespace();
+    let repo_name = &object.spec.image_repository_ref.name;
+    let mut notes = Vec::new();
+
+    let listed = tags.len();
+    let what_if: Vec<WhatIf> = add_tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| WhatIf {
+            tag: t.clone(),
+            index: listed + i,
+        })
+        .collect();
+    tags.extend(add_tags.iter().map(String::as_str));
+
+    let rule = object.rule(repository);
+    let mut evaluation = policy::evaluate(&rule, &tags, options);
+
+    match repository {
+        None => notes.push(format!(
+            "ImageRepository {repo_ns}/{repo_name} is not in the files: the default exclusion list applies and the image is unknown"
+        )),
+        Some(repo) => match repo.admits(object.namespace(), namespace_labels.get(object.namespace())) {
+            Ok(None) => {}
+            Ok(Some(note)) => notes.push(note),
+            Err(denied) => evaluation.fail(denied),
+        },
+    }
+    if source == TagSourceKind::Status {
+        notes.push(format!(
+            "the tags come from {origin}, a sample of at most ten tags: the result may be wrong; pass --tags-file with the full list"
+        ));
+    }
+    if listed == 0 {
+        notes.push(format!("the tag source {origin} holds no tags"));
+    }
+    let status_tag_count = repository
+        .and_then(|r| r.status.as_ref())
+        .and_then(|s| s.last_scan_result.as_ref())
+        .and_then(|s| s.tag_count);
+
+    let controller = controller_info(object, repository, &evaluation, source);
+    Explanation {
+        policy: PolicyInfo {
+            namespace: object.namespace().to_string(),
+            name: object.metadata.name.clone(),
+            api_version: object.api_version.clone(),
+            file: file.map(str::to_string),
+        },
+        repository: repository.map(|r| RepositoryInfo {
+            namespace: r.namespace().to_string(),
+            name: r.metadata.name.clone(),
+            image: r.spec.image.clone(),
+        }),
+        rule: rule_info(&rule, &evaluation),
+        tag_source: TagSourceInfo {
+            kind: source,
+            origin: origin.to_string(),
+            count: listed,
+            complete: source != TagSourceKind::Status,
+            status_tag_count,
+        },
+        evaluation,
+        controller,
+        what_if,
+        notes,
+    }
+}
+
+fn rule_info(rule: &policy::Rule, evaluation: &Evaluation) -> RuleInfo {
+    let kind = evaluation.kind;
+    let raw_order = match kind {
+        Some(Kind::Alphabetical) => rule.choice.alphabetical.clone(),
+        Some(Kind::Numerical) => rule.choice.numerical.clone(),
+        _ => None,
+    };
+    RuleInfo {
+        kind,
+        order: raw_order.map(|o| {
+            Order::parse(&o)
+                .map(|o| o.as_str().to_string())
+                .unwrap_or(o)
+        }),
+        range: if kind == Some(Kind::Semver) {
+            rule.choice.semver.clone()
+        } else {
+            None
+        },
+        pattern: rule.filter_tags.as_ref().map(|f| f.pattern.clone()),
+        extract: rule.filter_tags.as_ref().map(|f| f.extract.clone()),
+        exclusion_list: evaluation.exclusions.clone(),
+        summary: rule.summary(),
+    }
+}
+
+/// The controller's answer from the status, and why it may differ from ours.
+fn controller_info(
+    policy: &ImagePolicy,
+    repository: Option<&ImageRepository>,
+    evaluation: &Evaluation,
+    source: TagSourceKind,
+) -> Option<ControllerInfo> {
+    let status = policy.status.as_ref()?;
+    let latest_tag = policy.controller_tag();
+    let latest_image = status
+        .latest_ref
+        .as_ref()
+        .map(|r| format!("{}:{}", r.name, r.tag))
+        .or_else(|| status.latest_image.clone());
+    let ready = policy.ready();
+    let last_scan_time = repository
+        .and_then(|r| r.status.as_ref())
+        .and_then(|s| s.last_scan_result.as_ref())
+        .and_then(|s| s.scan_time.clone());
+    let agrees = agrees(evaluation, latest_tag.as_deref());
+    let mut causes = Vec::new();
+    if !agrees {
+        if let Some(tag) = &latest_tag
+            && !evaluation.verdicts.iter().any(|v| v.tag == tag)
+        {
+            causes.push(format!(
+                "the controller's tag '{tag}' is not in the tag list used here"
+            ));
+        }
+        if source != TagSourceKind::Status {
+            causes.push(match &last_scan_time {
+                Some(t) => {
+                    format!("tags pushed or deleted since the controller's last scan at {t}")
+                }
+                None => "tags pushed or deleted since the controller's last scan".to_string(),
+            });
+        }
+        if policy.spec.suspend {
+            causes.push("the ImagePolicy is suspended".to_string());
+        }
+        if repository.is_some_and(|r| r.spec.suspend) {
+            causes.push("the ImageRepository is suspended".to_string());
+        }
+        if let Some(c) = ready.filter(|c| c.status != "True") {
+            causes.push(format!(
+                "the policy is not Ready ({}): {}",
+                c.reason, c.message
+            ));
+        }
+    }
+    if !evaluation.alternatives.is_empty() {
+        causes.push("the choice is random among tied tags, so the controller may pick another one each time".to_string());
+    }
+    Some(ControllerInfo {
+        latest_tag,
+        latest_image,
+        digest: status.latest_ref.as_ref().and_then(|r| r.digest.clone()),
+        ready: ready.map(|c| c.status.clone()),
+        message: ready.map(|c| c.message.clone()),
+        last_scan_time,
+        agrees,
+        causes,
+    })
 }

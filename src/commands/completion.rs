@@ -3,6 +3,7 @@
 //! `kubectl imagepolicy …` dynamically (see `crate::complete`).
 
 use crate::cli::{Cli, CompletionArgs, CompletionShell};
+use crate::exit::Exit;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use std::io::Write;
@@ -11,7 +12,7 @@ use std::io::Write;
 /// release archives.
 pub const KUBECTL_HELPER: &str = include_str!("../../krew/kubectl_complete-imagepolicy");
 
-pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let shell = match args.shell {
         CompletionShell::Bash => Shell::Bash,
         CompletionShell::Zsh => Shell::Zsh,
@@ -19,13 +20,13 @@ pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         CompletionShell::Powershell => Shell::PowerShell,
         CompletionShell::Kubectl => {
             out.write_all(KUBECTL_HELPER.as_bytes())?;
-            return Ok(0);
+            return Ok(Exit::Success);
         }
     };
     let mut command = Cli::command();
     if shell != Shell::Bash {
         clap_complete::generate(shell, &mut command, BIN, out);
-        return Ok(0);
+        return Ok(Exit::Success);
     }
     // clap_complete's bash script turns the `-` of a binary name into `__` in
     // one place and `__subcmd__` in another, so subcommands of a hyphenated
@@ -42,7 +43,7 @@ pub fn run(args: &CompletionArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
             _ => writeln!(out, "{line}")?,
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 const BIN: &str = "kubectl-imagepolicy";

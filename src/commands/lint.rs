@@ -2,18 +2,19 @@
 //! run the rules, render the findings. Offline; no kubeconfig is read.
 
 use crate::cli::{Config, LintArgs};
+use crate::exit::Exit;
 use crate::lint::{self, Severity};
 use crate::render;
 use crate::source::{markers, positions};
 use std::io::Write;
 
-/// Runs `lint`; returns the exit code (0 no errors, 1 some error).
+/// Runs `lint`: 0 without errors (warnings allowed), 1 with any error.
 pub fn run(
     config: &Config,
     args: &LintArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Exit> {
     let files = positions::load(&args.files)?;
     let markers = if args.source.is_empty() {
         None
@@ -22,7 +23,7 @@ pub fn run(
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let report = lint::lint(&files, markers.as_deref(), namespace);
-    render::lint::lint(out, &report.findings, config)?;
+    render::lint::lint(out, &report.findings, config.render_options())?;
     let errors = report
         .findings
         .iter()
@@ -41,7 +42,7 @@ pub fn run(
     );
     if errors > 0 {
         writeln!(err, "error: lint found {summary}")?;
-        return Ok(1);
+        return Ok(Exit::Failure);
     }
     if report.policies + report.repositories == 0 {
         writeln!(
@@ -53,5 +54,5 @@ pub fn run(
     } else {
         writeln!(err, "lint: {summary}")?;
     }
-    Ok(0)
+    Ok(Exit::Success)
 }

@@ -1,20 +1,26 @@
-//! Subcommands: each gathers its inputs, runs the engine and renders.
+//! Subcommands: each gathers its inputs, runs the engine, builds its report
+//! and renders it — and nothing else (docs/architecture.md).
 
 pub mod completion;
 pub mod diff;
 pub mod explain;
 pub mod lint;
 pub mod list;
-pub mod tags;
 
-use crate::cli::{Cli, Command, Config};
+use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
+use crate::exit::Exit;
+use crate::model::{ImagePolicy, ImageRepository};
+use crate::report::TagSourceKind;
 use crate::source::cluster::{self, Access, Cluster};
-use crate::source::files::{self, Manifests};
+use crate::source::files::{self, Located, Manifests};
+use crate::source::tag_source::{Forced, RepositoryKey, TagOptions, TagSourceError};
+use crate::source::tag_text::{SourceKind, TagText};
 use std::io::Write;
 
 /// The objects a command works on, where they came from (for messages),
-/// and the runtime and cluster connection later steps (Secrets, registries)
-/// reuse: a kube client lives on the runtime that created it.
+/// and the run's one runtime and cluster connection, which later steps
+/// (Secrets, registries, workloads) reuse: a kube client lives on the
+/// runtime that created it.
 pub struct Inputs {
     pub manifests: Manifests,
     pub origin: String,
@@ -24,11 +30,16 @@ pub struct Inputs {
     pub request_timeout: Option<std::time::Duration>,
 }
 
+/// The run's async runtime (one per run; the cluster and the registries share it).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
 /// Reads the manifests from `-f` files, or from the cluster when none are given.
 pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     let request_timeout = config
         .request_timeout
         .as_deref()
@@ -73,16 +84,131 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
     })
 }
 
-/// Runs async edge code (the cluster, the registry) to completion.
-pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    Ok(runtime.block_on(future))
+impl Inputs {
+    /// The policies named on the command line (every one in scope when
+    /// none is named); a name not found is an error.
+    pub fn named_policies(
+        &self,
+        config: &Config,
+        names: &[String],
+    ) -> anyhow::Result<Vec<&Located<ImagePolicy>>> {
+        let (m, origin) = (&self.manifests, &self.origin);
+        if m.policies.is_empty() {
+            anyhow::bail!("no ImagePolicy ({}) found in {origin}", crate::model::GROUP);
+        }
+        let in_scope = |p: &&Located<ImagePolicy>| config.in_scope(p.object.namespace());
+        if names.is_empty() {
+            let selected: Vec<_> = m.policies.iter().filter(in_scope).collect();
+            if selected.is_empty() {
+                anyhow::bail!(
+                    "no ImagePolicy in namespace '{}' found in {origin}",
+                    config.namespace.as_deref().unwrap_or_default()
+                );
+            }
+            return Ok(selected);
+        }
+        let mut selected = Vec::new();
+        for name in names {
+            let found: Vec<_> = m
+                .policies
+                .iter()
+                .filter(in_scope)
+                .filter(|p| &p.object.metadata.name == name)
+                .collect();
+            if found.is_empty() {
+                anyhow::bail!("ImagePolicy '{name}' not found in {origin}");
+            }
+            selected.extend(found);
+        }
+        Ok(selected)
+    }
+
+    /// The policies in scope (`-n`/`-A`), sorted by namespace and name.
+    pub fn policies_in_scope(&self, config: &Config) -> Vec<&ImagePolicy> {
+        let mut policies: Vec<&ImagePolicy> = self
+            .manifests
+            .policies
+            .iter()
+            .map(|p| &p.object)
+            .filter(|p| config.in_scope(p.namespace()))
+            .collect();
+        policies.sort_by(|a, b| {
+            (a.namespace(), &a.metadata.name).cmp(&(b.namespace(), &b.metadata.name))
+        });
+        policies
+    }
+
+    /// The repository a policy references, with its key.
+    pub fn repository_of(&self, policy: &ImagePolicy) -> (RepositoryKey, Option<&ImageRepository>) {
+        let key = (
+            policy.repository_namespace().to_string(),
+            policy.spec.image_repository_ref.name.clone(),
+        );
+        let repository = self.manifests.repository(&key.0, &key.1).map(|r| &r.object);
+        (key, repository)
+    }
+
+    /// The tag-source options from the command line: `--tags`/`--tags-file`
+    /// (read once here), the forced source, and the global flags.
+    pub fn tag_options(
+        &self,
+        config: &Config,
+        forced: Option<TagsFrom>,
+        given: &TagArgs,
+    ) -> anyhow::Result<TagOptions> {
+        let shared = if !given.tags.is_empty() {
+            Some(TagText::from_flag(&given.tags))
+        } else if let Some(path) = given.tags_file.as_deref() {
+            Some(TagText::from_file(path)?)
+        } else {
+            None
+        };
+        Ok(TagOptions {
+            forced: forced.map(|f| match f {
+                TagsFrom::Registry => Forced::Registry,
+                TagsFrom::Status => Forced::Status,
+                TagsFrom::File => Forced::File,
+            }),
+            shared,
+            no_cluster_secrets: config.no_cluster_secrets,
+            request_timeout: self.request_timeout,
+            verbose: config.verbose,
+        })
+    }
+}
+
+/// A policy whose tags cannot be had: its configuration (1) or the environment (2).
+pub fn tag_failure(error: &TagSourceError) -> Exit {
+    if error.is_configuration() {
+        Exit::Failure
+    } else {
+        Exit::Error
+    }
+}
+
+/// The report's name for a tag source.
+pub fn source_kind(kind: SourceKind) -> TagSourceKind {
+    match kind {
+        SourceKind::Flag => TagSourceKind::Flag,
+        SourceKind::File => TagSourceKind::File,
+        SourceKind::Status => TagSourceKind::Status,
+        SourceKind::Registry => TagSourceKind::Registry,
+    }
+}
+
+/// `warning: …` lines on stderr.
+pub fn warn_all<'a>(
+    err: &mut dyn Write,
+    notes: impl IntoIterator<Item = &'a String>,
+) -> std::io::Result<()> {
+    for note in notes {
+        writeln!(err, "warning: {note}")?;
+    }
+    Ok(())
 }
 
 /// Runs the parsed command line; returns the process exit code.
-pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let config = Config::resolve(&cli.global);
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
@@ -92,7 +218,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
-            Ok(0)
+            Ok(Exit::Success)
         }
     }
 }

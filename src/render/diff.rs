@@ -2,135 +2,9 @@
 //! RUNNING, SELECTED, STATE), then its markers and unmarked workloads; or
 //! the same as JSON/YAML.
 
-use crate::cli::{Config, OutputFormat};
+use crate::diff::{Report, State};
 use comfy_table::{Cell, Color};
-use serde::Serialize;
 use std::io::Write;
-
-/// How a running image (or a marker's value) compares with the selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    UpToDate,
-    Outdated,
-    Ahead,
-    /// No tag, so `latest`.
-    Untagged,
-    /// The selected tag, but another digest than the controller's.
-    DigestMismatch,
-    /// Pinned by digest.
-    Pinned,
-    /// The policy selects nothing to compare with.
-    NoSelection,
-    /// A marker naming a policy that does not exist.
-    UnknownPolicy,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::UpToDate => "up-to-date",
-            State::Outdated => "outdated",
-            State::Ahead => "ahead",
-            State::Untagged => "untagged",
-            State::DigestMismatch => "digest-mismatch",
-            State::Pinned => "pinned",
-            State::NoSelection => "no-selection",
-            State::UnknownPolicy => "unknown-policy",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerRow {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub container: String,
-    pub init: bool,
-    pub image: String,
-    #[serde(rename = "imageIDs")]
-    pub image_ids: Vec<String>,
-    pub expected: Option<String>,
-    pub state: State,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MarkerRow {
-    pub file: String,
-    pub line: usize,
-    pub reference: String,
-    pub field: String,
-    pub value: Option<String>,
-    pub would_write: Option<String>,
-    pub state: State,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UnmarkedRow {
-    pub file: String,
-    pub line: Option<usize>,
-    pub kind: String,
-    pub name: String,
-    pub container: String,
-    pub image: String,
-    /// The line to write so that the automation updates it.
-    pub suggestion: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AutomationRow {
-    pub namespace: String,
-    pub name: String,
-    pub selects: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PolicyDiff {
-    pub namespace: String,
-    pub name: String,
-    pub image: String,
-    /// The recomputed choice.
-    pub selected: Option<String>,
-    pub controller_tag: Option<String>,
-    pub controller_digest: Option<String>,
-    /// The selected tag's digest in the registry (`--digests`).
-    pub registry_digest: Option<String>,
-    pub error: Option<String>,
-    pub workloads: Vec<ContainerRow>,
-    pub markers: Vec<MarkerRow>,
-    pub unmarked: Vec<UnmarkedRow>,
-    pub automations: Vec<AutomationRow>,
-    pub warnings: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Report {
-    pub items: Vec<PolicyDiff>,
-    pub unknown_markers: Vec<MarkerRow>,
-    /// Whether running workloads were looked at (a cluster was read).
-    #[serde(skip)]
-    pub cluster: bool,
-}
-
-impl Report {
-    /// Anything that is not up to date, a workload no marker covers, a marker
-    /// for a missing policy, or a policy that selects nothing.
-    pub fn differs(&self) -> bool {
-        !self.unknown_markers.is_empty()
-            || self.items.iter().any(|i| {
-                i.error.is_some()
-                    || !i.unmarked.is_empty()
-                    || i.workloads.iter().any(|w| w.state != State::UpToDate)
-                    || i.markers.iter().any(|m| m.state != State::UpToDate)
-            })
-    }
-}
 
 fn state_cell(state: State, color: bool) -> Cell {
     let cell = Cell::new(state.as_str());
@@ -144,25 +18,15 @@ fn state_cell(state: State, color: bool) -> Cell {
     }
 }
 
-pub fn render(out: &mut dyn Write, report: &Report, config: &Config) -> anyhow::Result<()> {
-    match config.output {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)?;
-            return Ok(());
-        }
-        OutputFormat::Yaml => {
-            serde_yaml_ng::to_writer(&mut *out, report)?;
-            return Ok(());
-        }
-        _ => {}
+pub fn render(out: &mut dyn Write, report: &Report, options: super::Options) -> anyhow::Result<()> {
+    if super::write_document(out, options.format, report)? {
+        return Ok(());
     }
-    let look = super::table::Look {
-        color: config.color,
-        headers: !config.no_headers,
-        wide: false,
-        all: false,
-    };
+    let look = super::Options {
+        format: super::Format::Table,
+        ..options
+    }
+    .look(false);
     for (n, item) in report.items.iter().enumerate() {
         if n > 0 {
             writeln!(out)?;

@@ -1,37 +1,31 @@
 //! `lint` findings: `FILE:LINE: SEVERITY: MESSAGE` lines (what editors and CI
 //! annotators parse), or a JSON / YAML array of `{file, line, severity, rule, message}`.
 
-use crate::cli::{Config, OutputFormat};
+use super::{Format, Options};
 use crate::lint::{Finding, Severity};
 use owo_colors::OwoColorize;
 use std::io::Write;
 
-pub fn lint(out: &mut dyn Write, findings: &[Finding], config: &Config) -> anyhow::Result<()> {
-    match config.output {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, findings)?;
-            writeln!(out)?;
-        }
-        OutputFormat::Yaml => serde_yaml_ng::to_writer(&mut *out, findings)?,
-        OutputFormat::Table | OutputFormat::Wide => {
-            for f in findings {
-                let severity = match (config.color, f.severity) {
-                    (false, s) => s.as_str().to_string(),
-                    (true, Severity::Error) => s_color(f.severity.as_str(), true),
-                    (true, Severity::Warning) => s_color(f.severity.as_str(), false),
-                };
-                // One finding, one line, whatever the message quotes.
-                let message = f.message.replace('\n', "\\n");
-                if config.output == OutputFormat::Wide {
-                    writeln!(
-                        out,
-                        "{}:{}: {severity}: {message} [{}]",
-                        f.file, f.line, f.rule
-                    )?;
-                } else {
-                    writeln!(out, "{}:{}: {severity}: {message}", f.file, f.line)?;
-                }
-            }
+pub fn lint(out: &mut dyn Write, findings: &[Finding], options: Options) -> anyhow::Result<()> {
+    if super::write_document(out, options.format, &findings)? {
+        return Ok(());
+    }
+    for f in findings {
+        let severity = match (options.color, f.severity) {
+            (false, s) => s.as_str().to_string(),
+            (true, Severity::Error) => s_color(f.severity.as_str(), true),
+            (true, Severity::Warning) => s_color(f.severity.as_str(), false),
+        };
+        // One finding, one line, whatever the message quotes.
+        let message = f.message.replace('\n', "\\n");
+        if options.format == Format::Wide {
+            writeln!(
+                out,
+                "{}:{}: {severity}: {message} [{}]",
+                f.file, f.line, f.rule
+            )?;
+        } else {
+            writeln!(out, "{}:{}: {severity}: {message}", f.file, f.line)?;
         }
     }
     Ok(())
@@ -49,18 +43,11 @@ fn s_color(text: &str, error: bool) -> String {
 mod tests {
     use super::*;
 
-    fn config(output: OutputFormat) -> Config {
-        Config {
-            kubeconfig: None,
-            context: None,
-            request_timeout: None,
-            no_cluster_secrets: false,
-            namespace: None,
-            all_namespaces: false,
-            output,
-            no_headers: false,
+    fn config(format: Format) -> Options {
+        Options {
+            format,
             color: false,
-            verbose: 0,
+            headers: true,
         }
     }
 
@@ -77,26 +64,26 @@ mod tests {
     #[test]
     fn text_json_and_yaml() {
         let mut out = Vec::new();
-        lint(&mut out, &findings(), &config(OutputFormat::Table)).unwrap();
+        lint(&mut out, &findings(), config(Format::Table)).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "a.yaml:7: error: ImagePolicy ns/p: bad\\nrange\n"
         );
         let mut out = Vec::new();
-        lint(&mut out, &findings(), &config(OutputFormat::Wide)).unwrap();
+        lint(&mut out, &findings(), config(Format::Wide)).unwrap();
         assert!(
             String::from_utf8(out)
                 .unwrap()
                 .ends_with(" [invalid-range]\n")
         );
         let mut out = Vec::new();
-        lint(&mut out, &findings(), &config(OutputFormat::Json)).unwrap();
+        lint(&mut out, &findings(), config(Format::Json)).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v[0]["severity"], "error");
         assert_eq!(v[0]["line"], 7);
         assert_eq!(v[0]["rule"], "invalid-range");
         let mut out = Vec::new();
-        lint(&mut out, &findings(), &config(OutputFormat::Yaml)).unwrap();
+        lint(&mut out, &findings(), config(Format::Yaml)).unwrap();
         let v: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&out).unwrap();
         assert_eq!(v[0]["file"], "a.yaml");
     }

@@ -2,7 +2,7 @@
 //! image API versions the server serves, and one LIST per kind. Objects of
 //! any served version are read into the one internal model.
 
-use crate::model::{GROUP, ImagePolicy, ImageRepository};
+use crate::model::{GROUP, ImagePolicy, ImageRepository, ImageUpdateAutomation};
 use crate::source::files::{Located, Manifests};
 use anyhow::{Result, anyhow};
 use kube::api::{Api, ApiResource, DynamicObject, ListParams};
@@ -189,12 +189,12 @@ impl Cluster {
     pub async fn automations(
         &self,
         namespace: Option<&str>,
-    ) -> Result<Option<Vec<serde_json::Value>>> {
+    ) -> Result<Option<Vec<ImageUpdateAutomation>>> {
         let Some(ar) = &self.automations else {
             return Ok(None);
         };
         let plural = ar.plural.clone();
-        self.list::<serde_json::Value>(ar, &plural, namespace)
+        self.list::<ImageUpdateAutomation>(ar, &plural, namespace)
             .await
             .map(Some)
     }

@@ -2,12 +2,12 @@
 //! directories recursively, `List` objects unpacked. Kinds other than the image
 //! API's ImagePolicy / ImageRepository (and Namespace, for labels) are ignored.
 
-use crate::model::{GROUP, ImagePolicy, ImageRepository, Namespace, VERSIONS};
-use anyhow::{Context, Result, anyhow, bail};
+use crate::model::{
+    GROUP, ImagePolicy, ImageRepository, ImageUpdateAutomation, Namespace, VERSIONS,
+};
+use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 
 /// Everything found in the files.
 #[derive(Debug, Default)]
@@ -15,8 +15,8 @@ pub struct Manifests {
     pub policies: Vec<Located<ImagePolicy>>,
     pub repositories: Vec<Located<ImageRepository>>,
     pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
-    /// ImageUpdateAutomations in the files (for `diff`), as JSON.
-    pub automations: Vec<serde_json::Value>,
+    /// ImageUpdateAutomations in the files (for `diff`).
+    pub automations: Vec<ImageUpdateAutomation>,
     /// Non-fatal remarks (e.g. an unknown apiVersion of the image group).
     pub notes: Vec<String>,
 }
@@ -41,74 +41,10 @@ impl Manifests {
 /// without `metadata.namespace`.
 pub fn load(paths: &[String], default_namespace: &str) -> Result<Manifests> {
     let mut manifests = Manifests::default();
-    for (name, text) in read_all(paths)? {
+    for (name, text) in super::walk::read_all(paths)? {
         parse(&text, &name, default_namespace, &mut manifests)?;
     }
     Ok(manifests)
-}
-
-/// The text of every file named by `paths` (directories recursively; `-` is
-/// standard input, named `<stdin>`), as `(name, text)` in order.
-pub fn read_all(paths: &[String]) -> Result<Vec<(String, String)>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path == "-" {
-            files.push(PathBuf::from("-"));
-        } else {
-            collect(Path::new(path), &mut files)?;
-        }
-    }
-    let mut texts = Vec::with_capacity(files.len());
-    for file in files {
-        let name = file.display().to_string();
-        if name == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading manifests from standard input")?;
-            texts.push(("<stdin>".to_string(), text));
-        } else {
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {name}"))?;
-            let text =
-                String::from_utf8(bytes).map_err(|_| anyhow!("{name}: not valid UTF-8 text"))?;
-            texts.push((name, text));
-        }
-    }
-    Ok(texts)
-}
-
-/// Adds `path`, or the YAML and JSON files under it (recursively, hidden entries
-/// skipped, in name order), to `files`.
-pub(crate) fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-    if !meta.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("reading directory {}", path.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        let hidden = entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if entry.is_dir() {
-            collect(&entry, files)?;
-        } else if entry
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            files.push(entry);
-        }
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -129,29 +65,10 @@ pub fn parse(
     default_namespace: &str,
     manifests: &mut Manifests,
 ) -> Result<()> {
-    // libyaml takes quadratic time on deep nesting: refuse it first.
-    super::positions::check_depth(text).map_err(|e| anyhow!("{file}:{e}"))?;
-    for (n, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
-        let value =
-            serde_yaml_ng::Value::deserialize(document).map_err(|err| yaml_error(file, &err))?;
+    for (n, value) in super::yaml::documents(text, file)?.into_iter().enumerate() {
         add_object(value, file, n + 1, default_namespace, manifests)?;
     }
     Ok(())
-}
-
-fn yaml_error(file: &str, err: &serde_yaml_ng::Error) -> anyhow::Error {
-    match err.location() {
-        Some(loc) => {
-            let text = err.to_string();
-            let message = text.split(" at line ").next().unwrap_or(&text);
-            anyhow!(
-                "{file}:{}:{}: malformed YAML: {message}",
-                loc.line(),
-                loc.column()
-            )
-        }
-        None => anyhow!("{file}: malformed YAML: {err}"),
-    }
 }
 
 fn add_object(
@@ -188,16 +105,12 @@ fn add_object(
         return Ok(());
     }
     if group == GROUP && head.kind == "ImageUpdateAutomation" {
-        let mut object =
-            serde_json::to_value(&value).map_err(|e| anyhow!("{file}: document {doc}: {e}"))?;
-        if object.pointer("/metadata/namespace").is_none() {
-            if let Some(metadata) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-                metadata.insert(
-                    "namespace".into(),
-                    serde_json::Value::String(default_ns.to_string()),
-                );
-            }
-        }
+        let mut object: ImageUpdateAutomation = serde_yaml_ng::from_value(value)
+            .map_err(|e| object_error(file, doc, &head.kind, &e))?;
+        object
+            .metadata
+            .namespace
+            .get_or_insert_with(|| default_ns.to_string());
         m.automations.push(object);
         return Ok(());
     }

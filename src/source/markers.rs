@@ -139,7 +139,7 @@ fn field_value(before: &str) -> Option<String> {
 pub fn scan(paths: &[String]) -> Result<Vec<Marker>> {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in paths {
-        super::files::collect(Path::new(path), &mut files)?;
+        super::walk::collect(Path::new(path), &mut files)?;
     }
     let mut markers = Vec::new();
     for file in files {

@@ -7,16 +7,10 @@
 //! [`Node::to_value`] turns a node into a `serde_yaml_ng::Value`, so the typed
 //! model of `crate::model` can be read from the same parse.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+pub use super::yaml::{MAX_DEPTH, Pos, YamlError, check_depth};
+use super::yaml::{pos, scan_error};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
-use std::fmt;
-
-/// A position in the text: line and column, both counted from 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
 
 /// A scalar as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,51 +196,15 @@ pub struct ParsedFile {
     pub documents: Vec<Document>,
 }
 
-/// Reads and parses every file named by `paths` (as `files::read_all` finds them).
+/// Reads and parses every file named by `paths` (as `walk::read_all` finds them).
 /// Malformed YAML is an error `FILE:LINE:COL: malformed YAML: ...`.
 pub fn load(paths: &[String]) -> anyhow::Result<Vec<ParsedFile>> {
     let mut parsed = Vec::new();
-    for (name, text) in super::files::read_all(paths)? {
+    for (name, text) in super::walk::read_all(paths)? {
         let documents = parse(&text).map_err(|e| anyhow::anyhow!("{name}:{e}"))?;
         parsed.push(ParsedFile { name, documents });
     }
     Ok(parsed)
-}
-
-/// The text is not YAML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
-    pub pos: Pos,
-    pub message: String,
-}
-
-impl fmt::Display for YamlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: malformed YAML: {}",
-            self.pos.line, self.pos.col, self.message
-        )
-    }
-}
-
-impl std::error::Error for YamlError {}
-
-fn pos(span: &Span) -> Pos {
-    Pos {
-        line: span.start.line(),
-        col: span.start.col() + 1,
-    }
-}
-
-fn scan_error(e: &ScanError) -> YamlError {
-    YamlError {
-        pos: Pos {
-            line: e.marker().line(),
-            col: e.marker().col() + 1,
-        },
-        message: e.info().to_string(),
-    }
 }
 
 enum Frame {
@@ -254,41 +212,9 @@ enum Frame {
     Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
 }
 
-/// Deeper nesting than this is refused: no manifest needs it, and YAML
-/// parsers can take quadratic time on it.
-pub const MAX_DEPTH: usize = 256;
-
 /// Alias expansions may add at most this many nodes to a file (an alias
 /// bomb, "billion laughs", is refused instead of expanded).
 pub const MAX_ALIAS_NODES: usize = 100_000;
-
-/// Refuses `text` when it nests deeper than [`MAX_DEPTH`]; one linear pass.
-/// Malformed YAML passes: the real parser reports it with its position.
-pub fn check_depth(text: &str) -> Result<(), YamlError> {
-    let mut depth = 0usize;
-    for event in Parser::new_from_str(text) {
-        let (event, span) = match event {
-            Ok(e) => e,
-            // The scanner's own nesting limit is the same refusal.
-            Err(e) if e.to_string().contains("recursion limit") => return Err(scan_error(&e)),
-            Err(_) => return Ok(()),
-        };
-        match event {
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(YamlError {
-                        pos: pos(&span),
-                        message: format!("nested deeper than {MAX_DEPTH} levels: refused"),
-                    });
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
 
 /// How many nodes a tree holds, without recursion.
 fn node_count(node: &Node) -> usize {

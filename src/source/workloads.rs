@@ -233,11 +233,9 @@ pub fn from_files(files: &[(String, String)], default_namespace: &str) -> Vec<Wo
     let mut workloads = Vec::new();
     for (name, text) in files {
         let mut from = 0;
-        for document in serde_yaml_ng::Deserializer::from_str(text) {
-            let Ok(yaml) = <serde_yaml_ng::Value as serde::Deserialize>::deserialize(document)
-            else {
-                break;
-            };
+        // A file that is not YAML (or nests absurdly) holds no workloads here.
+        let documents = super::yaml::documents(text, name).unwrap_or_default();
+        for yaml in documents {
             let Ok(object) = serde_json::to_value(&yaml) else {
                 continue;
             };

@@ -408,7 +408,10 @@ mod with_registry {
     }
 
     #[test]
-    fn no_cluster_secrets_never_reads_secrets_and_falls_back_loudly() {
+    fn a_refused_registry_is_the_policys_error_unless_the_status_is_asked_for() {
+        // --no-cluster-secrets: anonymous, and the registry answers 401. That
+        // is the policy's configuration, not an unreachable registry: no
+        // fallback, exit 1, the error names the auth source tried.
         let (_registry, server) = setup(true, false);
         let dir = Dir::new();
         let out = run(
@@ -416,27 +419,81 @@ mod with_registry {
             &server,
             &["explain", "app", "-o", "json", "--no-cluster-secrets"],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(
             !server.requests().iter().any(|r| r.contains("/secrets/")),
             "{:?}",
             server.requests()
         );
         let item = &json(&out.stdout)["items"][0];
+        let error = item["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("cannot list tags")
+                && error.contains("401")
+                && error.contains("anonymous"),
+            "{item}"
+        );
+        assert!(item["selected"].is_null(), "{item}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(
+            errors[0].contains("ImagePolicy apps/app") && errors[0].contains("anonymous"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("falling back"), "{stderr}");
+
+        // Asked for explicitly, the status sample is used, and says so.
+        let out = run(
+            &dir,
+            &server,
+            &[
+                "explain",
+                "app",
+                "-o",
+                "json",
+                "--no-cluster-secrets",
+                "--tags-from",
+                "status",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["tagSource"]["kind"], "status");
+        assert_eq!(item["tagSource"]["complete"], false);
+        assert!(
+            item["warnings"]
+                .to_string()
+                .contains("a sample of at most ten tags"),
+            "{}",
+            item["warnings"]
+        );
+    }
+
+    #[test]
+    fn a_stopped_registry_falls_back_to_the_status_sample_loudly() {
+        let (mut registry, server) = setup(true, false);
+        registry.stop();
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "app", "-o", "json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let item = &json(&out.stdout)["items"][0];
         assert_eq!(item["tagSource"]["kind"], "status");
         assert_eq!(item["tagSource"]["complete"], false);
         let warnings = item["warnings"].to_string();
         assert!(
-            warnings.contains("could not be used") && warnings.contains("401"),
+            warnings.contains("could not be used") && warnings.contains("registry unreachable"),
             "{warnings}"
         );
         assert!(
-            String::from_utf8_lossy(&out.stderr)
-                .contains("warning: the registry could not be used")
+            stderr.contains("warning: the registry could not be used")
+                && stderr.contains("registry unreachable"),
+            "{stderr}"
         );
     }
 

@@ -222,7 +222,7 @@ fn alias_bombs_and_deep_nesting_are_refused_quickly() {
 /// file and from standard input, instead of growing memory without end.
 #[test]
 fn a_tags_file_beyond_the_bound_is_refused() {
-    use kubectl_imagepolicy::source::tags::MAX_TAGS;
+    use kubectl_imagepolicy::source::tag_text::MAX_TAGS;
     let dir = Dir::new();
     let f = dir.write("p.yaml", &manifest("    numerical: {order: asc}", None));
     let many = "7\n".repeat(MAX_TAGS + 1);

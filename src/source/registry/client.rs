@@ -5,7 +5,7 @@ use super::credentials::Credentials;
 use super::error::{ErrorKind, RegistryError};
 use super::{ListRequest, RateLimit, TagListing};
 use crate::source::reference::ImageReference;
-use crate::source::tags::MAX_TAGS;
+use crate::source::tag_text::MAX_TAGS;
 use reqwest::header::{HeaderMap, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;

@@ -30,7 +30,7 @@ pub use credentials::{Auth, AuthSource, Credentials};
 pub use error::{ErrorKind, RegistryError};
 
 use crate::source::reference::ImageReference;
-use crate::source::tags::TagText;
+use crate::source::tag_text::TagText;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
