@@ -122,9 +122,28 @@ pub struct Report {
     /// Whether running workloads were looked at (a cluster was read).
     #[serde(skip)]
     pub cluster: bool,
+    /// False when a cluster-wide LIST was forbidden and only some
+    /// namespaces could be searched: "no workload runs this image" is then
+    /// unknown, never claimed.
+    pub search_complete: bool,
+    /// What could not be searched, when incomplete.
+    pub search_note: Option<String>,
 }
 
 impl Report {
+    /// 1 when something differs; else 2 when the search was incomplete (the
+    /// answer is unknown); else 0.
+    pub fn exit(&self) -> crate::exit::Exit {
+        use crate::exit::Exit;
+        if self.differs() {
+            Exit::Failure
+        } else if !self.search_complete {
+            Exit::Error
+        } else {
+            Exit::Success
+        }
+    }
+
     /// Anything that is not up to date, a workload no marker covers, a marker
     /// for a missing policy, or a policy that selects nothing.
     pub fn differs(&self) -> bool {

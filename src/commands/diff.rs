@@ -21,14 +21,38 @@ pub fn run(
     let inputs = super::gather(config, &args.manifests.files)?;
     let manifests = &inputs.manifests;
     let default_ns = config.namespace.as_deref().unwrap_or("default");
+    let policies: Vec<&ImagePolicy> = inputs
+        .policies_in_scope(config)
+        .into_iter()
+        .filter(|p| args.names.is_empty() || args.names.contains(&p.metadata.name))
+        .collect();
+    for name in &args.names {
+        if !policies.iter().any(|p| &p.metadata.name == name) {
+            anyhow::bail!("ImagePolicy '{name}' not found in {}", inputs.origin);
+        }
+    }
+    // What runs, in every namespace: -n/-A choose the policies, not the workloads.
+    let mut search_note = None;
     let (running, cluster_automations) = match &inputs.cluster {
         Some(cluster) => {
-            let scope = config.cluster_scope(&cluster.default_namespace);
-            inputs.runtime.block_on(async {
-                let (objects, replicasets) = cluster.workload_objects(scope.as_deref()).await?;
-                let automations = cluster.automations(None).await?;
-                anyhow::Ok((workloads::assemble(&objects, &replicasets), automations))
-            })?
+            let mut fallback: Vec<String> = policies
+                .iter()
+                .flat_map(|p| [p.namespace(), p.repository_namespace()])
+                .chain(config.namespace.as_deref())
+                .map(str::to_string)
+                .collect();
+            fallback.sort();
+            fallback.dedup();
+            let (search, automations) = inputs.runtime.block_on(async {
+                let search = cluster.workloads_everywhere(&fallback).await?;
+                anyhow::Ok((search, cluster.automations(None).await?))
+            })?;
+            if let Some(note) = search.incomplete(&fallback) {
+                writeln!(err, "warning: {note}")?;
+                search_note = Some(note);
+            }
+            let running = workloads::assemble(&search.objects, &search.replicasets);
+            (running, automations)
         }
         None => (Vec::new(), None),
     };
@@ -40,16 +64,6 @@ pub fn run(
     automations.extend(source_automations);
     automations.extend(manifests.automations.iter().cloned());
 
-    let policies: Vec<&ImagePolicy> = inputs
-        .policies_in_scope(config)
-        .into_iter()
-        .filter(|p| args.names.is_empty() || args.names.contains(&p.metadata.name))
-        .collect();
-    for name in &args.names {
-        if !policies.iter().any(|p| &p.metadata.name == name) {
-            anyhow::bail!("ImagePolicy '{name}' not found in {}", inputs.origin);
-        }
-    }
     let service = TagService::new(
         inputs.cluster.as_ref(),
         inputs.tag_options(config, None, &args.tag_list)?,
@@ -62,6 +76,8 @@ pub fn run(
     // Compare each policy.
     let mut report = Report {
         cluster: inputs.cluster.is_some(),
+        search_complete: search_note.is_none(),
+        search_note,
         ..Report::default()
     };
     for policy in &policies {
@@ -107,7 +123,7 @@ pub fn run(
         }
     }
     crate::render::diff::render(out, &report, config.render_options())?;
-    Ok(Exit::failure_if(report.differs()))
+    Ok(report.exit())
 }
 
 /// Markers, workloads and ImageUpdateAutomations under `--source`.

@@ -71,8 +71,13 @@ pub fn render(out: &mut dyn Write, report: &Report, options: super::Options) -> 
                     w.image_ids.join(", ")
                 )?;
             }
-        } else if report.cluster {
+        } else if report.cluster && report.search_complete {
             writeln!(out, "  no workload runs this image")?;
+        } else if report.cluster {
+            writeln!(
+                out,
+                "  no workload runs this image in the namespaces that could be searched (not every namespace could be listed)"
+            )?;
         }
         if !item.markers.is_empty() {
             writeln!(out, "MARKERS")?;

@@ -22,6 +22,40 @@ pub struct Access {
     pub verbose: u8,
 }
 
+/// What a cluster-wide workload search found, and what it could not search.
+#[derive(Debug, Default)]
+pub struct WorkloadSearch {
+    pub objects: Vec<serde_json::Value>,
+    pub replicasets: Vec<serde_json::Value>,
+    /// Kinds (plural names) whose cluster-wide LIST was forbidden.
+    pub forbidden: Vec<String>,
+    /// `<plural> in <namespace>` also forbidden in the fallback namespaces.
+    pub unsearched: Vec<String>,
+}
+
+impl WorkloadSearch {
+    /// What could not be searched, as one line, when not every namespace
+    /// could be; `fallback` are the namespaces searched instead.
+    pub fn incomplete(&self, fallback: &[String]) -> Option<String> {
+        if self.forbidden.is_empty() {
+            return None;
+        }
+        let mut note = format!(
+            "cannot list {} in all namespaces (forbidden): searched only the namespaces {}",
+            self.forbidden.join(", "),
+            fallback.join(", ")
+        );
+        if !self.unsearched.is_empty() {
+            note.push_str(&format!(
+                " (also forbidden: {})",
+                self.unsearched.join(", ")
+            ));
+        }
+        note.push_str("; workloads elsewhere are not compared");
+        Some(note)
+    }
+}
+
 /// A connected cluster with the image API discovered.
 pub struct Cluster {
     client: Client,
@@ -166,23 +200,47 @@ impl Cluster {
         })
     }
 
-    /// The workloads `diff` looks at (one LIST per kind), and ReplicaSets to
-    /// tie pods to their Deployments.
-    pub async fn workload_objects(
-        &self,
-        namespace: Option<&str>,
-    ) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>)> {
-        let mut objects = Vec::new();
-        for (api_version, kind, plural) in crate::source::workloads::KINDS {
-            objects.extend(
-                self.list_values(api_version, kind, plural, namespace)
-                    .await?,
-            );
+    /// The workloads of every namespace (one LIST per kind, cluster-wide),
+    /// which `diff` compares with each policy wherever the policy lives.
+    /// Where a cluster-wide LIST is forbidden, each namespace of `fallback`
+    /// is listed instead and [`WorkloadSearch::forbidden`] says what was
+    /// not searched.
+    pub async fn workloads_everywhere(&self, fallback: &[String]) -> Result<WorkloadSearch> {
+        let mut search = WorkloadSearch::default();
+        let kinds = crate::source::workloads::KINDS.iter().chain(&[(
+            "apps/v1",
+            "ReplicaSet",
+            "replicasets",
+        )]);
+        for &(api_version, kind, plural) in kinds {
+            let found = match self.list_values(api_version, kind, plural, None).await {
+                Ok(found) => found,
+                Err(e) if is_forbidden(&e) => {
+                    search.forbidden.push(plural.to_string());
+                    let mut found = Vec::new();
+                    for namespace in fallback {
+                        match self
+                            .list_values(api_version, kind, plural, Some(namespace))
+                            .await
+                        {
+                            Ok(more) => found.extend(more),
+                            Err(e) if is_forbidden(&e) => {
+                                search.unsearched.push(format!("{plural} in {namespace}"));
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    found
+                }
+                Err(e) => return Err(e),
+            };
+            if kind == "ReplicaSet" {
+                search.replicasets = found;
+            } else {
+                search.objects.extend(found);
+            }
         }
-        let replicasets = self
-            .list_values("apps/v1", "ReplicaSet", "replicasets", namespace)
-            .await?;
-        Ok((objects, replicasets))
+        Ok(search)
     }
 
     /// ImageUpdateAutomations, or None when the kind is not served.
@@ -388,6 +446,17 @@ fn home_kubeconfig() -> Option<std::path::PathBuf> {
 }
 
 /// One line for an API failure, naming the verb, the resource and the namespace.
+/// The API server forbade a request (403): RBAC, which a caller may work
+/// around by asking less (one namespace instead of all).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(String);
+
+/// Whether an error is the API server's 403.
+pub fn is_forbidden(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<Forbidden>().is_some()
+}
+
 fn api_error(
     err: kube::Error,
     server: &str,
@@ -400,10 +469,10 @@ fn api_error(
         None => "in all namespaces".to_string(),
     };
     match err {
-        kube::Error::Api(status) if status.code == 403 => anyhow!(
+        kube::Error::Api(status) if status.code == 403 => anyhow::Error::new(Forbidden(format!(
             "forbidden: RBAC does not allow '{verb}' on {resource} {scope} ({}); grant it with a Role/ClusterRole",
             status.message
-        ),
+        ))),
         kube::Error::Api(status) if status.code == 401 => {
             anyhow!(
                 "unauthorized: the API server {server} rejected the credentials of the kubeconfig ({})",

@@ -117,6 +117,162 @@ fn tutorial_deployment_without_a_tag_is_untagged() {
     );
 }
 
+/// The tutorial's layout: the policy and its repository in
+/// `fluxv2-tutorial-deployment-uat`, the Deployment in `fluxv2-tutorial-deployment`.
+fn tutorial_layout() -> Vec<Value> {
+    let mut objects = flux_objects();
+    for o in &mut objects {
+        o["metadata"]["namespace"] = json!("fluxv2-tutorial-deployment-uat");
+        o["spec"]["accessFrom"] = Value::Null;
+    }
+    let mut deployment = workload(
+        "Deployment",
+        "k8s-debugger",
+        pod_spec(
+            json!({"containers": [{"name": "debugger", "image": "mouhamedali/k8s-debugger"}]}),
+        ),
+    );
+    deployment["metadata"]["namespace"] = json!("fluxv2-tutorial-deployment");
+    objects.push(deployment);
+    objects
+}
+
+fn run_in_policy_namespace(server: &ApiServer, dir: &Dir) -> std::process::Output {
+    let kubeconfig = server.kubeconfig(&dir.path(""), "default");
+    dir.cmd()
+        .env("KUBECONFIG", &kubeconfig)
+        .args([
+            "diff",
+            "k8s-debugger-uat-policy",
+            "-n",
+            "fluxv2-tutorial-deployment-uat",
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+        ])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_tutorials_deployment_is_found_in_another_namespace() {
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects: tutorial_layout(),
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run_in_policy_namespace(&server, &dir);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("k8s-debugger") && stdout.contains("untagged"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("no workload runs this image"), "{stdout}");
+    // One cluster-wide LIST per kind, never one per namespace.
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r == "GET /apis/apps/v1/deployments?"),
+        "{requests:?}"
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.contains("/namespaces/") && r.contains("/deployments")),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn a_forbidden_cluster_wide_list_never_claims_nothing_differs() {
+    // RBAC forbids listing pods and Deployments cluster-wide; the namespaces
+    // the tool may read (the policy's) hold no workload of the image.
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects: tutorial_layout(),
+        forbidden_cluster_wide: vec!["pods", "deployments"],
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run_in_policy_namespace(&server, &dir);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_ne!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains("no workload runs this image\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not every namespace could be listed"),
+        "{stdout}"
+    );
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("deployments")
+            && warnings[0].contains("pods")
+            && warnings[0].contains("forbidden")
+            && warnings[0].contains("fluxv2-tutorial-deployment-uat"),
+        "{stderr}"
+    );
+    let requests = server.requests();
+    assert!(
+        requests.iter().any(
+            |r| r == "GET /apis/apps/v1/namespaces/fluxv2-tutorial-deployment-uat/deployments?"
+        ),
+        "{requests:?}"
+    );
+
+    // JSON says the search was partial.
+    let kubeconfig = server.kubeconfig(&dir.path(""), "default");
+    let out = dir
+        .cmd()
+        .env("KUBECONFIG", &kubeconfig)
+        .args([
+            "diff",
+            "-A",
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out.stdout);
+    assert_eq!(doc["searchComplete"], false);
+    assert!(doc["searchNote"].as_str().unwrap().contains("forbidden"));
+}
+
+#[test]
+fn a_forbidden_cluster_wide_list_still_finds_the_policys_namespace() {
+    let mut objects = tutorial_layout();
+    objects.last_mut().unwrap()["metadata"]["namespace"] = json!("fluxv2-tutorial-deployment-uat");
+    let server = ApiServer::start(State {
+        versions: vec!["v1"],
+        objects,
+        forbidden_cluster_wide: vec!["pods", "deployments"],
+        ..State::default()
+    });
+    let dir = Dir::new();
+    let out = run_in_policy_namespace(&server, &dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("untagged"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: cannot list"));
+}
+
 #[test]
 fn up_to_date_exits_zero() {
     let mut objects = flux_objects();

@@ -25,6 +25,10 @@ pub struct State {
     pub namespaces: Vec<(String, Vec<(String, String)>)>,
     /// (resource plural, namespace or None for cluster-wide) that RBAC forbids listing.
     pub forbidden: Vec<(String, Option<String>)>,
+    /// Workload plurals (`pods`, `deployments`…) whose cluster-wide LIST RBAC
+    /// forbids; listing them namespace by namespace is allowed unless
+    /// `forbidden` names that namespace.
+    pub forbidden_cluster_wide: Vec<&'static str>,
     /// Secrets: (namespace, name, data key → raw bytes).
     pub secrets: Vec<(String, String, Vec<(String, Vec<u8>)>)>,
     /// ServiceAccounts: (namespace, name, image pull secret names).
@@ -209,6 +213,27 @@ fn list_workloads(
             "the server could not find the requested resource".to_string(),
         );
     };
+    let forbidden = match namespace {
+        None => state.forbidden_cluster_wide.contains(&plural),
+        Some(ns) => state
+            .forbidden
+            .iter()
+            .any(|(p, n)| p == plural && n.as_deref() == Some(ns)),
+    };
+    if forbidden {
+        let (group, _) = group_version.split_once('/').unwrap_or(("", ""));
+        let scope = match namespace {
+            Some(ns) => format!("in the namespace \"{ns}\""),
+            None => "at the cluster scope".to_string(),
+        };
+        return status(
+            403,
+            "Forbidden",
+            format!(
+                "{plural} is forbidden: User \"tester\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
+            ),
+        );
+    }
     let items: Vec<Value> = state
         .objects
         .iter()
