@@ -217,6 +217,20 @@ pub enum TagsFrom {
     File,
 }
 
+/// The namespace to list from the cluster: `None` with `-A`, else `-n` or
+/// the context's namespace (also for completion's half-typed command lines).
+pub fn cluster_scope(
+    all_namespaces: bool,
+    namespace: Option<&str>,
+    context_namespace: &str,
+) -> Option<String> {
+    if all_namespaces {
+        None
+    } else {
+        Some(namespace.unwrap_or(context_namespace).to_string())
+    }
+}
+
 /// What the commands need, resolved from the flags and the environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -255,15 +269,11 @@ impl Config {
     /// The namespace to list from the cluster: `None` with `-A`, else `-n` or
     /// the context's namespace.
     pub fn cluster_scope(&self, context_namespace: &str) -> Option<String> {
-        if self.all_namespaces {
-            None
-        } else {
-            Some(
-                self.namespace
-                    .clone()
-                    .unwrap_or_else(|| context_namespace.to_string()),
-            )
-        }
+        cluster_scope(
+            self.all_namespaces,
+            self.namespace.as_deref(),
+            context_namespace,
+        )
     }
 
     pub fn resolve(global: &GlobalArgs) -> Config {

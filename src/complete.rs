@@ -18,7 +18,6 @@ use crate::source::files;
 use clap::{Arg, CommandFactory};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// Cobra's `ShellCompDirectiveDefault`: the shell may complete file names.
 pub const DIRECTIVE_DEFAULT: u32 = 0;
@@ -302,15 +301,11 @@ fn cluster_policy_names(seen: &Seen) -> Vec<String> {
     };
     let names = runtime.block_on(async {
         let cluster = Cluster::connect(&access).await?;
-        let namespace = if seen.all_namespaces {
-            None
-        } else {
-            Some(
-                seen.namespace
-                    .clone()
-                    .unwrap_or_else(|| cluster.default_namespace.clone()),
-            )
-        };
+        let namespace = crate::cli::cluster_scope(
+            seen.all_namespaces,
+            seen.namespace.as_deref(),
+            &cluster.default_namespace,
+        );
         let manifests = cluster.manifests(namespace.as_deref()).await?;
         anyhow::Ok(
             manifests
@@ -346,35 +341,15 @@ fn namespaces(seen: &Seen) -> Vec<(String, String)> {
 /// Context names from the kubeconfig (`--kubeconfig`, else every file of
 /// `KUBECONFIG`, else `~/.kube/config`): reading the file needs no cluster.
 fn contexts(seen: &Seen) -> Vec<(String, String)> {
-    #[derive(serde::Deserialize)]
-    struct Kubeconfig {
-        #[serde(default)]
-        contexts: Vec<NamedContext>,
-    }
-    #[derive(serde::Deserialize)]
-    struct NamedContext {
-        name: String,
-    }
-    let paths: Vec<PathBuf> = match (&seen.kubeconfig, std::env::var_os("KUBECONFIG")) {
-        (Some(path), _) => vec![PathBuf::from(path)],
-        (None, Some(list)) if !list.is_empty() => std::env::split_paths(&list).collect(),
-        _ => std::env::var_os("HOME")
-            .map(|home| vec![PathBuf::from(home).join(".kube").join("config")])
-            .unwrap_or_default(),
+    let Ok(Some(kubeconfig)) = crate::source::cluster::read_kubeconfig(seen.kubeconfig.as_deref())
+    else {
+        return Vec::new();
     };
     let mut found: BTreeMap<String, String> = BTreeMap::new();
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let Ok(config) = serde_yaml_ng::from_str::<Kubeconfig>(&text) else {
-            continue;
-        };
-        for context in config.contexts {
-            found
-                .entry(context.name)
-                .or_insert_with(|| format!("context in {}", path.display()));
-        }
+    for context in kubeconfig.contexts {
+        found
+            .entry(context.name)
+            .or_insert_with(|| "context in the kubeconfig".to_string());
     }
     found.into_iter().collect()
 }

@@ -1,5 +1,5 @@
 //! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
-//! of SPEC.md, the same in both formats.
+//! of docs/json.md, the same in both formats.
 
 use crate::policy::{Funnel, Outcome};
 use crate::report::Explanation;

@@ -403,12 +403,11 @@ impl Cluster {
     }
 }
 
-async fn load_config(access: &Access) -> Result<Config> {
-    let options = KubeConfigOptions {
-        context: access.context.clone(),
-        ..Default::default()
-    };
-    let kubeconfig = match &access.kubeconfig {
+/// The kubeconfig as kubectl finds it: `--kubeconfig`, else every file of
+/// `KUBECONFIG` merged, else `~/.kube/config`; None when there is none.
+/// Also what completion reads for context names.
+pub fn read_kubeconfig(path: Option<&str>) -> Result<Option<Kubeconfig>> {
+    Ok(match path {
         Some(path) => Some(
             Kubeconfig::read_from(path).map_err(|e| anyhow!("reading kubeconfig {path}: {e}"))?,
         ),
@@ -423,8 +422,15 @@ async fn load_config(access: &Access) -> Result<Config> {
             },
             Err(e) => return Err(anyhow!("reading the kubeconfig files in KUBECONFIG: {e}")),
         },
+    })
+}
+
+async fn load_config(access: &Access) -> Result<Config> {
+    let options = KubeConfigOptions {
+        context: access.context.clone(),
+        ..Default::default()
     };
-    match kubeconfig {
+    match read_kubeconfig(access.kubeconfig.as_deref())? {
         Some(kubeconfig) => {
             if let Some(context) = &access.context {
                 if !kubeconfig.contexts.iter().any(|c| &c.name == context) {

@@ -43,7 +43,7 @@ pub struct TagOptions {
 
 /// A repository's tags and what the user should know about them.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub struct RepositoryTags {
     pub text: TagText,
     pub notes: Vec<String>,
 }
@@ -77,17 +77,7 @@ impl TagSourceError {
     /// cannot answer (connect, TLS, timeout, 5xx or 429 after the retries).
     /// 401/403/404 and every other answer are the user's configuration.
     pub fn falls_back(&self) -> bool {
-        matches!(
-            self,
-            TagSourceError::Registry { error, .. } if matches!(
-                error.kind,
-                ErrorKind::Unreachable
-                    | ErrorKind::Timeout
-                    | ErrorKind::Tls
-                    | ErrorKind::Server
-                    | ErrorKind::RateLimited
-            )
-        )
+        matches!(self, TagSourceError::Registry { error, .. } if error.cannot_answer())
     }
 
     /// An error of the policy's configuration — the registry refused it
@@ -112,7 +102,7 @@ pub struct TagService<'c> {
 }
 
 /// Each repository's tags, or why there are none.
-pub type TagResults = HashMap<RepositoryKey, Result<Resolved, TagSourceError>>;
+pub type TagResults = HashMap<RepositoryKey, Result<RepositoryTags, TagSourceError>>;
 
 impl<'c> TagService<'c> {
     pub fn new(cluster: Option<&'c Cluster>, options: TagOptions) -> TagService<'c> {
@@ -152,7 +142,7 @@ impl<'c> TagService<'c> {
     pub async fn resolve(
         &self,
         repository: Option<&ImageRepository>,
-    ) -> Result<Resolved, TagSourceError> {
+    ) -> Result<RepositoryTags, TagSourceError> {
         let forced = self.options.forced;
         if let Some(text) = self
             .options
@@ -160,7 +150,7 @@ impl<'c> TagService<'c> {
             .as_ref()
             .filter(|_| !matches!(forced, Some(Forced::Status | Forced::Registry)))
         {
-            return Ok(Resolved {
+            return Ok(RepositoryTags {
                 text: text.clone(),
                 notes: Vec::new(),
             });
@@ -168,7 +158,7 @@ impl<'c> TagService<'c> {
         let status = repository.and_then(status_sample);
         if forced == Some(Forced::Status) {
             return status
-                .map(|text| Resolved {
+                .map(|text| RepositoryTags {
                     text,
                     notes: Vec::new(),
                 })
@@ -181,7 +171,7 @@ impl<'c> TagService<'c> {
             Ok(resolved) => Ok(resolved),
             Err(error) if forced == Some(Forced::Registry) || !error.falls_back() => Err(error),
             Err(error) => match status {
-                Some(text) => Ok(Resolved {
+                Some(text) => Ok(RepositoryTags {
                     text,
                     notes: vec![format!(
                         "the registry could not be used ({error}); falling back to the repository's status sample"
@@ -243,7 +233,10 @@ impl<'c> TagService<'c> {
         Ok((req, reference))
     }
 
-    async fn from_registry(&self, repo: &ImageRepository) -> Result<Resolved, TagSourceError> {
+    async fn from_registry(
+        &self,
+        repo: &ImageRepository,
+    ) -> Result<RepositoryTags, TagSourceError> {
         let (req, reference) = self.registry_request(repo).await?;
         let anonymous = req.auth.credentials.is_none();
         let provider = repo.spec.provider.as_deref().filter(|p| *p != "generic");
@@ -271,7 +264,7 @@ impl<'c> TagService<'c> {
                 listing.auth
             ));
         }
-        Ok(Resolved {
+        Ok(RepositoryTags {
             text: registry::tag_text(&listing),
             notes,
         })

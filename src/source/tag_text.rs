@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, anyhow};
 use std::io::Read;
 
-/// Where the tags came from, as SPEC.md names it in `tagSource.kind`.
+/// Where the tags came from (the report names it `tagSource.kind`, docs/json.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
     Flag,

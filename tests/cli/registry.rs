@@ -403,7 +403,7 @@ fn a_stopped_registry_is_a_clear_error() {
     let mut req = ListRequest::new(&image);
     req.insecure = true;
     let e = list_tags_blocking(&req).expect_err("stopped");
-    assert!(e.is_unreachable(), "{e}");
+    assert!(e.cannot_answer(), "{e}");
 }
 
 #[test]

@@ -4,8 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-/// What went wrong, so a caller can decide on a fallback (SPEC: an unreachable
-/// registry falls back to the status sample).
+/// What went wrong, so a caller can decide on a fallback ([`RegistryError::cannot_answer`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The image reference or a request input is invalid.
@@ -58,12 +57,18 @@ impl RegistryError {
         }
     }
 
-    /// True when the registry could not be talked to at all, the case where
-    /// SPEC.md falls back to the status sample.
-    pub fn is_unreachable(&self) -> bool {
+    /// True when the registry could not answer: not reached, no TLS, too
+    /// slow, or still 5xx/429 after the retries — the one case where the
+    /// status sample may stand in (README, "Where the tags come from").
+    /// 401/403/404 are answers: the user's configuration.
+    pub fn cannot_answer(&self) -> bool {
         matches!(
             self.kind,
-            ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Tls
+            ErrorKind::Unreachable
+                | ErrorKind::Timeout
+                | ErrorKind::Tls
+                | ErrorKind::Server
+                | ErrorKind::RateLimited
         )
     }
 
