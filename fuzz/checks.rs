@@ -7,16 +7,20 @@
 #![allow(dead_code)]
 
 use arbitrary::{Arbitrary, Unstructured};
+use kubectl_imagepolicy::gocompat::parse_float::{FloatError, parse_go_float};
+use kubectl_imagepolicy::gocompat::regex::{GoRegex, Template};
+use kubectl_imagepolicy::gocompat::semver::{Constraints, Version};
 use kubectl_imagepolicy::lint;
-use kubectl_imagepolicy::policy::goregex::{GoRegex, Template};
-use kubectl_imagepolicy::policy::masterminds::{Constraints, Version};
-use kubectl_imagepolicy::policy::numerical::{self, FloatError};
+use kubectl_imagepolicy::policy::numerical;
 use kubectl_imagepolicy::policy::{self, FilterTags, Options, Order, Outcome, PolicyChoice, Rule};
 use kubectl_imagepolicy::source::files::{self, Manifests};
 use kubectl_imagepolicy::source::{markers, positions};
 
+/// A check of one fuzz target over the fuzzer's raw bytes.
+pub type Check = fn(&[u8]);
+
 /// Every check, by target name.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("manifests", manifests),
     ("filter", filter),
     ("semver", semver),
@@ -179,7 +183,7 @@ pub fn numerical(data: &[u8]) {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
-    let parsed = numerical::parse_go_float(s);
+    let parsed = parse_go_float(s);
     let _ = numerical::is_surprising(s);
     if plain_decimal(s) {
         let rust: f64 = s.parse().expect("Rust reads a plain decimal");

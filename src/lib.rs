@@ -1,7 +1,8 @@
 //! kubectl-imagepolicy: recompute Flux image-reflector-controller's tag
 //! selection and explain every tag's fate.
 //!
-//! `policy` is the pure engine; `source` feeds it; `render` prints what it
+//! `policy` is the pure engine, on top of `gocompat`, its ports of the Go
+//! libraries the controller runs; `source` feeds it; `render` prints what it
 //! says; `commands` tie them together for each subcommand.
 
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod commands;
 pub mod complete;
 pub mod diff;
 pub mod exit;
+pub mod gocompat;
 pub mod lint;
 pub mod model;
 pub mod policy;

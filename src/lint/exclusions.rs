@@ -2,8 +2,8 @@
 //! them (the CRD), and a custom list that still keeps cosign's `.sig` tags out.
 
 use super::{Finding, Object, filter};
+use crate::gocompat::regex::GoRegex;
 use crate::policy::DEFAULT_EXCLUSION;
-use crate::policy::goregex::GoRegex;
 
 /// The CRD's `maxItems` of `exclusionList`.
 const MAX_ITEMS: usize = 25;

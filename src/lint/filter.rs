@@ -8,7 +8,7 @@
 //! spells Go's ASCII-only classes out, so a class means here what it means in Go.
 
 use super::{Finding, Object, closest, policy, short};
-use crate::policy::goregex::{GoRegex, GoRegexError, Template, TemplatePiece};
+use crate::gocompat::regex::{GoRegex, GoRegexError, Template, TemplatePiece};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 /// Every filter check of one ImagePolicy.

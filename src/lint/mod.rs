@@ -2,7 +2,7 @@
 //! GitOps repository's CI. Every finding points at the line of the offending
 //! field, quotes the bad value and says what to do.
 //!
-//! The rules reuse the engine's parsers (`policy::goregex`, `policy::masterminds`,
+//! The rules reuse the engine's parsers (`gocompat::regex`, `gocompat::semver`,
 //! `Order::parse`, `Policer::from_choice`) so a rule and the engine can never
 //! disagree. One file per group of rules; each rule has a stable id ([`RULES`]).
 

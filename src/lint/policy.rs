@@ -3,8 +3,8 @@
 //! accepts (and one that means what it seems to), `interval` with `Always`.
 
 use super::{Finding, Object};
+use crate::gocompat::semver::Constraints;
 use crate::policy::Order;
-use crate::policy::masterminds::Constraints;
 use crate::source::positions::Node;
 
 const KINDS: [&str; 3] = ["semver", "alphabetical", "numerical"];

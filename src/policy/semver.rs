@@ -3,7 +3,7 @@
 //! the controller keeps the first key that is strictly greater than the best
 //! so far (build metadata ignored), so among equal versions the first wins.
 
-use super::masterminds::Version;
+use crate::gocompat::semver::Version;
 use std::cmp::Ordering;
 
 /// The controller's `SemVer.Latest` loop over accepted versions in iteration
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn ranking_is_total_and_matches_precedence() {
-        let mut vs = vec![
+        let mut vs = [
             v("1.0.0-rc.10"),
             v("2.0.0"),
             v("1.0.0"),
