@@ -87,6 +87,8 @@ pub enum Command {
     Completion(CompletionArgs),
     /// Check ImagePolicy / ImageRepository manifests offline (for CI).
     Lint(LintArgs),
+    /// Put the $imagepolicy setter markers into a GitOps checkout (a dry run unless --write).
+    Mark(MarkArgs),
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +199,31 @@ pub struct DiffArgs {
     pub digests: bool,
     #[command(flatten)]
     pub tag_list: TagArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Writes the $imagepolicy setter markers that image-automation-controller reads \
+                  next to every field under --source where a policy's image is set: container \
+                  images, Kustomization images entries (newTag, newName) and HelmRelease values \
+                  (repository, tag). A dry run by default: a unified diff of what would change, exit 1 \
+                  when something would change (or an image needs --policy), 0 when nothing. \
+                  --write applies it: only the marked lines change, each file is replaced atomically."
+)]
+pub struct MarkArgs {
+    /// ImagePolicy names (default: every policy in scope).
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    /// The GitOps checkout to mark.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub source: String,
+    /// Write the markers (default: show what would change).
+    #[arg(long)]
+    pub write: bool,
+    /// The policy that owns an image several policies could own. Repeatable.
+    #[arg(long = "policy", value_name = "NS:NAME")]
+    pub policies: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -157,11 +157,12 @@ impl Report {
     }
 }
 
-/// What Git holds under `--source`.
+/// What Git holds under `--source`: its markers, and the markers `mark`
+/// would add (the same planner, so `diff` and `mark` never disagree).
 #[derive(Debug, Default)]
 pub struct SourceTree {
     pub markers: Vec<Marker>,
-    pub workloads: Vec<Workload>,
+    pub plan: crate::mark::Plan,
 }
 
 /// One policy's inputs.
@@ -376,32 +377,46 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             state,
         });
     }
-    for w in &source.workloads {
-        for c in &w.containers {
-            if same_repository(&c.image, &reference).is_none() {
-                continue;
-            }
-            let file = w.file.clone().unwrap_or_default();
-            let covered = source
-                .markers
-                .iter()
-                .any(|m| Some(m.line) == c.line && m.file == file);
-            if !covered {
-                let tag = selected.clone().unwrap_or_else(|| "TAG".to_string());
-                item.unmarked.push(UnmarkedRow {
-                    file,
-                    line: c.line,
-                    kind: w.kind.clone(),
-                    name: w.name.clone(),
-                    container: c.name.clone(),
-                    image: c.image.clone(),
-                    suggestion: format!(
-                        "image: {}:{tag} # {{\"$imagepolicy\": \"{}:{}\"}}",
-                        item.image, item.namespace, item.name
-                    ),
-                });
-            }
-        }
+    // Places `mark` would mark for this policy: no marker covers them.
+    let id = format!("{}:{}", item.namespace, item.name);
+    for change in source.plan.changes.iter().filter(|c| c.policy == id) {
+        let key = change.field.rsplit('.').next().unwrap_or(&change.field);
+        let value = match change.part {
+            MarkerField::Tag => selected.clone().unwrap_or_else(|| "TAG".to_string()),
+            MarkerField::Name => item.image.clone(),
+            _ => format!("{}:{}", item.image, selected.as_deref().unwrap_or("TAG")),
+        };
+        item.unmarked.push(UnmarkedRow {
+            file: change.file.clone(),
+            line: Some(change.line),
+            kind: change.kind.clone(),
+            name: change.name.clone(),
+            container: change
+                .container
+                .clone()
+                .unwrap_or_else(|| change.field.clone()),
+            image: change.image.clone(),
+            suggestion: format!("{key}: {value} {}", change.marker),
+        });
+    }
+    for a in source
+        .plan
+        .ambiguous
+        .iter()
+        .filter(|a| a.candidates.contains(&id))
+    {
+        item.unmarked.push(UnmarkedRow {
+            file: a.file.clone(),
+            line: Some(a.line),
+            kind: a.kind.clone(),
+            name: a.name.clone(),
+            container: a.container.clone().unwrap_or_default(),
+            image: a.image.clone(),
+            suggestion: format!(
+                "several policies could own this image ({}): choose with `mark --policy NS:NAME`",
+                a.candidates.join(", ")
+            ),
+        });
     }
     item
 }

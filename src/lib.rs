@@ -12,6 +12,7 @@ pub mod diff;
 pub mod exit;
 pub mod gocompat;
 pub mod lint;
+pub mod mark;
 pub mod model;
 pub mod policy;
 pub mod render;

@@ -20,7 +20,6 @@ pub fn run(
     // Gather: policies, what runs, what Git holds, and the tags.
     let inputs = super::gather(config, &args.manifests.files)?;
     let manifests = &inputs.manifests;
-    let default_ns = config.namespace.as_deref().unwrap_or("default");
     let policies: Vec<&ImagePolicy> = inputs
         .policies_in_scope(config)
         .into_iter()
@@ -56,7 +55,8 @@ pub fn run(
         }
         None => (Vec::new(), None),
     };
-    let (source, source_automations) = read_source(&args.source, default_ns)?;
+    let owners = owners(&inputs, &policies);
+    let (source, source_automations) = read_source(&args.source, &owners)?;
     let automations_known = cluster_automations.is_some()
         || !source_automations.is_empty()
         || !manifests.automations.is_empty();
@@ -126,10 +126,29 @@ pub fn run(
     Ok(report.exit())
 }
 
-/// Markers, workloads and ImageUpdateAutomations under `--source`.
+/// The policies' images, for the marker planner.
+fn owners(inputs: &super::Inputs, policies: &[&ImagePolicy]) -> Vec<crate::mark::Owner> {
+    policies
+        .iter()
+        .filter_map(|p| {
+            let (_, repository) = inputs.repository_of(p);
+            Some(crate::mark::Owner {
+                namespace: p.namespace().to_string(),
+                name: p.metadata.name.clone(),
+                image: repository
+                    .filter(|r| !r.spec.image.is_empty())?
+                    .spec
+                    .image
+                    .clone(),
+            })
+        })
+        .collect()
+}
+
+/// Markers, the places `mark` would mark, and ImageUpdateAutomations under `--source`.
 fn read_source(
     paths: &[String],
-    default_ns: &str,
+    owners: &[crate::mark::Owner],
 ) -> Result<(SourceTree, Vec<ImageUpdateAutomation>)> {
     if paths.is_empty() {
         return Ok(Default::default());
@@ -146,7 +165,7 @@ fn read_source(
             .iter()
             .flat_map(|(name, text)| markers::scan_text(text, name))
             .collect(),
-        workloads: workloads::from_files(&texts, default_ns),
+        plan: crate::mark::plan(&texts, owners, &[]),
     };
     Ok((tree, automations))
 }

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod lint;
 pub mod list;
+pub mod mark;
 pub mod structured;
 pub mod table;
 

@@ -21,8 +21,6 @@ pub struct Container {
     pub name: String,
     pub init: bool,
     pub image: String,
-    /// The line of its `image:` field, for workloads read from files.
-    pub line: Option<usize>,
     /// The image IDs its running pods report (`docker-pullable://` removed).
     pub image_ids: BTreeSet<String>,
 }
@@ -86,7 +84,6 @@ pub fn from_object(
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string(),
-                line: None,
                 image_ids: BTreeSet::new(),
             });
         }
@@ -228,48 +225,6 @@ pub fn assemble(objects: &[Value], replicasets: &[Value]) -> Vec<Workload> {
     workloads
 }
 
-/// Workloads in manifest files, with the line of each `image:` field.
-pub fn from_files(files: &[(String, String)], default_namespace: &str) -> Vec<Workload> {
-    let mut workloads = Vec::new();
-    for (name, text) in files {
-        let mut from = 0;
-        // A file that is not YAML (or nests absurdly) holds no workloads here.
-        let documents = super::yaml::documents(text, name).unwrap_or_default();
-        for yaml in documents {
-            let Ok(object) = serde_json::to_value(&yaml) else {
-                continue;
-            };
-            if let Some(mut w) = from_object(&object, default_namespace, Some(name)) {
-                for c in &mut w.containers {
-                    c.line = image_line(text, &c.image, &mut from);
-                }
-                workloads.push(w);
-            }
-        }
-    }
-    workloads
-}
-
-/// The first line at or after `from` whose `image:` field holds `image`.
-fn image_line(text: &str, image: &str, from: &mut usize) -> Option<usize> {
-    for (i, line) in text.lines().enumerate().skip(*from) {
-        let Some((_, rest)) = line.split_once("image:") else {
-            continue;
-        };
-        let value = rest
-            .split(" #")
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches(|c| c == '"' || c == '\'');
-        if value == image {
-            *from = i + 1;
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,12 +257,11 @@ mod tests {
     }
 
     #[test]
-    fn cronjob_containers_and_file_lines() {
-        let text = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: job\n            image: \"ghcr.io/x/job:2\"\n";
-        let w = from_files(&[("c.yaml".into(), text.into())], "ns");
-        assert_eq!(w.len(), 1);
-        assert_eq!(w[0].namespace, "ns");
-        assert_eq!(w[0].containers[0].image, "ghcr.io/x/job:2");
-        assert_eq!(w[0].containers[0].line, Some(12));
+    fn cronjob_containers() {
+        let object = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
+            "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "job", "image": "ghcr.io/x/job:2"}]}}}}}});
+        let w = from_object(&object, "ns", None).expect("a workload");
+        assert_eq!(w.namespace, "ns");
+        assert_eq!(w.containers[0].image, "ghcr.io/x/job:2");
     }
 }

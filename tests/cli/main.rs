@@ -14,6 +14,7 @@ mod explain;
 mod krew;
 mod kubectl;
 mod lint;
+mod mark;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;

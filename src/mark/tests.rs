@@ -1,0 +1,152 @@
+use super::*;
+
+const MARKER: &str = r#"# {"$imagepolicy": "ns:p"}"#;
+
+fn owner() -> Owner {
+    Owner {
+        namespace: "ns".into(),
+        name: "p".into(),
+        image: "ghcr.io/acme/app".into(),
+    }
+}
+
+#[test]
+fn the_value_is_kept_byte_for_byte() {
+    let cases = [
+        (
+            "    image: ghcr.io/acme/app:1.0",
+            12,
+            "    image: ghcr.io/acme/app:1.0 ",
+        ),
+        (
+            "    image: \"ghcr.io/acme/app:1.0\"",
+            12,
+            "    image: \"ghcr.io/acme/app:1.0\" ",
+        ),
+        (
+            "    image: 'ghcr.io/acme/app:it''s'",
+            12,
+            "    image: 'ghcr.io/acme/app:it''s' ",
+        ),
+        ("  - image: \"a#b\"", 12, "  - image: \"a#b\" "),
+        ("    image: app:1   ", 12, "    image: app:1 "),
+    ];
+    for (line, col, want) in cases {
+        let (after, moved) = edit(line, col, MARKER).expect(line);
+        assert_eq!(after, format!("{want}{MARKER}"), "{line}");
+        assert_eq!(moved, None);
+    }
+}
+
+#[test]
+fn a_comment_of_its_own_moves_above() {
+    let (after, moved) = edit("    image: app:1  # pinned, see #42", 12, MARKER).unwrap();
+    assert_eq!(after, format!("    image: app:1 {MARKER}"));
+    assert_eq!(moved.as_deref(), Some("# pinned, see #42"));
+    let text = "a:\n    image: app:1  # pinned\r\nb: 1";
+    let plan = Change {
+        file: "f".into(),
+        line: 2,
+        kind: "Pod".into(),
+        name: "x".into(),
+        container: None,
+        field: "image".into(),
+        policy: "ns:p".into(),
+        marker: MARKER.into(),
+        part: MarkerField::Image,
+        image: "app".into(),
+        before: "    image: app:1  # pinned".into(),
+        after,
+        moved_comment: moved,
+    };
+    assert_eq!(
+        apply(text, &[&plan]),
+        format!("a:\n    # pinned, see #42\r\n    image: app:1 {MARKER}\r\nb: 1")
+    );
+}
+
+#[test]
+fn places_the_automation_cannot_read_are_refused() {
+    assert!(edit("containers: [{name: a, image: app}]", 30, MARKER).is_err());
+    assert!(edit("    image: {a: b}", 12, MARKER).is_err());
+    assert!(edit("    image: |", 12, MARKER).is_err());
+    assert!(edit("    image: \"unterminated", 12, MARKER).is_err());
+    assert!(edit("    image:", 40, MARKER).is_err());
+}
+
+#[test]
+fn the_last_line_keeps_its_missing_newline() {
+    let text = "kind: Pod\nspec:\n  containers:\n    - image: ghcr.io/acme/app:1";
+    let files = vec![("pod.yaml".to_string(), text.to_string())];
+    let plan = plan(&files, &[owner()], &[]);
+    assert_eq!(plan.changes.len(), 1, "{plan:?}");
+    let edited = edited_files(&files, &plan);
+    assert_eq!(
+        edited[0].2,
+        format!("kind: Pod\nspec:\n  containers:\n    - image: ghcr.io/acme/app:1 {MARKER}")
+    );
+    // Applied again, the plan is empty.
+    let again = super::plan(
+        &[("pod.yaml".to_string(), edited[0].2.clone())],
+        &[owner()],
+        &[],
+    );
+    assert!(again.changes.is_empty(), "{again:?}");
+}
+
+#[test]
+fn images_are_compared_after_normalisation() {
+    let hub = Owner {
+        image: "redis".into(),
+        ..owner()
+    };
+    for image in [
+        "redis",
+        "docker.io/library/redis:7",
+        "index.docker.io/library/redis",
+        "\"redis:7\"",
+    ] {
+        let text = format!("kind: Pod\nspec:\n  containers:\n    - image: {image}\n");
+        let plan = plan(&[("p.yaml".into(), text)], std::slice::from_ref(&hub), &[]);
+        assert_eq!(plan.changes.len(), 1, "{image}");
+    }
+    let other = "kind: Pod\nspec:\n  containers:\n    - image: ghcr.io/library/redis\n";
+    assert!(
+        plan(&[("p.yaml".into(), other.into())], &[hub], &[])
+            .changes
+            .is_empty()
+    );
+}
+
+#[test]
+fn only_pod_templates_kustomizations_and_helm_values() {
+    let text = "kind: ConfigMap\ndata:\n  image: ghcr.io/acme/app:1\n---\nkind: Custom\nspec:\n  image: ghcr.io/acme/app:1\n  template:\n    spec:\n      containers:\n        - image: ghcr.io/acme/app:1\n";
+    let plan = plan(&[("x.yaml".into(), text.into())], &[owner()], &[]);
+    let lines: Vec<usize> = plan.changes.iter().map(|c| c.line).collect();
+    assert_eq!(lines, [11]);
+}
+
+#[test]
+fn a_file_that_changed_since_it_was_read_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.yaml");
+    std::fs::write(&path, "new content").unwrap();
+    let name = path.display().to_string();
+    let e = crate::source::walk::replace_file(&name, "old content", "marked").unwrap_err();
+    assert!(e.to_string().contains("changed since it was read"), "{e}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "new content");
+    crate::source::walk::replace_file(&name, "new content", "marked").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "marked");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_cronjobs_container_is_found_at_its_line() {
+    // Was `workloads::from_files`' line test: the planner now finds the lines.
+    let text = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: job\n            image: \"ghcr.io/acme/app:2\"\n";
+    let plan = plan(&[("c.yaml".into(), text.into())], &[owner()], &[]);
+    assert_eq!(plan.changes.len(), 1);
+    assert_eq!(plan.changes[0].line, 12);
+    assert_eq!(plan.changes[0].kind, "CronJob");
+    assert_eq!(plan.changes[0].container.as_deref(), Some("job"));
+}

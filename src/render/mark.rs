@@ -1,0 +1,108 @@
+//! `mark` output: a dry run is a unified diff of every file that would
+//! change; `--write` prints the summary (FILE:LINE, WORKLOAD/ENTRY, POLICY,
+//! MARKER). Ambiguous images and places left alone follow either way; JSON
+//! and YAML give the plan itself.
+
+use crate::diff::MarkerRow;
+use crate::mark::Plan;
+use serde::Serialize;
+use std::io::Write;
+
+/// The plan, and whether it was written.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document<'p> {
+    pub written: bool,
+    #[serde(flatten)]
+    pub plan: &'p Plan,
+    /// Markers already in the tree that name a policy that does not exist.
+    pub unknown_markers: &'p [MarkerRow],
+}
+
+/// `edited`: each changed file, `(file, before, after)`.
+pub fn render(
+    out: &mut dyn Write,
+    document: &Document,
+    edited: &[(String, String, String)],
+    options: super::Options,
+) -> anyhow::Result<()> {
+    if super::write_document(out, options.format, document)? {
+        return Ok(());
+    }
+    let plan = document.plan;
+    let look = super::Options {
+        format: super::Format::Table,
+        ..options
+    }
+    .look(false);
+    if plan.changes.is_empty() {
+        writeln!(
+            out,
+            "nothing to mark: every place of the policies' images has its marker"
+        )?;
+    } else if !document.written {
+        for (file, before, after) in edited {
+            let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
+            write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{file}"), &format!("b/{file}"))
+            )?;
+        }
+    } else {
+        let mut t = super::table::table(look, &["FILE:LINE", "WORKLOAD/ENTRY", "POLICY", "MARKER"]);
+        for c in &plan.changes {
+            let what = match &c.container {
+                Some(container) => format!("{}/{} ({container})", c.kind, c.name),
+                None => format!("{}/{} {}", c.kind, c.name, c.field),
+            };
+            t.add_row(vec![
+                format!("{}:{}", c.file, c.line),
+                what,
+                c.policy.clone(),
+                c.marker.clone(),
+            ]);
+        }
+        super::table::print(out, t)?;
+    }
+    if !plan.ambiguous.is_empty() {
+        writeln!(
+            out,
+            "\nAMBIGUOUS (not marked; choose with --policy NS:NAME)"
+        )?;
+        let mut t = super::table::table(
+            look,
+            &["FILE:LINE", "WORKLOAD/ENTRY", "IMAGE", "CANDIDATES"],
+        );
+        for a in &plan.ambiguous {
+            t.add_row(vec![
+                format!("{}:{}", a.file, a.line),
+                format!("{}/{}", a.kind, a.name),
+                a.image.clone(),
+                a.candidates.join(", "),
+            ]);
+        }
+        super::table::print(out, t)?;
+    }
+    if !plan.skipped.is_empty() {
+        writeln!(out, "\nLEFT ALONE")?;
+        let mut t = super::table::table(look, &["FILE:LINE", "REASON"]);
+        for s in &plan.skipped {
+            let place = match s.line {
+                Some(line) => format!("{}:{line}", s.file),
+                None => s.file.clone(),
+            };
+            t.add_row(vec![place, s.reason.clone()]);
+        }
+        super::table::print(out, t)?;
+    }
+    if !document.unknown_markers.is_empty() {
+        writeln!(out, "\nMARKERS NAMING A POLICY THAT DOES NOT EXIST")?;
+        for m in document.unknown_markers {
+            writeln!(out, "  {}:{}: {}", m.file, m.line, m.reference)?;
+        }
+    }
+    Ok(())
+}
