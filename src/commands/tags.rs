@@ -144,11 +144,9 @@ async fn registry_request(
         req.connect_timeout = timeout;
         req.request_timeout = timeout;
     }
-    if options.verbose > 0 {
-        req.log = Some(std::sync::Arc::new(|line: &str| {
-            eprintln!("registry: {line}")
-        }));
-    }
+    req.log = Some(std::sync::Arc::new(
+        |line: &str| tracing::info!(target: "registry", "{line}"),
+    ));
     Ok((req, reference, what))
 }
 
@@ -179,13 +177,13 @@ async fn from_registry(
     let anonymous = req.auth.credentials.is_none();
     let listing = registry::list_tags(&req).await.map_err(|e| {
         let mut message = format!("{what}: {e}");
-        if anonymous {
-            if let Some(provider) = repo.spec.provider.as_deref().filter(|p| *p != "generic") {
-                message.push_str(&format!(
-                    " (provider '{provider}': no local docker credential helper gave credentials for {})",
-                    reference.registry
-                ));
-            }
+        if anonymous
+            && let Some(provider) = repo.spec.provider.as_deref().filter(|p| *p != "generic")
+        {
+            message.push_str(&format!(
+                " (provider '{provider}': no local docker credential helper gave credentials for {})",
+                reference.registry
+            ));
         }
         message
     })?;
