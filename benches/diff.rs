@@ -3,6 +3,8 @@
 //! the stand-in API server. Target: one LIST per kind, under 2 s.
 //! Run with `cargo bench --bench diff` (BENCH_RUNS=5).
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
+
 #[path = "../tests/support/apiserver.rs"]
 mod apiserver;
 

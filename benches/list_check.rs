@@ -4,6 +4,8 @@
 //! listed once; the target is under 5 s for the whole process.
 //! Run with `cargo bench --bench list_check` (BENCH_RUNS=3).
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
+
 #[path = "../tests/support/apiserver.rs"]
 mod apiserver;
 #[path = "../tests/support/registry.rs"]

@@ -4,6 +4,8 @@
 //! Run with `cargo bench --bench process`; sizes with BENCH_SIZES=100000,1000000,
 //! runs with BENCH_RUNS=7, and BENCH_DIR=DIR keeps the generated files.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
+
 mod support;
 
 use std::io::Write;

@@ -5,6 +5,8 @@
 //! Prints the medians; the target is within 1.5× of skopeo.
 //! Run with `cargo bench --bench registry`; BENCH_TAGS=10000, BENCH_RUNS=9.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
+
 #[path = "../tests/support/registry.rs"]
 mod registry_support;
 

@@ -22,8 +22,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// kubectl's global flags, accepted before or after the subcommand.
+/// kubectl's global flags, accepted before or after the subcommand; `--help`
+/// lists them after the command's own, under their own heading.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global Flags")]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file.
     #[arg(long, global = true, value_name = "FILE")]
@@ -52,9 +54,19 @@ pub struct GlobalArgs {
     /// Never read Secrets (registry credentials, certificates) from the cluster.
     #[arg(long, global = true)]
     pub no_cluster_secrets: bool,
-    /// More logs on stderr (repeat for more).
+    /// More logs on stderr (repeat for more: -vv, -vvv).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// kubectl's numeric log level: --v=3 (also -v=3, -v3) is -vvv.
+    #[arg(long = "v", global = true, value_name = "LEVEL")]
+    pub level: Option<u8>,
+}
+
+impl GlobalArgs {
+    /// The log verbosity: the larger of `-v…` counted and `--v=N`.
+    pub fn verbosity(&self) -> u8 {
+        self.verbose.max(self.level.unwrap_or(0))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,7 +335,7 @@ impl Config {
             output: global.output,
             no_headers: global.no_headers,
             color: color && !machine,
-            verbose: global.verbose,
+            verbose: global.verbosity(),
         }
     }
 }

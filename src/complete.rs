@@ -294,7 +294,6 @@ fn cluster_policy_names(seen: &Seen) -> Vec<String> {
         kubeconfig: seen.kubeconfig.clone(),
         context: None,
         request_timeout: Some(std::time::Duration::from_secs(3)),
-        verbose: 0,
     };
     let Ok(runtime) = crate::commands::runtime() else {
         return Vec::new();

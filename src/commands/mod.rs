@@ -63,7 +63,6 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
     let access = Access {
         kubeconfig: config.kubeconfig.clone(),
         context: config.context.clone(),
-        verbose: config.verbose,
         request_timeout,
     };
     let (manifests, origin, cluster) = runtime.block_on(async {
@@ -173,7 +172,6 @@ impl Inputs {
             shared,
             no_cluster_secrets: config.no_cluster_secrets,
             request_timeout: self.request_timeout,
-            verbose: config.verbose,
         })
     }
 }

@@ -227,7 +227,7 @@ pub(crate) fn table(look: Look, header: &[&str]) -> Table {
         t.enforce_styling();
     }
     if look.headers {
-        t.set_header(header.iter().map(|h| Cell::new(h)).collect::<Vec<_>>());
+        t.set_header(header.iter().map(Cell::new).collect::<Vec<_>>());
     }
     t
 }

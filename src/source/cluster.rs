@@ -18,8 +18,6 @@ pub struct Access {
     pub kubeconfig: Option<String>,
     pub context: Option<String>,
     pub request_timeout: Option<Duration>,
-    /// `-v` level: 1 says which kubeconfig, context and server; 2 each request.
-    pub verbose: u8,
 }
 
 /// What a cluster-wide workload search found, and what it could not search.
@@ -67,7 +65,6 @@ pub struct Cluster {
     repositories: ApiResource,
     /// Served when image-automation-controller is installed.
     automations: Option<ApiResource>,
-    verbose: u8,
 }
 
 /// Parses kubectl's `--request-timeout` (`0` = none, `30`, `10s`, `1m`, `2m30s`).
@@ -120,10 +117,8 @@ impl Cluster {
         }
         let server = config.cluster_url.to_string();
         let default_namespace = config.default_namespace.clone();
-        if access.verbose >= 1 {
-            // Never the credentials: only where we connect.
-            eprintln!("I cluster: server {server}, default namespace '{default_namespace}'");
-        }
+        // Never the credentials: only where we connect.
+        tracing::info!(target: "cluster", "server {server}, default namespace '{default_namespace}'");
         let client = Client::try_from(config)
             .map_err(|e| anyhow!("cannot build a client for the API server {server}: {e}"))?;
         let group = kube::discovery::group(&client, GROUP).await.map_err(|e| match e {
@@ -146,7 +141,6 @@ impl Cluster {
             client,
             default_namespace,
             server,
-            verbose: access.verbose,
         })
     }
 
@@ -305,13 +299,12 @@ impl Cluster {
             Some(ns) => Api::namespaced_with(self.client.clone(), ns, ar),
             None => Api::all_with(self.client.clone(), ar),
         };
-        if self.verbose >= 2 {
-            eprintln!(
-                "I cluster: LIST {resource}/{} in {}",
-                ar.version,
-                namespace.unwrap_or("all namespaces")
-            );
-        }
+        tracing::debug!(
+            target: "cluster",
+            "LIST {resource}/{} in {}",
+            ar.version,
+            namespace.unwrap_or("all namespaces")
+        );
         let list = api
             .list(&ListParams::default())
             .await
@@ -343,9 +336,7 @@ impl Cluster {
     ) -> Result<BTreeMap<String, Vec<u8>>> {
         let api: Api<k8s_openapi::api::core::v1::Secret> =
             Api::namespaced(self.client.clone(), namespace);
-        if self.verbose >= 2 {
-            eprintln!("I cluster: GET secrets/{name} in {namespace}");
-        }
+        tracing::debug!(target: "cluster", "GET secrets/{name} in {namespace}");
         let secret = api.get(name).await.map_err(|e| {
             api_error(
                 e,
@@ -432,10 +423,10 @@ async fn load_config(access: &Access) -> Result<Config> {
     };
     match read_kubeconfig(access.kubeconfig.as_deref())? {
         Some(kubeconfig) => {
-            if let Some(context) = &access.context {
-                if !kubeconfig.contexts.iter().any(|c| &c.name == context) {
-                    return Err(anyhow!("context '{context}' not found in the kubeconfig"));
-                }
+            if let Some(context) = &access.context
+                && !kubeconfig.contexts.iter().any(|c| &c.name == context)
+            {
+                return Err(anyhow!("context '{context}' not found in the kubeconfig"));
             }
             Config::from_custom_kubeconfig(kubeconfig, &options).await.map_err(|e| anyhow!("loading the kubeconfig: {e}"))
         }

@@ -37,8 +37,6 @@ pub struct TagOptions {
     /// `--no-cluster-secrets`: never read Secrets.
     pub no_cluster_secrets: bool,
     pub request_timeout: Option<Duration>,
-    /// `-v`: log each registry request.
-    pub verbose: u8,
 }
 
 /// A repository's tags and what the user should know about them.
@@ -167,7 +165,7 @@ impl<'c> TagService<'c> {
         let Some(repo) = repository.filter(|r| !r.spec.image.is_empty()) else {
             return Err(TagSourceError::UnknownImage);
         };
-        match self.from_registry(repo).await {
+        match self.list_registry(repo).await {
             Ok(resolved) => Ok(resolved),
             Err(error) if forced == Some(Forced::Registry) || !error.falls_back() => Err(error),
             Err(error) => match status {
@@ -225,15 +223,13 @@ impl<'c> TagService<'c> {
             req.connect_timeout = timeout;
             req.request_timeout = timeout;
         }
-        if self.options.verbose > 0 {
-            req.log = Some(std::sync::Arc::new(|line: &str| {
-                eprintln!("registry: {line}")
-            }));
-        }
+        req.log = Some(std::sync::Arc::new(
+            |line: &str| tracing::info!(target: "registry", "{line}"),
+        ));
         Ok((req, reference))
     }
 
-    async fn from_registry(
+    async fn list_registry(
         &self,
         repo: &ImageRepository,
     ) -> Result<RepositoryTags, TagSourceError> {

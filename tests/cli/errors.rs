@@ -302,3 +302,81 @@ fn a_megabyte_pattern_answers_and_is_elided_for_humans() {
     assert_eq!(doc["items"][0]["selected"]["tag"], "v2");
     assert_eq!(doc["items"][0]["rule"]["pattern"], pattern.as_str());
 }
+
+/// A usage error is kubectl's two lines: what is wrong, and where the help
+/// is (the subcommand's when one was given); nothing on stdout, exit 2.
+#[test]
+fn usage_errors_are_two_lines_like_kubectl() {
+    let dir = Dir::new();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["explain", "--no-such-flag"],
+            "error: unknown flag: --no-such-flag\nSee 'kubectl imagepolicy explain --help' for usage.\n",
+        ),
+        (
+            &["no-such-command"],
+            "error: unknown command \"no-such-command\" for \"kubectl imagepolicy\"\nSee 'kubectl imagepolicy --help' for usage.\n",
+        ),
+        (
+            &["expain", "-f", "x.yaml"],
+            "error: unknown command \"expain\" for \"kubectl imagepolicy\" (did you mean \"explain\"?)\nSee 'kubectl imagepolicy --help' for usage.\n",
+        ),
+        // The alias names its command; a global flag's value is not a command.
+        (
+            &["-n", "explain", "get", "--bogus=1"],
+            "error: unknown flag: --bogus\nSee 'kubectl imagepolicy list --help' for usage.\n",
+        ),
+        (
+            &["explain", "-o", "xml"],
+            "error: invalid argument \"xml\" for \"--output\" flag: must be one of table, wide, json, yaml\nSee 'kubectl imagepolicy explain --help' for usage.\n",
+        ),
+        (
+            &["lint"],
+            "error: required flag(s) \"--filename\" not set\nSee 'kubectl imagepolicy lint --help' for usage.\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = dir.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{args:?}");
+    }
+    for args in [
+        &["explain", "--tags", "a", "--tags-file", "t"][..],
+        &["explain", "-o"],
+        &["explain", "--v=x"],
+        &["completion", "tcsh"],
+        &["version", "extra"],
+    ] {
+        let out = dir.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {err}");
+        assert!(lines[0].starts_with("error: "), "{args:?}: {err}");
+        assert!(lines[1].starts_with("See 'kubectl imagepolicy "), "{err}");
+    }
+}
+
+/// `--help` and `--version` still print to stdout and succeed; the global
+/// flags come after the command's own, under their own heading.
+#[test]
+fn help_lists_the_commands_flags_then_the_global_ones() {
+    let dir = Dir::new();
+    let out = dir.cmd().args(["explain", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let at = |text: &str| {
+        help.find(text)
+            .unwrap_or_else(|| panic!("{text} not in:\n{help}"))
+    };
+    assert!(at("Options:") < at("--tags-from"), "{help}");
+    assert!(at("--tags-from") < at("Global Flags:"), "{help}");
+    assert!(at("Global Flags:") < at("--kubeconfig"), "{help}");
+    assert!(at("Global Flags:") < at("--namespace"), "{help}");
+    assert!(at("Global Flags:") < at("--v <LEVEL>"), "{help}");
+    let out = dir.cmd().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("kubectl-imagepolicy "));
+}

@@ -390,3 +390,81 @@ fn version_works_without_kubeconfig() {
         .success()
         .stdout(predicates::str::contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// kubectl's numeric level is the same as repeating `-v`: `--v=3`, `--v 3`,
+/// `-v=3` and `-v3` log exactly what `-vvv` logs, `-v=2` what `-vv` and
+/// `-v -v` log; nothing at level 0.
+#[test]
+fn numeric_verbosity_is_the_same_as_repetition() {
+    let dir = Dir::new();
+    let stderr = |verbosity: &[&str]| -> String {
+        let out = dir
+            .cmd()
+            .args([
+                "explain",
+                "-f",
+                &example("tutorial/k8s-debugger.yaml"),
+                "--tags-file",
+                &example("tutorial/tags.txt"),
+            ])
+            .args(verbosity)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{verbosity:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert_eq!(stderr(&[]), "");
+    let two = stderr(&["-vv"]);
+    assert!(
+        two.contains("D kubectl_imagepolicy: kubectl-imagepolicy ")
+            && two.contains(" explain, verbosity 2"),
+        "{two}"
+    );
+    assert!(!two.contains("T "), "{two}");
+    for same in [&["-v=2"][..], &["-v", "-v"], &["--v=2"], &["-v2"]] {
+        assert_eq!(stderr(same), two, "{same:?}");
+    }
+    let three = stderr(&["-vvv"]);
+    assert!(
+        three.contains("verbosity 3") && three.contains("\nT kubectl_imagepolicy: Config {"),
+        "{three}"
+    );
+    for same in [
+        &["--v=3"][..],
+        &["--v", "3"],
+        &["-v=3"],
+        &["-v3"],
+        &["-v", "--v=3"],
+    ] {
+        assert_eq!(stderr(same), three, "{same:?}");
+    }
+}
+
+/// Logs never reach stdout: `-o json` at `--v=9` is still one JSON document.
+#[test]
+fn logs_stay_off_stdout() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial/k8s-debugger.yaml"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+            "-o",
+            "json",
+            "--v=9",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out.stdout);
+    assert_eq!(
+        doc["items"][0]["selected"]["tag"],
+        "uat-202305291203-815a0fd"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("verbosity 9"), "{err}");
+    assert!(err.lines().all(|l| l.starts_with(['D', 'T'])), "{err}");
+}

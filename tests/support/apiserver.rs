@@ -30,7 +30,7 @@ pub struct State {
     /// `forbidden` names that namespace.
     pub forbidden_cluster_wide: Vec<&'static str>,
     /// Secrets: (namespace, name, data key → raw bytes).
-    pub secrets: Vec<(String, String, Vec<(String, Vec<u8>)>)>,
+    pub secrets: Vec<Secret>,
     /// ServiceAccounts: (namespace, name, image pull secret names).
     pub service_accounts: Vec<(String, String, Vec<String>)>,
     /// Faults: requests whose path contains the text get this status code.
@@ -38,6 +38,9 @@ pub struct State {
     /// Answer every request this late (a slow API server).
     pub delay: std::time::Duration,
 }
+
+/// A Secret: (namespace, name, data key → raw bytes).
+pub type Secret = (String, String, Vec<(String, Vec<u8>)>);
 
 pub struct ApiServer {
     pub port: u16,
@@ -124,10 +127,10 @@ fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
             if header.is_empty() {
                 break;
             }
-            if let Some((name, value)) = header.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
             }
         }
         let mut body = vec![0; length];
