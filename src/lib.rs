@@ -13,6 +13,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod suggest;
 
 use clap::{CommandFactory, FromArgMatches};
 use std::io::Write;
