@@ -1,0 +1,292 @@
+//! Suggesting image policies from a tag list: tags are grouped by shape
+//! (literal words, digit runs, sha runs, version triples), each family gets
+//! the ordering its varying part calls for (semver, numerical, or
+//! alphabetical where byte order is time order), and every suggestion is
+//! proven by the engine on the whole list before it is returned. Pure: no
+//! I/O.
+//!
+//! `shape` tokenises, `family` groups, `propose` picks and renders a policy,
+//! `prove` runs the engine.
+
+mod family;
+mod propose;
+mod prove;
+mod shape;
+
+use crate::policy::{FilterTags, Order, PolicyChoice, Rule};
+use propose::Analysis;
+use std::collections::HashSet;
+
+/// Families smaller than this get no policy unless the caller says otherwise.
+pub const DEFAULT_MIN_TAGS: usize = 3;
+
+/// At most this many families are proven (the largest); the engine runs once
+/// per family on the whole list.
+pub const MAX_FAMILIES: usize = 100;
+
+/// The ordering of a suggested policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Policy {
+    Semver { range: String },
+    Numerical { order: Order },
+    Alphabetical { order: Order },
+}
+
+impl Policy {
+    /// As the engine (and `spec.policy`) takes it.
+    pub fn choice(&self) -> PolicyChoice {
+        match self {
+            Policy::Semver { range } => PolicyChoice {
+                semver: Some(range.clone()),
+                ..PolicyChoice::default()
+            },
+            Policy::Numerical { order } => PolicyChoice {
+                numerical: Some(order.as_str().to_string()),
+                ..PolicyChoice::default()
+            },
+            Policy::Alphabetical { order } => PolicyChoice {
+                alphabetical: Some(order.as_str().to_string()),
+                ..PolicyChoice::default()
+            },
+        }
+    }
+}
+
+/// Tags of one shape and the policy that selects among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// Lower-case DNS-label-safe word to name the policy (`uat`, `semver`).
+    pub name_hint: String,
+    /// Go RE2, anchored `^…$`; takes exactly this family's tags of the list.
+    pub pattern: String,
+    /// Go template of the sort key (`$ts`), or empty for the whole tag.
+    pub extract: String,
+    pub policy: Policy,
+    /// How many tags of the list the pattern takes.
+    pub count: usize,
+    /// One member tag.
+    pub example: String,
+    /// What the engine selects with this rule on the whole list.
+    pub selected: String,
+    /// For semver: what the range leaves out and how to take prereleases.
+    pub prerelease_note: Option<String>,
+}
+
+impl Family {
+    /// The engine's rule for this family (default exclusions).
+    pub fn rule(&self) -> Rule {
+        Rule {
+            choice: self.policy.choice(),
+            filter_tags: Some(FilterTags {
+                pattern: self.pattern.clone(),
+                extract: self.extract.clone(),
+            }),
+            exclusion_list: Vec::new(),
+        }
+    }
+}
+
+/// Why tags got no policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RejectKind {
+    /// `sha256-….sig`, `.att`, `.sbom`.
+    Cosign,
+    /// Words only: `latest`, `main`.
+    Words,
+    /// Only a sha varies.
+    GitShas,
+    /// A shape with fewer than `min_tags` tags.
+    TooFew,
+    /// Several parts vary independently; no single ordering.
+    Ambiguous,
+    /// Nothing varies (one tag listed again and again).
+    Unorderable,
+    /// The engine refused every rendering of the proposal.
+    Unproven,
+    /// More families than [`MAX_FAMILIES`].
+    TooMany,
+}
+
+/// Tags that got no policy, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub kind: RejectKind,
+    pub reason: String,
+    pub count: usize,
+    /// Up to three of the tags, in list order.
+    pub examples: Vec<String>,
+}
+
+/// The answer: families by count (descending) then pattern; rejections by
+/// count then reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suggestions {
+    pub families: Vec<Family>,
+    pub rejected: Vec<Rejected>,
+}
+
+const EXAMPLES: usize = 3;
+
+fn rejected(kind: RejectKind, reason: String, tags: &[&str], members: &[u32]) -> Rejected {
+    let mut sorted: Vec<u32> = members.to_vec();
+    sorted.sort_unstable();
+    Rejected {
+        kind,
+        reason,
+        count: members.len(),
+        examples: sorted
+            .iter()
+            .take(EXAMPLES)
+            .map(|&m| tags[m as usize].to_string())
+            .collect(),
+    }
+}
+
+/// Suggests a policy per family of `tags` (the registry's list) with at
+/// least `min_tags` members (at least 1), each proven by the engine.
+pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
+    let min_tags = min_tags.max(1);
+    let grouped = family::group(tags);
+    let mut out = Suggestions::default();
+    if !grouped.cosign.is_empty() {
+        out.rejected.push(rejected(
+            RejectKind::Cosign,
+            format!(
+                "cosign signatures/attestations never form a family: {} tags",
+                grouped.cosign.len()
+            ),
+            tags,
+            &grouped.cosign,
+        ));
+    }
+    if !grouped.words.is_empty() {
+        out.rejected.push(rejected(
+            RejectKind::Words,
+            format!(
+                "named tags: {} tags made of words only, whose order is unknowable",
+                grouped.words.len()
+            ),
+            tags,
+            &grouped.words,
+        ));
+    }
+
+    let mut plans = Vec::new();
+    let mut too_few: Vec<u32> = Vec::new();
+    let mut too_few_shapes = 0;
+    let mut queue = grouped.groups;
+    while let Some(members) = queue.pop() {
+        match propose::analyse(tags, &grouped.toks, members.clone(), min_tags) {
+            Analysis::Plan(plan) => plans.push(plan),
+            Analysis::Split(subs) => queue.extend(subs),
+            Analysis::Reject(kind, reason) => {
+                out.rejected.push(rejected(kind, reason, tags, &members))
+            }
+            Analysis::TooFew => {
+                too_few_shapes += 1;
+                too_few.extend(members);
+            }
+        }
+    }
+    if !too_few.is_empty() {
+        out.rejected.push(rejected(
+            RejectKind::TooFew,
+            format!(
+                "fewer than {min_tags} tags: {} tags in {too_few_shapes} shape(s) too small to be a family",
+                too_few.len()
+            ),
+            tags,
+            &too_few,
+        ));
+    }
+
+    plans.sort_by(|a, b| {
+        b.members
+            .len()
+            .cmp(&a.members.len())
+            .then(a.members[0].cmp(&b.members[0]))
+    });
+    if plans.len() > MAX_FAMILIES {
+        let rest: Vec<u32> = plans[MAX_FAMILIES..]
+            .iter()
+            .flat_map(|p| p.members.iter().copied())
+            .collect();
+        out.rejected.push(rejected(
+            RejectKind::TooMany,
+            format!(
+                "more than {MAX_FAMILIES} families: the {} smallest were not proposed",
+                plans.len() - MAX_FAMILIES
+            ),
+            tags,
+            &rest,
+        ));
+        plans.truncate(MAX_FAMILIES);
+    }
+
+    for plan in &plans {
+        let mut failure = String::new();
+        let mut tried = String::new();
+        let mut proven = None;
+        for tight in [false, true] {
+            let proposal = propose::render(plan, tight);
+            if proposal.pattern == tried {
+                continue;
+            }
+            match prove::prove(tags, &plan.members, &proposal) {
+                Ok(selected) => {
+                    proven = Some((proposal, selected));
+                    break;
+                }
+                Err(why) => {
+                    failure = format!("'{}': {why}", proposal.pattern);
+                    tried = proposal.pattern;
+                }
+            }
+        }
+        match proven {
+            Some((p, selected)) => out.families.push(Family {
+                name_hint: p.name_hint,
+                pattern: p.pattern,
+                extract: p.extract,
+                policy: p.policy,
+                count: plan.members.len(),
+                example: tags[plan.members[0] as usize].to_string(),
+                selected,
+                prerelease_note: p.prerelease_note,
+            }),
+            None => out.rejected.push(rejected(
+                RejectKind::Unproven,
+                format!("the engine refuses the suggestion {failure}"),
+                tags,
+                &plan.members,
+            )),
+        }
+    }
+
+    out.families.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.pattern.cmp(&b.pattern))
+    });
+    let mut used = HashSet::new();
+    for f in &mut out.families {
+        let base = f.name_hint.clone();
+        let mut n = 2;
+        while !used.insert(f.name_hint.clone()) {
+            let mut stem = base.clone();
+            stem.truncate(59);
+            f.name_hint = format!("{}-{n}", stem.trim_end_matches('-'));
+            n += 1;
+        }
+    }
+    out.rejected.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.reason.cmp(&b.reason))
+            .then_with(|| a.examples.cmp(&b.examples))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests;
