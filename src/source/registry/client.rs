@@ -1,28 +1,19 @@
 //! The HTTP side of listing: one session per listing holding the client, the
 //! answered auth challenge and what was seen of rate limits.
 
+use super::auth::{Challenge, parse_challenge};
 use super::credentials::Credentials;
 use super::error::{ErrorKind, RegistryError};
+use super::paging::{Page, next_link};
+use super::retry::{rate_limit_headers, retry_after};
 use super::{ListRequest, RateLimit, TagListing};
 use crate::source::reference::ImageReference;
 use crate::source::tag_text::MAX_TAGS;
-use reqwest::header::{HeaderMap, LINK, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::time::{Duration, SystemTime};
-
-#[derive(Deserialize)]
-struct Page {
-    #[serde(default)]
-    tags: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    token: Option<String>,
-    access_token: Option<String>,
-}
+use std::time::Duration;
 
 pub(super) async fn list(
     req: &ListRequest,
@@ -154,19 +145,19 @@ fn build_client(req: &ListRequest) -> Result<reqwest::Client, RegistryError> {
         .map_err(|e| bad("building the HTTP client", &chain_text(&e)))
 }
 
-struct Session<'r> {
-    http: reqwest::Client,
-    req: &'r ListRequest,
-    reference: &'r ImageReference,
+pub(super) struct Session<'r> {
+    pub(super) http: reqwest::Client,
+    pub(super) req: &'r ListRequest,
+    pub(super) reference: &'r ImageReference,
     /// Credentials and tokens go to this origin only.
-    origin: Origin,
-    registry_url: String,
-    bearer: Option<String>,
+    pub(super) origin: Origin,
+    pub(super) registry_url: String,
+    pub(super) bearer: Option<String>,
     /// A `Basic` challenge was answered: send the credentials on every request.
-    basic: bool,
-    rate_limit: Option<RateLimit>,
+    pub(super) basic: bool,
+    pub(super) rate_limit: Option<RateLimit>,
     /// The `Accept` header (manifest media types), when one is needed.
-    accept: Option<&'static str>,
+    pub(super) accept: Option<&'static str>,
 }
 
 /// The manifest media types a runtime accepts, so the registry answers with
@@ -192,15 +183,6 @@ pub(super) async fn manifest_digest(
                 format!("{url}: no Docker-Content-Digest header in the answer"),
             )
         })
-}
-
-enum Challenge {
-    Basic,
-    Bearer {
-        realm: String,
-        service: Option<String>,
-        scope: Option<String>,
-    },
 }
 
 impl<'r> Session<'r> {
@@ -234,7 +216,7 @@ impl<'r> Session<'r> {
         Ok((session, url))
     }
 
-    fn log(&self, line: &str) {
+    pub(super) fn log(&self, line: &str) {
         if let Some(log) = &self.req.log {
             log(line);
         }
@@ -426,124 +408,6 @@ impl<'r> Session<'r> {
             )
         }
     }
-
-    /// Trades the credentials (or nothing) for a bearer token at `realm`.
-    async fn fetch_token(
-        &self,
-        realm: &str,
-        service: Option<String>,
-        scope: Option<String>,
-    ) -> Result<String, RegistryError> {
-        let scope =
-            scope.unwrap_or_else(|| format!("repository:{}:pull", self.reference.repository));
-        let mut realm_url = Url::parse(realm).map_err(|e| {
-            RegistryError::new(
-                ErrorKind::Malformed,
-                format!(
-                    "{}: the auth challenge's realm {realm:?} is not a URL ({e})",
-                    self.registry_url
-                ),
-            )
-        })?;
-        let request = match &self.req.auth.credentials {
-            Some(Credentials::IdentityToken(token)) => {
-                let mut form = vec![
-                    ("grant_type", "refresh_token".to_string()),
-                    ("client_id", "kubectl-imagepolicy".to_string()),
-                    ("refresh_token", token.clone()),
-                    ("scope", scope.clone()),
-                ];
-                if let Some(s) = &service {
-                    form.push(("service", s.clone()));
-                }
-                let body = form
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", form_encode(v)))
-                    .collect::<Vec<_>>()
-                    .join("&");
-                self.http
-                    .post(realm_url.clone())
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(body)
-            }
-            other => {
-                {
-                    let mut query = realm_url.query_pairs_mut();
-                    if let Some(s) = &service {
-                        query.append_pair("service", s);
-                    }
-                    query.append_pair("scope", &scope);
-                }
-                let request = self.http.get(realm_url.clone());
-                match other {
-                    Some(Credentials::Basic { username, password }) => {
-                        request.basic_auth(username, Some(password))
-                    }
-                    _ => request,
-                }
-            }
-        };
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(&e, &realm_url, self.req))?;
-        let status = response.status();
-        self.log(&format!(
-            "token {} {realm_url} -> {}",
-            if matches!(
-                self.req.auth.credentials,
-                Some(Credentials::IdentityToken(_))
-            ) {
-                "POST"
-            } else {
-                "GET"
-            },
-            status.as_u16()
-        ));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, &realm_url, self.req))?;
-        if !status.is_success() {
-            let kind = match status {
-                StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
-                StatusCode::FORBIDDEN => ErrorKind::Denied,
-                StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
-                s if s.is_server_error() => ErrorKind::Server,
-                _ => ErrorKind::Http,
-            };
-            realm_url.set_query(None);
-            return Err(RegistryError::new(
-                kind,
-                format!(
-                    "token endpoint {realm_url} for {}: HTTP {} with {}{}",
-                    self.registry_url,
-                    status.as_u16(),
-                    self.req.auth.source,
-                    suffix(&registry_message(&body))
-                ),
-            ));
-        }
-        let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|e| {
-            RegistryError::new(
-                ErrorKind::Malformed,
-                format!("token endpoint {realm}: the answer is not the expected JSON ({e})"),
-            )
-        })?;
-        answer
-            .token
-            .filter(|t| !t.is_empty())
-            .or(answer.access_token.filter(|t| !t.is_empty()))
-            .ok_or_else(|| {
-                RegistryError::new(
-                    ErrorKind::Malformed,
-                    format!("token endpoint {realm}: the answer holds no token"),
-                )
-            })
-    }
 }
 
 type Origin = (String, Option<String>, Option<u16>);
@@ -556,7 +420,7 @@ fn origin(url: &Url) -> Origin {
     )
 }
 
-fn suffix(detail: &str) -> String {
+pub(super) fn suffix(detail: &str) -> String {
     if detail.is_empty() {
         String::new()
     } else {
@@ -566,7 +430,7 @@ fn suffix(detail: &str) -> String {
 
 /// The registry's own words from an error body: `{"errors":[{code,message}]}`,
 /// else the start of a text body.
-fn registry_message(body: &[u8]) -> String {
+pub(super) fn registry_message(body: &[u8]) -> String {
     #[derive(Deserialize)]
     struct Errors {
         errors: Vec<Item>,
@@ -597,158 +461,6 @@ fn registry_message(body: &[u8]) -> String {
     } else {
         super::error::one_line(text)
     }
-}
-
-/// The first `WWW-Authenticate` challenge we can answer (Bearer preferred).
-fn parse_challenge(headers: &HeaderMap) -> Option<Challenge> {
-    let mut basic = false;
-    for value in headers.get_all(WWW_AUTHENTICATE) {
-        let Ok(text) = value.to_str() else { continue };
-        let text = text.trim();
-        let (scheme, params) = text.split_once(' ').unwrap_or((text, ""));
-        if scheme.eq_ignore_ascii_case("bearer") {
-            let params = auth_params(params);
-            let get = |k: &str| {
-                params
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                    .map(|(_, v)| v.clone())
-            };
-            if let Some(realm) = get("realm") {
-                return Some(Challenge::Bearer {
-                    realm,
-                    service: get("service"),
-                    scope: get("scope"),
-                });
-            }
-        } else if scheme.eq_ignore_ascii_case("basic") {
-            basic = true;
-        }
-    }
-    basic.then_some(Challenge::Basic)
-}
-
-/// `k="v, with commas",k2=v2` → pairs; `\"` unescaped.
-fn auth_params(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
-            chars.next();
-        }
-        let mut name = String::new();
-        while let Some(&c) = chars.peek() {
-            if c == '=' {
-                break;
-            }
-            name.push(c);
-            chars.next();
-        }
-        if chars.next().is_none() {
-            break;
-        }
-        let mut value = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some(n) = chars.next() {
-                            value.push(n);
-                        }
-                    }
-                    '"' => break,
-                    c => value.push(c),
-                }
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == ',' {
-                    break;
-                }
-                value.push(c);
-                chars.next();
-            }
-        }
-        out.push((name.trim().to_string(), value.trim().to_string()));
-    }
-    out
-}
-
-/// The `rel="next"` target of the `Link` headers, resolved against `base`.
-fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, RegistryError> {
-    for value in headers.get_all(LINK) {
-        let Ok(text) = value.to_str() else { continue };
-        let mut rest = text;
-        while let Some(start) = rest.find('<') {
-            let Some(len) = rest[start + 1..].find('>') else {
-                break;
-            };
-            let target = &rest[start + 1..start + 1 + len];
-            let after = &rest[start + 1 + len + 1..];
-            let params_end = after.find('<').unwrap_or(after.len());
-            let params = &after[..params_end];
-            let is_next = params.split(';').any(|p| {
-                let p = p.trim().trim_end_matches(',').trim();
-                p.split_once('=').is_some_and(|(k, v)| {
-                    k.trim().eq_ignore_ascii_case("rel")
-                        && v.trim()
-                            .trim_matches('"')
-                            .split_whitespace()
-                            .any(|r| r.eq_ignore_ascii_case("next"))
-                })
-            });
-            if is_next {
-                return base.join(target.trim()).map(Some).map_err(|e| {
-                    RegistryError::new(
-                        ErrorKind::Malformed,
-                        format!(
-                            "{base}: the Link header's next page {target:?} is not a URL ({e})"
-                        ),
-                    )
-                });
-            }
-            rest = &after[params_end..];
-        }
-    }
-    Ok(None)
-}
-
-/// `Retry-After: 120` or `Retry-After: <HTTP date>`.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = text.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(text).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
-fn rate_limit_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = headers
-        .iter()
-        .filter(|(name, _)| name.as_str().contains("ratelimit"))
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Messages of the error and its sources, io errors opened up.
@@ -789,7 +501,7 @@ fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> RegistryError {
+pub(super) fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> RegistryError {
     let mut clean = url.clone();
     clean.set_query(None);
     // The root cause: reqwest's own top line repeats the URL.
@@ -831,83 +543,6 @@ fn transport_error(e: &reqwest::Error, url: &Url, req: &ListRequest) -> Registry
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(name: reqwest::header::HeaderName, values: &[&str]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for v in values {
-            h.append(name.clone(), HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn link_next_relative_absolute_and_among_others() {
-        let base = Url::parse("https://quay.io/v2/org/app/tags/list?n=50").unwrap();
-        let h = headers(
-            LINK,
-            &[r#"</v2/org/app/tags/list?n=50&next_page=gAAAAABk_x%3D%3D>; rel="next""#],
-        );
-        assert_eq!(
-            next_link(&h, &base).unwrap().unwrap().as_str(),
-            "https://quay.io/v2/org/app/tags/list?n=50&next_page=gAAAAABk_x%3D%3D"
-        );
-        let h = headers(
-            LINK,
-            &[
-                r#"<https://r.example/a?last=b>; rel=prev, <https://r.example/a?last=z>; rel="next""#,
-            ],
-        );
-        assert_eq!(
-            next_link(&h, &base).unwrap().unwrap().as_str(),
-            "https://r.example/a?last=z"
-        );
-        let h = headers(LINK, &[r#"</x?last=a>; rel="prev""#]);
-        assert_eq!(next_link(&h, &base).unwrap(), None);
-        assert_eq!(next_link(&HeaderMap::new(), &base).unwrap(), None);
-    }
-
-    #[test]
-    fn challenges() {
-        let h = headers(
-            WWW_AUTHENTICATE,
-            &[
-                r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull,push""#,
-            ],
-        );
-        match parse_challenge(&h) {
-            Some(Challenge::Bearer {
-                realm,
-                service,
-                scope,
-            }) => {
-                assert_eq!(realm, "https://auth.docker.io/token");
-                assert_eq!(service.as_deref(), Some("registry.docker.io"));
-                assert_eq!(scope.as_deref(), Some("repository:library/nginx:pull,push"));
-            }
-            _ => panic!("bearer expected"),
-        }
-        let h = headers(WWW_AUTHENTICATE, &[r#"Basic realm="Registry Realm""#]);
-        assert!(matches!(parse_challenge(&h), Some(Challenge::Basic)));
-        assert!(parse_challenge(&HeaderMap::new()).is_none());
-    }
-
-    #[test]
-    fn retry_after_seconds_and_dates() {
-        let h = headers(RETRY_AFTER, &["7"]);
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let h = headers(RETRY_AFTER, &[&later]);
-        let d = retry_after(&h).unwrap();
-        assert!(
-            d <= Duration::from_secs(30) && d >= Duration::from_secs(28),
-            "{d:?}"
-        );
-        let h = headers(RETRY_AFTER, &["Wed, 21 Oct 2015 07:28:00 GMT"]);
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-        let h = headers(RETRY_AFTER, &["soon"]);
-        assert_eq!(retry_after(&h), None);
-    }
 
     #[test]
     fn registry_messages() {

@@ -22,9 +22,12 @@
 //!
 //! Credentials never appear in URLs, logs, errors or `Debug` output.
 
+mod auth;
 mod client;
 pub mod credentials;
 pub mod error;
+mod paging;
+mod retry;
 
 pub use credentials::{Auth, AuthSource, Credentials};
 pub use error::{ErrorKind, RegistryError};
@@ -234,4 +237,16 @@ impl RateLimit {
         }
         text
     }
+}
+
+/// A header map with `values` under `name`, for the tests of the registry modules.
+#[cfg(test)]
+fn test_headers(name: reqwest::header::HeaderName, values: &[&str]) -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    for v in values {
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(v) {
+            h.append(name.clone(), value);
+        }
+    }
+    h
 }
