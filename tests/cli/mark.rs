@@ -236,21 +236,26 @@ fn json_lists_changes_ambiguous_and_skipped() {
     );
 }
 
-#[test]
-fn diff_lists_as_unmarked_exactly_what_mark_would_write() {
-    let dir = Dir::new();
-    let root = tree(&dir);
-    let planned = json(&mark(&dir, &root, &["-o", "json"]).stdout);
+/// `diff -o json` of the fixture policies against the tree, offline.
+fn diff_json(dir: &Dir, root: &Path) -> serde_json::Value {
     let out = dir
         .cmd()
         .args(["diff", "-A", "-f"])
         .arg(fixtures("policies"))
         .arg("--source")
-        .arg(&root)
+        .arg(root)
         .args(["--tags-file", &example("tutorial/tags.txt"), "-o", "json"])
         .output()
         .unwrap();
-    let doc = json(&out.stdout);
+    json(&out.stdout)
+}
+
+#[test]
+fn diff_lists_as_unmarked_exactly_what_mark_would_write() {
+    let dir = Dir::new();
+    let root = tree(&dir);
+    let planned = json(&mark(&dir, &root, &["-o", "json"]).stdout);
+    let doc = diff_json(&dir, &root);
     let debugger = doc["items"]
         .as_array()
         .unwrap()
@@ -285,16 +290,7 @@ fn diff_lists_as_unmarked_exactly_what_mark_would_write() {
 
     // After the write, diff has nothing unmarked left for it.
     mark(&dir, &root, &["--write", "--policy", "apps:podinfo-stable"]);
-    let out = dir
-        .cmd()
-        .args(["diff", "-A", "-f"])
-        .arg(fixtures("policies"))
-        .arg("--source")
-        .arg(&root)
-        .args(["--tags-file", &example("tutorial/tags.txt"), "-o", "json"])
-        .output()
-        .unwrap();
-    let doc = json(&out.stdout);
+    let doc = diff_json(&dir, &root);
     for item in doc["items"].as_array().unwrap() {
         if item["name"] != "podinfo-rc" {
             assert_eq!(item["unmarked"].as_array().unwrap().len(), 0, "{item}");
