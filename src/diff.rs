@@ -8,6 +8,7 @@ use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
 use crate::policy::{self, Options, Rule};
 use crate::source::markers::{Marker, MarkerField};
 use crate::source::reference::ImageReference;
+use crate::source::tag_source::TagSourceError;
 use crate::source::workloads::Workload;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -170,9 +171,9 @@ pub struct Inputs<'a> {
     pub policy: &'a ImagePolicy,
     pub repository: Option<&'a ImageRepository>,
     /// The listed tags and the notes about them, or why there are none.
-    pub tags: Result<(Vec<&'a str>, &'a [String]), String>,
+    pub tags: Result<(Vec<&'a str>, &'a [String]), &'a TagSourceError>,
     /// `--digests`: the registry's digest of the selected tag, or why not.
-    pub registry_digest: Option<Result<String, String>>,
+    pub registry_digest: Option<Result<String, TagSourceError>>,
 }
 
 /// The tag the policy selects from `tags` (to ask the registry its digest).

@@ -82,22 +82,15 @@ pub fn run(
     };
     for policy in &policies {
         let (key, repository) = inputs.repository_of(policy);
-        let resolved = tags[&key].as_ref().map_err(|e| e.to_string());
-        let listed = resolved.as_ref().map(|r| r.text.tags());
-        let registry_digest = match (&listed, repository) {
-            (Ok(listed), Some(repo)) if args.digests => {
-                diff::selected_tag(policy, repository, listed).map(|tag| {
-                    inputs
-                        .runtime
-                        .block_on(service.digest(repo, &tag))
-                        .map_err(|e| e.to_string())
-                })
+        let tags = tags[&key]
+            .as_ref()
+            .map(|r| (r.text.tags(), r.notes.as_slice()));
+        let registry_digest = match (&tags, repository) {
+            (Ok((listed, _)), Some(repo)) if args.digests => {
+                diff::selected_tag(policy, repository, listed)
+                    .map(|tag| inputs.runtime.block_on(service.digest(repo, &tag)))
             }
             _ => None,
-        };
-        let tags = match (&resolved, listed) {
-            (Ok(r), Ok(listed)) => Ok((listed, r.notes.as_slice())),
-            (Err(e), _) | (_, Err(e)) => Err(e.clone()),
         };
         let inputs = diff::Inputs {
             policy,
