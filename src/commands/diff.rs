@@ -55,7 +55,7 @@ pub fn run(
         }
         None => (Vec::new(), None),
     };
-    let owners = owners(&inputs, &policies);
+    let (owners, _) = inputs.owners(&policies);
     let (source, source_automations) = read_source(&args.source, &owners)?;
     let automations_known = cluster_automations.is_some()
         || !source_automations.is_empty()
@@ -117,25 +117,6 @@ pub fn run(
     }
     crate::render::diff::render(out, &report, config.render_options())?;
     Ok(report.exit())
-}
-
-/// The policies' images, for the marker planner.
-fn owners(inputs: &super::Inputs, policies: &[&ImagePolicy]) -> Vec<crate::mark::Owner> {
-    policies
-        .iter()
-        .filter_map(|p| {
-            let (_, repository) = inputs.repository_of(p);
-            Some(crate::mark::Owner {
-                namespace: p.namespace().to_string(),
-                name: p.metadata.name.clone(),
-                image: repository
-                    .filter(|r| !r.spec.image.is_empty())?
-                    .spec
-                    .image
-                    .clone(),
-            })
-        })
-        .collect()
 }
 
 /// Markers, the places `mark` would mark, and ImageUpdateAutomations under `--source`.

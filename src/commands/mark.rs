@@ -3,7 +3,7 @@
 
 use crate::cli::{Config, MarkArgs};
 use crate::exit::Exit;
-use crate::mark::{self, Owner, Skipped};
+use crate::mark::{self, Skipped};
 use crate::model::ImagePolicy;
 use crate::source::{markers, walk};
 use anyhow::{Result, bail};
@@ -22,25 +22,8 @@ pub fn run(
         .into_iter()
         .map(|p| &p.object)
         .collect();
-    let mut owners = Vec::new();
-    for policy in &policies {
-        let (_, repository) = inputs.repository_of(policy);
-        match repository.filter(|r| !r.spec.image.is_empty()) {
-            Some(repository) => owners.push(Owner {
-                namespace: policy.namespace().to_string(),
-                name: policy.metadata.name.clone(),
-                image: repository.spec.image.clone(),
-            }),
-            None => writeln!(
-                err,
-                "warning: ImagePolicy {}/{}: its ImageRepository {}/{} is unknown: its image cannot be found",
-                policy.namespace(),
-                policy.metadata.name,
-                policy.repository_namespace(),
-                policy.spec.image_repository_ref.name
-            )?,
-        }
-    }
+    let (owners, unknown_images) = inputs.owners(&policies);
+    super::warn_all(err, &unknown_images)?;
     for chosen in &args.policies {
         if !owners.iter().any(|o| &o.id() == chosen) {
             bail!(

@@ -148,6 +148,30 @@ impl Inputs {
         (key, repository)
     }
 
+    /// The policies' images, for the marker planner; a note for each policy
+    /// whose repository (so whose image) is unknown.
+    pub fn owners(&self, policies: &[&ImagePolicy]) -> (Vec<crate::mark::Owner>, Vec<String>) {
+        let mut owners = Vec::new();
+        let mut unknown = Vec::new();
+        for policy in policies {
+            match self.repository_of(policy).1.filter(|r| !r.spec.image.is_empty()) {
+                Some(repository) => owners.push(crate::mark::Owner {
+                    namespace: policy.namespace().to_string(),
+                    name: policy.metadata.name.clone(),
+                    image: repository.spec.image.clone(),
+                }),
+                None => unknown.push(format!(
+                    "ImagePolicy {}/{}: its ImageRepository {}/{} is unknown: its image cannot be found",
+                    policy.namespace(),
+                    policy.metadata.name,
+                    policy.repository_namespace(),
+                    policy.spec.image_repository_ref.name
+                )),
+            }
+        }
+        (owners, unknown)
+    }
+
     /// The tag-source options from the command line: `--tags`/`--tags-file`
     /// (read once here), the forced source, and the global flags.
     pub fn tag_options(
