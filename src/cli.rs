@@ -55,6 +55,10 @@ pub struct GlobalArgs {
     /// More logs on stderr (repeat for more).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The image-reflector-controller release whose semantics apply (e.g. v0.35.0);
+    /// default: read from the cluster's controller Deployment, else the newest.
+    #[arg(long, global = true, value_name = "vX.Y.Z")]
+    pub controller_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,6 +248,8 @@ pub struct Config {
     pub no_headers: bool,
     pub color: bool,
     pub verbose: u8,
+    /// `--controller-version`, as given.
+    pub controller_version: Option<String>,
 }
 
 impl Config {
@@ -297,6 +303,7 @@ impl Config {
             no_headers: global.no_headers,
             color: color && !machine,
             verbose: global.verbose,
+            controller_version: global.controller_version.clone(),
         }
     }
 }

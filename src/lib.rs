@@ -17,6 +17,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod store;
 
 use clap::{CommandFactory, FromArgMatches};
 use std::io::Write;

@@ -19,6 +19,7 @@ pub fn run(
 ) -> Result<Exit> {
     // Gather: policies, what runs, what Git holds, and the tags.
     let inputs = super::gather(config, &args.manifests.files)?;
+    super::warn_all(err, &inputs.release.note)?;
     let manifests = &inputs.manifests;
     let default_ns = config.namespace.as_deref().unwrap_or("default");
     let policies: Vec<&ImagePolicy> = inputs
@@ -86,7 +87,7 @@ pub fn run(
         let listed = resolved.as_ref().map(|r| r.text.tags());
         let registry_digest = match (&listed, repository) {
             (Ok(listed), Some(repo)) if args.digests => {
-                diff::selected_tag(policy, repository, listed).map(|tag| {
+                diff::selected_tag(policy, repository, listed, inputs.release.profile).map(|tag| {
                     inputs
                         .runtime
                         .block_on(service.digest(repo, &tag))
@@ -104,6 +105,7 @@ pub fn run(
             repository,
             tags,
             registry_digest,
+            profile: inputs.release.profile,
         };
         let mut item = diff::compare(inputs, &running, &source);
         diff::automations(&mut item, policy, &automations, automations_known);

@@ -17,6 +17,7 @@ mod lint;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;
+mod releases;
 mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;
