@@ -140,7 +140,7 @@ mod tests {
         );
     }
 
-    fn evaluated<'a>(tags: &[&'a str], kind: RevisionKind) -> Option<String> {
+    fn evaluated(tags: &[&str], kind: RevisionKind) -> Option<String> {
         let rule = crate::policy::Rule {
             choice: crate::policy::PolicyChoice {
                 alphabetical: Some("asc".into()),

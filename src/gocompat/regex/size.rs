@@ -230,7 +230,7 @@ mod tests {
         assert!(too_large(&alternatives(20_000)));
         assert!(!too_large(&alternatives(10_000)));
         // A group pushes its content once more when it closes.
-        assert!(too_large(&format!("(?:{})", r"\pL".repeat(14_000))) == false);
+        assert!(!too_large(&format!("(?:{})", r"\pL".repeat(14_000))));
         assert!(too_large(&r"(?:\pL)".repeat(14_000)));
         // Repetitions hold no copies: \pL{1000} is one class.
         assert!(!too_large(&r"\pL{1000}".repeat(100)));
