@@ -270,6 +270,7 @@ pub fn engine(data: &[u8]) {
     let tags: Vec<&str> = input.tags.into_iter().take(256).collect();
     let options = Options {
         rank_all: input.rank_all,
+        ..Options::default()
     };
     let evaluation = policy::evaluate(&rule, &tags, options);
     assert_eq!(evaluation.verdicts.len(), tags.len());

@@ -60,6 +60,10 @@ pub struct GlobalArgs {
     /// kubectl's numeric log level: --v=3 (also -v=3, -v3) is -vvv.
     #[arg(long = "v", global = true, value_name = "LEVEL")]
     pub level: Option<u8>,
+    /// The image-reflector-controller release whose semantics apply (e.g. v0.35.0);
+    /// default: read from the cluster's controller Deployment, else the newest.
+    #[arg(long, global = true, value_name = "vX.Y.Z")]
+    pub controller_version: Option<String>,
 }
 
 impl GlobalArgs {
@@ -283,6 +287,8 @@ pub struct Config {
     pub no_headers: bool,
     pub color: bool,
     pub verbose: u8,
+    /// `--controller-version`, as given.
+    pub controller_version: Option<String>,
 }
 
 impl Config {
@@ -336,6 +342,7 @@ impl Config {
             no_headers: global.no_headers,
             color: color && !machine,
             verbose: global.verbosity(),
+            controller_version: global.controller_version.clone(),
         }
     }
 }

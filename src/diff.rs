@@ -5,7 +5,7 @@
 //! inputs; `render::diff` prints the [`Report`].
 
 use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
-use crate::policy::{self, Options, Rule};
+use crate::policy::{self, Options, Profile, Rule};
 use crate::source::markers::{Marker, MarkerField};
 use crate::source::reference::ImageReference;
 use crate::source::tag_source::TagSourceError;
@@ -174,6 +174,8 @@ pub struct Inputs<'a> {
     pub tags: Result<(Vec<&'a str>, &'a [String]), &'a TagSourceError>,
     /// `--digests`: the registry's digest of the selected tag, or why not.
     pub registry_digest: Option<Result<String, TagSourceError>>,
+    /// The controller release whose semantics apply.
+    pub profile: Profile,
 }
 
 /// The tag the policy selects from `tags` (to ask the registry its digest).
@@ -181,8 +183,13 @@ pub fn selected_tag(
     policy: &ImagePolicy,
     repository: Option<&ImageRepository>,
     tags: &[&str],
+    profile: Profile,
 ) -> Option<String> {
-    let evaluation = policy::evaluate(&policy.rule(repository), tags, Options::default());
+    let options = Options {
+        profile,
+        ..Options::default()
+    };
+    let evaluation = policy::evaluate(&policy.rule(repository), tags, options);
     evaluation.selected_verdict().map(|v| v.tag.to_string())
 }
 
@@ -196,6 +203,7 @@ fn same_repository(image: &str, repository: &ImageReference) -> Option<ImageRefe
 /// the tag added to the list (each tag asked once).
 struct Rival<'a> {
     rule: Rule,
+    options: Options,
     listed: &'a [&'a str],
     known: RefCell<HashMap<String, bool>>,
 }
@@ -207,7 +215,7 @@ impl Rival<'_> {
         }
         let mut more = self.listed.to_vec();
         more.push(tag);
-        let won = policy::evaluate(&self.rule, &more, Options::default())
+        let won = policy::evaluate(&self.rule, &more, self.options)
             .selected_verdict()
             .is_some_and(|v| v.tag == tag);
         self.known.borrow_mut().insert(tag.to_string(), won);
@@ -258,7 +266,12 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
         repository,
         tags,
         registry_digest,
+        profile,
     } = inputs;
+    let options = Options {
+        profile,
+        ..Options::default()
+    };
     let mut item = PolicyDiff {
         namespace: policy.namespace().to_string(),
         name: policy.metadata.name.clone(),
@@ -280,7 +293,7 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
     };
     item.warnings.extend(notes.iter().cloned());
     let rule = policy.rule(repository);
-    let evaluation = policy::evaluate(&rule, &listed, Options::default());
+    let evaluation = policy::evaluate(&rule, &listed, options);
     item.selected = evaluation.selected_verdict().map(|v| v.tag.to_string());
     item.error = evaluation.error.clone();
     let Some(reference) = repository.and_then(|r| ImageReference::parse(&r.spec.image).ok()) else {
@@ -293,6 +306,7 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
     };
     let rival = Rival {
         rule,
+        options,
         listed: &listed,
         known: RefCell::default(),
     };

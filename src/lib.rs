@@ -19,6 +19,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod store;
 pub mod suggest;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

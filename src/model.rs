@@ -186,6 +186,8 @@ pub struct ScanResult {
     pub scan_time: Option<String>,
     #[serde(default)]
     pub latest_tags: Vec<String>,
+    /// The stored list's revision (v1.0+): Badger's decimal Adler-32 or `sha256:…`.
+    pub revision: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,7 +3,7 @@
 //! evaluation, then rendered as a table, JSON or YAML. Pure: no I/O.
 
 use crate::model::{ImagePolicy, ImageRepository};
-use crate::policy::{self, Evaluation, Kind, Options, Order};
+use crate::policy::{self, Evaluation, Kind, Options, Order, Outcome, revision};
 use std::collections::BTreeMap;
 
 /// Where the tags came from, as `tagSource.kind` names it.
@@ -62,6 +62,8 @@ pub struct TagSourceInfo {
     pub complete: bool,
     /// The repository's `status.lastScanResult.tagCount`, when known.
     pub status_tag_count: Option<u64>,
+    /// The revision the controller would store for these tags (v1.0+).
+    pub revision: Option<String>,
 }
 
 /// The controller's own answer, from the policy's status.
@@ -76,6 +78,17 @@ pub struct ControllerInfo {
     pub agrees: bool,
     /// Likely causes when it does not agree.
     pub causes: Vec<String>,
+    /// The controller's release (given or detected); None when unknown.
+    pub version: Option<String>,
+    /// The release whose semantics were applied, e.g.
+    /// `image-reflector-controller v0.35.0 (Masterminds/semver v3.3.0)`.
+    pub semantics: String,
+    /// The repository's `status.lastScanResult.revision`.
+    pub revision: Option<String>,
+    /// Whether the controller stored exactly the tags listed here (the revisions are
+    /// equal); None when the status has no revision (before v1.0) or the tags come
+    /// from the status sample.
+    pub same_tags: Option<bool>,
 }
 
 /// A `--add-tag` what-if: the tag's index among the verdicts.
@@ -96,6 +109,11 @@ pub struct Explanation<'a> {
     pub what_if: Vec<WhatIf>,
     /// Warnings about the inputs, besides the engine's own.
     pub notes: Vec<String>,
+    /// The release whose semantics were applied (see [`ControllerInfo::semantics`]).
+    pub semantics: String,
+    /// The controller's release, given or detected; None when unknown (the newest
+    /// semantics are then assumed).
+    pub controller_version: Option<String>,
 }
 
 impl Explanation<'_> {
@@ -146,6 +164,8 @@ pub struct Inputs<'t> {
     pub origin: &'t str,
     /// `--add-tag`: evaluated as if pushed.
     pub add_tags: &'t [String],
+    /// The controller's release, given or detected (`options.profile` is its semantics).
+    pub controller_version: Option<&'t str>,
 }
 
 /// Evaluates one policy and explains it.
@@ -159,6 +179,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         source,
         origin,
         add_tags,
+        controller_version,
     } = inputs;
     let repo_ns = object.repository_namespace();
     let repo_name = &object.spec.image_repository_ref.name;
@@ -196,12 +217,23 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
     if listed == 0 {
         notes.push(format!("the tag source {origin} holds no tags"));
     }
-    let status_tag_count = repository
+    let last_scan = repository
         .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref())
-        .and_then(|s| s.tag_count);
+        .and_then(|s| s.last_scan_result.as_ref());
+    let status_tag_count = last_scan.and_then(|s| s.tag_count);
+    let scan = compare_scans(
+        &evaluation,
+        listed,
+        last_scan.and_then(|s| s.revision.as_deref()),
+        source,
+    );
 
-    let controller = controller_info(object, repository, &evaluation, source);
+    let mut controller = controller_info(object, repository, &evaluation, source, &scan);
+    let semantics = options.profile.semantics();
+    if let Some(c) = &mut controller {
+        c.version = controller_version.map(str::to_string);
+        c.semantics = semantics.clone();
+    }
     Explanation {
         policy: PolicyInfo {
             namespace: object.namespace().to_string(),
@@ -221,11 +253,57 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
             count: listed,
             complete: source != TagSourceKind::Status,
             status_tag_count,
+            revision: scan.revision,
         },
         evaluation,
         controller,
         what_if,
         notes,
+        semantics,
+        controller_version: controller_version.map(str::to_string),
+    }
+}
+
+/// The listed tags against the controller's last scan, by revision.
+struct Scan {
+    /// What the controller would store for the listed tags.
+    revision: Option<String>,
+    /// The repository's own revision.
+    status_revision: Option<String>,
+    same_tags: Option<bool>,
+    /// Listed tags the exclusion list keeps: what the controller would count.
+    kept: usize,
+}
+
+fn compare_scans(
+    evaluation: &Evaluation,
+    listed: usize,
+    status_revision: Option<&str>,
+    source: TagSourceKind,
+) -> Scan {
+    let status_revision = status_revision.filter(|r| !r.is_empty());
+    // The repository's revision says which store computed it; without one, the
+    // release's default store (none before v1.0).
+    let kind = status_revision
+        .map(revision::kind_of)
+        .or(evaluation.profile.revision);
+    let ours = kind.and_then(|k| revision::of_evaluation(evaluation, listed, k));
+    let same_tags = match (&ours, status_revision) {
+        (Some(ours), Some(theirs)) if ours == theirs => Some(true),
+        // A sample of the status cannot prove that the registry changed.
+        (Some(_), Some(_)) if source != TagSourceKind::Status => Some(false),
+        _ => None,
+    };
+    Scan {
+        revision: ours,
+        status_revision: status_revision.map(str::to_string),
+        same_tags,
+        kept: evaluation
+            .verdicts
+            .iter()
+            .take(listed)
+            .filter(|v| v.outcome != Outcome::Excluded)
+            .count(),
     }
 }
 
@@ -261,6 +339,7 @@ fn controller_info(
     repository: Option<&ImageRepository>,
     evaluation: &Evaluation,
     source: TagSourceKind,
+    scan: &Scan,
 ) -> Option<ControllerInfo> {
     let status = policy.status.as_ref()?;
     let latest_tag = policy.controller_tag();
@@ -284,13 +363,45 @@ fn controller_info(
                 "the controller's tag '{tag}' is not in the tag list used here"
             ));
         }
-        if source != TagSourceKind::Status {
-            causes.push(match &last_scan_time {
-                Some(t) => {
-                    format!("tags pushed or deleted since the controller's last scan at {t}")
-                }
-                None => "tags pushed or deleted since the controller's last scan".to_string(),
-            });
+        let at = last_scan_time
+            .as_ref()
+            .map(|t| format!(" at {t}"))
+            .unwrap_or_default();
+        match scan.same_tags {
+            Some(true) => causes.push(format!(
+                "the input is proven identical: the controller stored exactly the tags listed here (revision {}), so the difference is in the selection itself — a bug in this tool, or a controller release other than {}",
+                scan.status_revision.as_deref().unwrap_or_default(),
+                evaluation.profile.semantics()
+            )),
+            Some(false) => {
+                let status_count = repository
+                    .and_then(|r| r.status.as_ref())
+                    .and_then(|s| s.last_scan_result.as_ref())
+                    .and_then(|s| s.tag_count);
+                let counts = match status_count {
+                    Some(n) => {
+                        let kept = scan.kept as u64;
+                        let difference = match kept.cmp(&n) {
+                            std::cmp::Ordering::Greater => format!("{} more", kept - n),
+                            std::cmp::Ordering::Less => format!("{} fewer", n - kept),
+                            std::cmp::Ordering::Equal => "as many, but not the same ones".to_string(),
+                        };
+                        format!(
+                            ": it stored {n} tags, the list here has {kept} after exclusion ({difference})"
+                        )
+                    }
+                    None => String::new(),
+                };
+                causes.push(format!(
+                    "the registry changed since the controller's last scan{at}{counts}; revision {} there, {} here",
+                    scan.status_revision.as_deref().unwrap_or_default(),
+                    scan.revision.as_deref().unwrap_or_default()
+                ));
+            }
+            None if source != TagSourceKind::Status => causes.push(format!(
+                "tags pushed or deleted since the controller's last scan{at}"
+            )),
+            None => {}
         }
         if policy.spec.suspend {
             causes.push("the ImagePolicy is suspended".to_string());
@@ -317,5 +428,9 @@ fn controller_info(
         last_scan_time,
         agrees,
         causes,
+        version: None,
+        semantics: String::new(),
+        revision: scan.status_revision.clone(),
+        same_tags: scan.same_tags,
     })
 }

@@ -19,6 +19,7 @@ pub fn run(
 ) -> Result<Exit> {
     // Gather: policies, what runs, what Git holds, and the tags.
     let inputs = super::gather(config, &args.manifests.files)?;
+    super::warn_all(err, &inputs.release.note)?;
     let manifests = &inputs.manifests;
     let policies: Vec<&ImagePolicy> = inputs
         .policies_in_scope(config)
@@ -87,7 +88,7 @@ pub fn run(
             .map(|r| (r.text.tags(), r.notes.as_slice()));
         let registry_digest = match (&tags, repository) {
             (Ok((listed, _)), Some(repo)) if args.digests => {
-                diff::selected_tag(policy, repository, listed)
+                diff::selected_tag(policy, repository, listed, inputs.release.profile)
                     .map(|tag| inputs.runtime.block_on(service.digest(repo, &tag)))
             }
             _ => None,
@@ -97,6 +98,7 @@ pub fn run(
             repository,
             tags,
             registry_digest,
+            profile: inputs.release.profile,
         };
         let mut item = diff::compare(inputs, &running, &source);
         diff::automations(&mut item, policy, &automations, automations_known);

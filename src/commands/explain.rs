@@ -22,6 +22,7 @@ pub fn run(
     // Gather: policies, then each distinct repository's tags, once.
     let inputs = super::gather(config, &args.manifests.files)?;
     let policies = inputs.named_policies(config, &args.names)?;
+    super::warn_all(err, &inputs.release.note)?;
     if args.tags_from == Some(TagsFrom::File) && !args.tag_list.given() {
         bail!("--tags-from file needs --tags or --tags-file");
     }
@@ -53,6 +54,7 @@ pub fn run(
     // Engine and report, one explanation per policy.
     let options = Options {
         rank_all: args.all || matches!(config.render_options().format, Format::Json | Format::Yaml),
+        profile: inputs.release.profile,
     };
     let mut exit = Exit::Success;
     let mut explanations: Vec<Explanation> = Vec::with_capacity(policies.len());
@@ -68,6 +70,7 @@ pub fn run(
                     source,
                     origin,
                     add_tags: &args.add_tags,
+                    controller_version: inputs.release.version.as_deref(),
                 },
                 options,
             )
@@ -87,7 +90,8 @@ pub fn run(
                 );
                 e.tag_source.complete = false;
                 // The controller validates the policy before it reads tags.
-                if policy::Policer::from_choice(&policy.object.rule(None).choice).is_ok() {
+                let choice = policy.object.rule(None).choice;
+                if policy::Policer::from_choice_in(&choice, &options.profile).is_ok() {
                     e.evaluation.fail(format!("cannot list tags: {error}"));
                     exit = exit.merge(super::tag_failure(error));
                 }
@@ -97,6 +101,23 @@ pub fn run(
         explanations.push(explanation);
     }
     super::warn_all(err, &inputs.manifests.notes)?;
+    // Two repositories of one image share the stored list: warn once, and in each
+    // explanation of a policy of either.
+    let shared = super::shared_lists(&inputs);
+    for pair in shared
+        .iter()
+        .filter(|p| repositories.iter().any(|(k, _)| p.involves(&k.0, &k.1)))
+    {
+        writeln!(err, "warning: {}", pair.warning())?;
+        for e in &mut explanations {
+            if e.repository
+                .as_ref()
+                .is_some_and(|r| pair.involves(&r.namespace, &r.name))
+            {
+                e.notes.push(pair.warning());
+            }
+        }
+    }
 
     // Render, then one error line per policy that selects nothing.
     render::explain(out, &explanations, config.render_options(), args.all)?;

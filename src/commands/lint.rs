@@ -22,7 +22,9 @@ pub fn run(
         Some(markers::scan(&args.source)?)
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
-    let report = lint::lint(&files, markers.as_deref(), namespace);
+    let release = super::Release::from_flag(config)?;
+    let profile = release.as_ref().map(|r| r.profile);
+    let report = lint::lint_for(&files, markers.as_deref(), namespace, profile.as_ref());
     render::lint::lint(out, &report.findings, config.render_options())?;
     let errors = report
         .findings

@@ -5,7 +5,7 @@
 use crate::cli::{Config, ListArgs};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
-use crate::policy::{self, Options};
+use crate::policy::{self, Options, Profile, revision};
 use crate::render::Format;
 use crate::render::list::{Columns, Row};
 use crate::report;
@@ -22,6 +22,10 @@ pub fn run(
 ) -> Result<Exit> {
     // Gather: the policies, and with --check each repository's tags once.
     let inputs = super::gather(config, &args.manifests.files)?;
+    super::warn_all(err, &inputs.release.note)?;
+    for pair in super::shared_lists(&inputs) {
+        writeln!(err, "warning: {}", pair.warning())?;
+    }
     let policies = inputs.policies_in_scope(config);
     let tags: TagResults = if args.check {
         let service = TagService::new(
@@ -52,9 +56,10 @@ pub fn run(
         if args.check {
             match tags.get(&key) {
                 Some(Ok(resolved)) => {
-                    let (recomputed, agrees) = check(policy, repository, &resolved.text);
-                    row.recomputed = Some(recomputed);
-                    row.agrees = Some(agrees);
+                    let checked = check(policy, repository, &resolved.text, inputs.release.profile);
+                    row.recomputed = Some(checked.recomputed);
+                    row.agrees = Some(checked.agrees);
+                    row.same_tags = checked.same_tags;
                 }
                 failed => {
                     let message = match failed {
@@ -83,6 +88,7 @@ pub fn run(
     let columns = Columns {
         namespace: config.all_namespaces,
         check: args.check,
+        same_tags: args.check && options.format == Format::Wide,
     };
     crate::render::list::render(out, &rows, options, columns)?;
     Ok(exit)
@@ -109,26 +115,56 @@ fn row(policy: &ImagePolicy, repository: Option<&ImageRepository>) -> Row {
             .and_then(|s| s.scan_time.clone()),
         recomputed: None,
         agrees: None,
+        same_tags: None,
     }
 }
 
-/// The recomputed tag (or the reason there is none) and whether the controller agrees.
+/// What `--check` found for one policy.
+struct Checked {
+    /// The recomputed tag, or the reason there is none.
+    recomputed: String,
+    agrees: bool,
+    /// The listed tags give the repository's revision (None: no revision to compare).
+    same_tags: Option<bool>,
+}
+
+/// The recomputed tag (or the reason there is none), whether the controller agrees and
+/// whether it stored the same tags.
 fn check(
     policy: &ImagePolicy,
     repository: Option<&ImageRepository>,
     text: &TagText,
-) -> (String, bool) {
+    profile: Profile,
+) -> Checked {
     let tags = text.tags();
-    let eval = policy::evaluate(&policy.rule(repository), &tags, Options::default());
+    let options = Options {
+        profile,
+        ..Options::default()
+    };
+    let eval = policy::evaluate(&policy.rule(repository), &tags, options);
     let agrees = report::agrees(&eval, policy.controller_tag().as_deref());
-    match eval.error {
-        Some(e) => (format!("none ({e})"), agrees),
-        None => (
-            eval.possible()
-                .first()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-            agrees,
-        ),
+    let theirs = repository
+        .and_then(|r| r.status.as_ref())
+        .and_then(|s| s.last_scan_result.as_ref())
+        .and_then(|s| s.revision.as_deref())
+        .filter(|r| !r.is_empty());
+    let same_tags = theirs.and_then(|theirs| {
+        let ours = revision::of_evaluation(&eval, tags.len(), revision::kind_of(theirs))?;
+        // The status sample cannot prove a change.
+        (ours == theirs || text.kind != crate::source::tag_text::SourceKind::Status)
+            .then_some(ours == theirs)
+    });
+    let recomputed = match eval.error {
+        Some(e) => format!("none ({e})"),
+        None => eval
+            .possible()
+            .first()
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+    };
+    Checked {
+        recomputed,
+        agrees,
+        same_tags,
     }
 }

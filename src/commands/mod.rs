@@ -11,6 +11,7 @@ pub mod mark;
 use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
+use crate::policy::Profile;
 use crate::report::TagSourceKind;
 use crate::source::cluster::{self, Access, Cluster};
 use crate::source::files::{self, Located, Manifests};
@@ -29,6 +30,67 @@ pub struct Inputs {
     pub cluster: Option<Cluster>,
     /// The `--request-timeout`, also used for registry requests.
     pub request_timeout: Option<std::time::Duration>,
+    /// The image-reflector-controller release whose semantics apply.
+    pub release: Release,
+}
+
+/// The image-reflector-controller release whose semantics apply, and how it was found:
+/// `--controller-version` always wins; against a cluster it is read from the
+/// controller Deployment's image tag; otherwise (or when that cannot be read) the newest.
+#[derive(Debug, Clone, Default)]
+pub struct Release {
+    /// `--controller-version` or the detected image tag; None when unknown.
+    pub version: Option<String>,
+    pub profile: Profile,
+    /// Why the cluster's release is unknown: the run's one warning about it.
+    pub note: Option<String>,
+}
+
+impl Release {
+    /// `--controller-version`, when given (no cluster needed).
+    pub fn from_flag(config: &Config) -> anyhow::Result<Option<Release>> {
+        let Some(version) = &config.controller_version else {
+            return Ok(None);
+        };
+        let profile = Profile::for_version(version)
+            .map_err(|e| anyhow::anyhow!("invalid --controller-version: {e}"))?;
+        Ok(Some(Release {
+            version: Some(version.clone()),
+            profile,
+            note: None,
+        }))
+    }
+
+    /// What the controller Deployment's image says (`image` as the cluster
+    /// reported it, or why it could not be read); the newest and a note when the
+    /// tag is no modelled release.
+    pub fn detected(found: Result<(String, String), String>) -> Release {
+        let reason = match found {
+            Ok((deployment, image)) => match crate::model::split_tag(&image).1 {
+                Some(tag) => match Profile::for_version(tag) {
+                    Ok(profile) => {
+                        return Release {
+                            version: Some(tag.to_string()),
+                            profile,
+                            note: None,
+                        };
+                    }
+                    Err(e) => format!("the Deployment {deployment} runs {image}: {e}"),
+                },
+                None => format!("the Deployment {deployment} runs {image}, which has no tag"),
+            },
+            Err(reason) => reason,
+        };
+        let profile = Profile::newest();
+        Release {
+            version: None,
+            note: Some(format!(
+                "cannot tell which image-reflector-controller release runs ({reason}): using the newest semantics, {}; pass --controller-version vX.Y.Z to choose",
+                profile.semantics()
+            )),
+            profile,
+        }
+    }
 }
 
 /// The run's async runtime (one per run; the cluster and the registries share it).
@@ -58,14 +120,16 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
             runtime,
             cluster: None,
             request_timeout,
+            release: Release::from_flag(config)?.unwrap_or_default(),
         });
     }
+    let flagged = Release::from_flag(config)?;
     let access = Access {
         kubeconfig: config.kubeconfig.clone(),
         context: config.context.clone(),
         request_timeout,
     };
-    let (manifests, origin, cluster) = runtime.block_on(async {
+    let (manifests, origin, cluster, release) = runtime.block_on(async {
         let cluster = Cluster::connect(&access).await?;
         let namespace = config.cluster_scope(&cluster.default_namespace);
         let manifests = cluster.manifests(namespace.as_deref()).await?;
@@ -73,7 +137,12 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
             Some(ns) => format!("namespace '{ns}' of the cluster {}", cluster.server),
             None => format!("the cluster {}", cluster.server),
         };
-        anyhow::Ok((manifests, origin, cluster))
+        // The flag wins: no detection request when it is given.
+        let release = match flagged {
+            Some(release) => release,
+            None => Release::detected(cluster.controller_image().await),
+        };
+        anyhow::Ok((manifests, origin, cluster, release))
     })?;
     Ok(Inputs {
         manifests,
@@ -81,6 +150,7 @@ pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
         runtime,
         cluster: Some(cluster),
         request_timeout,
+        release,
     })
 }
 
@@ -198,6 +268,17 @@ impl Inputs {
             request_timeout: self.request_timeout,
         })
     }
+}
+
+/// ImageRepositories that share one stored tag list (same image, default store).
+pub fn shared_lists(inputs: &Inputs) -> Vec<crate::store::Shared<'_>> {
+    crate::store::shared(
+        inputs
+            .manifests
+            .repositories
+            .iter()
+            .map(|r| crate::store::Scanner::of(&r.object)),
+    )
 }
 
 /// A policy whose tags cannot be had: its configuration (1) or the environment (2).

@@ -12,8 +12,10 @@ mod markers;
 mod policy;
 mod references;
 mod schema;
+mod shared;
 
 use crate::model::GROUP;
+use crate::policy::Profile;
 use crate::source::markers::Marker;
 use crate::source::positions::Node;
 pub use crate::source::positions::ParsedFile;
@@ -58,6 +60,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "deprecated-api-version",
         Severity::Warning,
         "v1beta1 / v1beta2, no longer served by current controllers",
+    ),
+    (
+        "api-version-not-served",
+        Severity::Error,
+        "an apiVersion the release named by --controller-version does not serve",
     ),
     (
         "unknown-kind",
@@ -193,6 +200,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "exclusion-list-too-long",
         Severity::Error,
         "more than 25 exclusionList items",
+    ),
+    (
+        "shared-tag-list",
+        Severity::Warning,
+        "two ImageRepositories of one image, which share one stored tag list",
     ),
     (
         "repository-not-found",
@@ -360,6 +372,19 @@ pub struct Report {
 /// Lints the parsed files (and, with `--source`, the markers found there).
 /// Objects without `metadata.namespace` are in `default_namespace`.
 pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace: &str) -> Report {
+    lint_for(files, markers, default_namespace, None)
+}
+
+/// [`lint`] for the image-reflector-controller release `--controller-version` names:
+/// its semver library parses ranges, and an apiVersion it does not serve is an error.
+/// Without one, the newest release's rules apply.
+pub fn lint_for(
+    files: &[ParsedFile],
+    markers: Option<&[Marker]>,
+    default_namespace: &str,
+    release: Option<&Profile>,
+) -> Report {
+    let profile = release.copied().unwrap_or_default();
     let mut findings = Vec::new();
     let mut inventory = Inventory {
         files,
@@ -382,15 +407,19 @@ pub fn lint(files: &[ParsedFile], markers: Option<&[Marker]>, default_namespace:
     inventory.index_repositories();
     for object in &inventory.objects {
         schema::check(object, &mut findings);
+        if let Some(release) = release {
+            findings.extend(schema::served(object, release));
+        }
         match object.kind {
             ObjectKind::Policy => {
-                policy::check(object, &mut findings);
+                policy::check(object, profile.semver, &mut findings);
                 filter::check(object, &mut findings);
             }
             ObjectKind::Repository => exclusions::check(object, &mut findings),
         }
     }
     references::check(&inventory, &mut findings);
+    shared::check(&inventory, &mut findings);
     if let Some(markers) = markers {
         markers::check(&inventory, markers, &mut findings);
     }

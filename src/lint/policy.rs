@@ -3,15 +3,15 @@
 //! accepts (and one that means what it seems to), `interval` with `Always`.
 
 use super::{Finding, Object};
-use crate::gocompat::semver::Constraints;
+use crate::gocompat::semver::{Constraints, Release};
 use crate::policy::Order;
 use crate::source::positions::Node;
 
 const KINDS: [&str; 3] = ["semver", "alphabetical", "numerical"];
 
 /// Every policy check of one ImagePolicy.
-pub fn check(o: &Object, out: &mut Vec<Finding>) {
-    choice(o, out);
+pub fn check(o: &Object, release: Release, out: &mut Vec<Finding>) {
+    choice(o, release, out);
     digest(o, out);
 }
 
@@ -26,7 +26,7 @@ pub fn present(o: &Object) -> Vec<&'static str> {
         .collect()
 }
 
-fn choice(o: &Object, out: &mut Vec<Finding>) {
+fn choice(o: &Object, release: Release, out: &mut Vec<Finding>) {
     let Some(policy) = o.at("spec.policy").filter(|p| p.is_map()) else {
         return;
     };
@@ -56,7 +56,7 @@ fn choice(o: &Object, out: &mut Vec<Finding>) {
         }
     }
     if policy.get("semver").is_some_and(|n| !n.is_null()) {
-        range(o, out);
+        range(o, release, out);
     }
 }
 
@@ -85,12 +85,12 @@ fn order(o: &Object, node: &Node, kind: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn range(o: &Object, out: &mut Vec<Finding>) {
+fn range(o: &Object, release: Release, out: &mut Vec<Finding>) {
     let line = o.line("spec.policy.semver.range");
     let Some(range) = o.text("spec.policy.semver.range") else {
         return; // missing-field says so
     };
-    let constraints = match Constraints::parse(range) {
+    let constraints = match Constraints::parse_in(range, release) {
         Ok(c) => c,
         Err(message) => {
             out.push(o.error(

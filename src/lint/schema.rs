@@ -175,6 +175,28 @@ pub fn check(o: &Object, out: &mut Vec<Finding>) {
     }
 }
 
+/// An apiVersion of the image group that `release` does not serve.
+pub fn served(o: &Object, release: &crate::policy::Profile) -> Option<Finding> {
+    let version = o
+        .api_version
+        .strip_prefix(GROUP)
+        .and_then(|v| v.strip_prefix('/'))?;
+    if !VERSIONS.contains(&version) || release.serves(version) {
+        return None;
+    }
+    Some(o.error(
+        o.line("apiVersion"),
+        "api-version-not-served",
+        format!(
+            "apiVersion `{}` is not served by image-reflector-controller {} (it serves {}), so the API server rejects the object; write `apiVersion: {GROUP}/{}`",
+            o.api_version,
+            release.irc,
+            release.served.join(", "),
+            release.served[0]
+        ),
+    ))
+}
+
 fn deprecated_version(o: &Object, out: &mut Vec<Finding>) {
     let removed = match o
         .api_version

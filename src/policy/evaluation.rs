@@ -3,6 +3,7 @@
 //! controller does that a reader may not expect.
 
 use super::filter::Entry;
+use super::profile::{Profile, StoredOrder};
 use super::select::Parsed;
 use super::{Kind, Policer, Rule, choice_kind, numerical, semver};
 use crate::gocompat::parse_float::FloatError;
@@ -90,13 +91,17 @@ pub struct Evaluation<'a> {
     pub error: Option<String>,
     pub warnings: Vec<String>,
     pub funnel: Funnel,
+    /// The controller release whose semantics were applied.
+    pub profile: Profile,
+    /// The scan ran: every exclusion pattern compiled, so `Excluded` verdicts are final.
+    pub scanned: bool,
     pub(super) policer: Option<Policer>,
     pub(super) entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Evaluation<'a> {
     /// Every tag unevaluated, nothing selected: what is left when a step fails.
-    pub(super) fn new(rule: &Rule, tags: &[&'a str]) -> Evaluation<'a> {
+    pub(super) fn new(rule: &Rule, tags: &[&'a str], profile: Profile) -> Evaluation<'a> {
         Evaluation {
             kind: choice_kind(&rule.choice),
             exclusions: rule.effective_exclusions(),
@@ -118,6 +123,8 @@ impl<'a> Evaluation<'a> {
                 listed: tags.len(),
                 ..Funnel::default()
             },
+            profile,
+            scanned: false,
             policer: None,
             entries: Vec::new(),
         }
@@ -163,8 +170,12 @@ pub(super) fn finish_warnings(
                 .iter()
                 .find(|v| v.entry as usize == index && v.tag != kept)
                 .map_or("", |v| v.tag);
+            let which = match eval.profile.stored_order {
+                StoredOrder::DescendingBytes => "the lexicographically smallest tag",
+                StoredOrder::Registry => "the tag the registry lists last",
+            };
             eval.warnings.push(format!(
-                "{shared} extracted key(s) are shared by several tags; for each, the controller keeps the lexicographically smallest tag (e.g. key '{}': keeps '{kept}', drops '{dropped}')",
+                "{shared} extracted key(s) are shared by several tags; for each, the controller keeps {which} (e.g. key '{}': keeps '{kept}', drops '{dropped}')",
                 example.key
             ));
         }
@@ -264,11 +275,11 @@ impl<'a> Evaluation<'a> {
             )),
             Detail::NoMatch => Some("does not match the filter pattern".to_string()),
             Detail::NotNumber(err) => Some(format!("key '{key}' is {err}")),
-            Detail::NotSemver => Some(match Version::parse_flux(key) {
+            Detail::NotSemver => Some(match self.parse_tag(key) {
                 Err(err) => format!("key '{key}' is not a semver version: {err}"),
                 Ok(_) => format!("key '{key}' is not a semver version"),
             }),
-            Detail::OutOfRange => match (&self.policer, Version::parse_flux(key)) {
+            Detail::OutOfRange => match (&self.policer, self.parse_tag(key)) {
                 (Some(Policer::Semver(c)), Ok(version)) => c.rejection(&version),
                 _ => None,
             },
@@ -278,6 +289,11 @@ impl<'a> Evaluation<'a> {
             )),
             Detail::Unevaluated => Some("not evaluated: the policy cannot run".to_string()),
         }
+    }
+
+    /// A key as the release's fluxcd/pkg `ParseVersion` reads it.
+    fn parse_tag(&self, key: &str) -> Result<Version, String> {
+        Version::parse_flux_in(key, self.profile.semver, self.profile.strict_tag_parse)
     }
 
     /// The exclusion pattern that dropped a tag.

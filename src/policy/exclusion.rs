@@ -1,9 +1,11 @@
 //! Scan: the repository's exclusion list drops tags before anything else looks at them,
-//! and the database stores the rest in descending byte order, the order every later step
-//! starts from (docs/semantics.md, "Scan").
+//! and the database stores the rest in descending byte order (in the registry's order
+//! before v1.0), the order every later step starts from (docs/semantics.md, "Scan").
 
 use super::evaluation::{Detail, Outcome, Verdict};
+use super::profile::StoredOrder;
 use crate::gocompat::regex::GoRegex;
+use std::cmp::Ordering;
 
 /// The exclusion list the controller uses when a repository sets none.
 pub const DEFAULT_EXCLUSION: &str = "^.*\\.sig$";
@@ -36,11 +38,20 @@ pub(super) fn scan(
     Ok(surviving)
 }
 
-/// Stored order compares tags by bytes; equal tags keep their list order.
-pub(super) fn stored_before(tags: &[&str], a: u32, b: u32) -> bool {
-    match tags[a as usize].as_bytes().cmp(tags[b as usize].as_bytes()) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => a < b,
+/// Where tags `a` and `b` (indices into the list) sit in the stored order: `Less` when
+/// `a` comes first. Since v1.0 the store sorts by descending bytes (equal tags keep their
+/// list order); before, it kept the registry's order.
+pub(super) fn stored_cmp(tags: &[&str], order: StoredOrder, a: u32, b: u32) -> Ordering {
+    match order {
+        StoredOrder::DescendingBytes => tags[b as usize]
+            .as_bytes()
+            .cmp(tags[a as usize].as_bytes())
+            .then(a.cmp(&b)),
+        StoredOrder::Registry => a.cmp(&b),
     }
+}
+
+/// Whether tag `a` comes before tag `b` in the stored order.
+pub(super) fn stored_before(tags: &[&str], order: StoredOrder, a: u32, b: u32) -> bool {
+    stored_cmp(tags, order, a, b) == Ordering::Less
 }

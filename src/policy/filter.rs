@@ -5,6 +5,7 @@
 use super::FilterTags;
 use super::evaluation::{Detail, Outcome, Verdict};
 use super::exclusion::stored_before;
+use super::profile::StoredOrder;
 use super::select::Parsed;
 use crate::gocompat::regex::{GoRegex, Template};
 use std::borrow::Cow;
@@ -30,6 +31,7 @@ pub(super) fn keys<'a>(
     tags: &[&'a str],
     surviving: &[u32],
     verdicts: &mut [Verdict<'a>],
+    order: StoredOrder,
 ) -> Result<Vec<Entry<'a>>, String> {
     let Some(ft) = filter_tags else {
         // Without a filter every tag is its own key, in stored order.
@@ -55,7 +57,7 @@ pub(super) fn keys<'a>(
         )
     })?;
     let template = Template::parse(&ft.extract);
-    Ok(filter_map(&re, &template, tags, surviving, verdicts))
+    Ok(filter_map(&re, &template, tags, surviving, verdicts, order))
 }
 
 /// Builds the filter map: each distinct key once, with the tag the controller
@@ -66,6 +68,7 @@ fn filter_map<'a>(
     tags: &[&'a str],
     surviving: &[u32],
     verdicts: &mut [Verdict<'a>],
+    order: StoredOrder,
 ) -> Vec<Entry<'a>> {
     let hasher = hashbrown::DefaultHashBuilder::default();
     let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
@@ -84,10 +87,10 @@ fn filter_map<'a>(
             Some(&e) => {
                 let entry = &mut entries[e as usize];
                 entry.tags += 1;
-                if stored_before(tags, entry.kept, i) {
+                if stored_before(tags, order, entry.kept, i) {
                     entry.kept = i;
                 }
-                if stored_before(tags, i, entry.first) {
+                if stored_before(tags, order, i, entry.first) {
                     entry.first = i;
                 }
                 e

@@ -16,28 +16,35 @@ mod evaluation;
 mod exclusion;
 mod filter;
 pub mod numerical;
+pub mod profile;
+pub mod revision;
 mod rule;
 mod select;
 pub mod semver;
 
 pub use evaluation::{Evaluation, Funnel, Outcome, Verdict};
 pub use exclusion::DEFAULT_EXCLUSION;
+pub use profile::{Profile, RevisionKind, StoredOrder};
 pub use rule::{
     FilterTags, Kind, Order, Policer, PolicyChoice, Rule, SHOWN_PATTERN_CHARS, choice_kind, elide,
 };
 
 use select::Parsed;
 
-/// Options that change how much work is done, not the answer.
+/// How the engine runs: how much work it does, and which controller release it
+/// imitates.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Rank every candidate (JSON, `--all`) instead of the top ten.
     pub rank_all: bool,
+    /// The image-reflector-controller release whose semantics apply (default: the newest).
+    pub profile: Profile,
 }
 
 /// Evaluates `rule` over `tags` (the registry's list, in its order).
 pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluation<'a> {
-    let mut eval = Evaluation::new(rule, tags);
+    let mut eval = Evaluation::new(rule, tags, options.profile);
+    let stored = options.profile.stored_order;
 
     // Scan: the repository's exclusion list.
     let surviving = match exclusion::scan(&eval.exclusions, tags, &mut eval.verdicts) {
@@ -47,9 +54,10 @@ pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluati
             return eval;
         }
     };
+    eval.scanned = true;
     eval.funnel.excluded = tags.len() - surviving.len();
 
-    let policer = match Policer::from_choice(&rule.choice) {
+    let policer = match Policer::from_choice_in(&rule.choice, &options.profile) {
         Ok(p) => p,
         Err(err) => {
             eval.error = Some(format!("invalid policy: {err}"));
@@ -64,7 +72,8 @@ pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluati
 
     // The filter map: key -> the tag the controller keeps.
     let filter_tags = rule.filter_tags.as_ref();
-    let mut entries = match filter::keys(filter_tags, tags, &surviving, &mut eval.verdicts) {
+    let mut entries = match filter::keys(filter_tags, tags, &surviving, &mut eval.verdicts, stored)
+    {
         Ok(entries) => entries,
         Err(err) => {
             eval.error = Some(err);
@@ -86,7 +95,7 @@ pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluati
     }
 
     // Parse every distinct key for the ordering, then each tag's outcome from its key.
-    select::parse_keys(&policer, &mut entries);
+    select::parse_keys(&policer, &mut entries, &options.profile);
     eval.funnel.parsed = entries
         .iter()
         .filter(|e| !matches!(e.parsed, Parsed::NotNumber(_) | Parsed::NotSemver))
@@ -106,5 +115,7 @@ pub fn evaluate<'a>(rule: &Rule, tags: &[&'a str], options: Options) -> Evaluati
     eval
 }
 
+#[cfg(test)]
+mod release_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //! validated as the controller's `PolicerFromSpec` validates it.
 
 use super::exclusion::DEFAULT_EXCLUSION;
+use super::profile::Profile;
 use crate::gocompat::semver::Constraints;
 use std::borrow::Cow;
 
@@ -116,11 +117,17 @@ pub enum Policer {
 }
 
 impl Policer {
-    /// The controller's factory; the error is its own words without the
-    /// `invalid policy: ` prefix.
+    /// The controller's factory (the newest release); the error is its own words
+    /// without the `invalid policy: ` prefix.
     pub fn from_choice(choice: &PolicyChoice) -> Result<Policer, String> {
+        Policer::from_choice_in(choice, &Profile::newest())
+    }
+
+    /// The factory of the release `profile` describes: its Masterminds/semver parses
+    /// the range.
+    pub fn from_choice_in(choice: &PolicyChoice, profile: &Profile) -> Result<Policer, String> {
         if let Some(range) = &choice.semver {
-            Constraints::parse(range).map(Policer::Semver)
+            Constraints::parse_in(range, profile.semver).map(Policer::Semver)
         } else if let Some(order) = &choice.alphabetical {
             Order::parse(order).map(Policer::Alphabetical)
         } else if let Some(order) = &choice.numerical {

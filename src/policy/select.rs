@@ -5,8 +5,9 @@
 //! The candidates are then ranked best first for display.
 
 use super::evaluation::{Evaluation, Outcome, finish_warnings, quote_list};
-use super::exclusion::stored_before;
+use super::exclusion::{stored_before, stored_cmp};
 use super::filter::Entry;
+use super::profile::{Profile, StoredOrder};
 use super::{Kind, Options, Order, Policer, Rule, alphabetical, numerical, semver};
 use crate::gocompat::parse_float::{FloatError, parse_go_float};
 use crate::gocompat::semver::Version;
@@ -38,8 +39,8 @@ impl Parsed {
     }
 }
 
-/// Reads every distinct key as the ordering does.
-pub(super) fn parse_keys(policer: &Policer, entries: &mut [Entry]) {
+/// Reads every distinct key as the ordering does, with the tag parse of the release.
+pub(super) fn parse_keys(policer: &Policer, entries: &mut [Entry], profile: &Profile) {
     for entry in entries {
         entry.parsed = match policer {
             Policer::Alphabetical(_) => Parsed::Text,
@@ -47,13 +48,15 @@ pub(super) fn parse_keys(policer: &Policer, entries: &mut [Entry]) {
                 Ok(n) => Parsed::Number(n),
                 Err(err) => Parsed::NotNumber(err),
             },
-            Policer::Semver(constraints) => match Version::parse_flux(&entry.key) {
-                Ok(v) if constraints.check(&v) => Parsed::Version(Box::new(v)),
-                Ok(v) => Parsed::OutOfRange {
-                    prerelease: !v.prerelease().is_empty(),
-                },
-                Err(_) => Parsed::NotSemver,
-            },
+            Policer::Semver(constraints) => {
+                match Version::parse_flux_in(&entry.key, profile.semver, profile.strict_tag_parse) {
+                    Ok(v) if constraints.check(&v) => Parsed::Version(Box::new(v)),
+                    Ok(v) => Parsed::OutOfRange {
+                        prerelease: !v.prerelease().is_empty(),
+                    },
+                    Err(_) => Parsed::NotSemver,
+                }
+            }
         };
     }
 }
@@ -67,17 +70,12 @@ pub(super) fn decide(
     options: Options,
     order: Option<Order>,
 ) {
+    let stored = options.profile.stored_order;
     // A numerical policy fails on any key that is not a number.
     if let Some(bad) = entries
         .iter()
         .filter(|e| matches!(e.parsed, Parsed::NotNumber(_)))
-        .min_by(|a, b| {
-            if stored_before(tags, a.first, b.first) {
-                std::cmp::Ordering::Less
-            } else {
-                std::cmp::Ordering::Greater
-            }
-        })
+        .min_by(|a, b| stored_cmp(tags, stored, a.first, b.first))
     {
         let tag = tags[bad.first as usize];
         eval.error = Some(format!(
@@ -92,7 +90,14 @@ pub(super) fn decide(
         return;
     }
 
-    let winners = possible_winners(eval, entries, tags, rule.filter_tags.is_some(), order);
+    let winners = possible_winners(
+        eval,
+        entries,
+        tags,
+        rule.filter_tags.is_some(),
+        order,
+        stored,
+    );
     if winners.is_empty() {
         eval.error = Some(match eval.kind {
             Some(Kind::Semver) => {
@@ -113,6 +118,7 @@ fn possible_winners(
     tags: &[&str],
     filtered: bool,
     order: Option<Order>,
+    stored: StoredOrder,
 ) -> Vec<u32> {
     let run = |seq: &[u32]| -> Option<u32> { run_policy(eval, entries, seq, order) };
     // The map's insertion order is the order of first appearance in stored order.
@@ -120,7 +126,7 @@ fn possible_winners(
         let mut seq: Vec<u32> = (0..entries.len() as u32).collect();
         seq.sort_by(|&a, &b| {
             let (ta, tb) = (entries[a as usize].first, entries[b as usize].first);
-            if stored_before(tags, ta, tb) {
+            if stored_before(tags, stored, ta, tb) {
                 std::cmp::Ordering::Less
             } else {
                 std::cmp::Ordering::Greater
@@ -143,7 +149,7 @@ fn possible_winners(
                 .filter(|&e| entries[e as usize].parsed.is_candidate())
                 .min_by(|&a, &b| {
                     policer.map_or(std::cmp::Ordering::Equal, |p| {
-                        rank_cmp(p, entries, tags, a, b)
+                        rank_cmp(p, entries, tags, stored, a, b)
                     })
                 }),
         );
@@ -238,25 +244,23 @@ fn run_policy(
 }
 
 /// Best first among candidate entries; equal values fall back to the tag the
-/// controller prefers without a filter.
+/// controller prefers without a filter: among equal numbers the last one stored, among
+/// equal versions the first one stored.
 fn rank_cmp(
     policer: &Policer,
     entries: &[Entry],
     tags: &[&str],
+    stored: StoredOrder,
     a: u32,
     b: u32,
 ) -> std::cmp::Ordering {
     let (ea, eb) = (&entries[a as usize], &entries[b as usize]);
-    let (ta, tb) = (
-        tags[ea.kept as usize].as_bytes(),
-        tags[eb.kept as usize].as_bytes(),
-    );
     match (policer, &ea.parsed, &eb.parsed) {
         (Policer::Numerical(o), Parsed::Number(x), Parsed::Number(y)) => {
-            numerical::rank_cmp(*o, *x, *y).then(ta.cmp(tb))
+            numerical::rank_cmp(*o, *x, *y).then_with(|| stored_cmp(tags, stored, eb.kept, ea.kept))
         }
         (Policer::Semver(_), Parsed::Version(x), Parsed::Version(y)) => {
-            semver::rank_cmp(x, y).then(tb.cmp(ta))
+            semver::rank_cmp(x, y).then_with(|| stored_cmp(tags, stored, ea.kept, eb.kept))
         }
         (Policer::Alphabetical(o), _, _) => alphabetical::rank_cmp(*o, &ea.key, &eb.key),
         _ => std::cmp::Ordering::Equal,
@@ -274,7 +278,8 @@ fn rank(
     let Some(policer) = eval.policer.as_ref() else {
         return;
     };
-    let cmp = |a: &u32, b: &u32| rank_cmp(policer, entries, tags, *a, *b);
+    let stored = options.profile.stored_order;
+    let cmp = |a: &u32, b: &u32| rank_cmp(policer, entries, tags, stored, *a, *b);
     let mut winners = winners.to_vec();
     winners.sort_by(cmp);
     let mut ranked: Vec<u32> = winners.clone();

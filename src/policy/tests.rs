@@ -222,7 +222,14 @@ fn empty_inputs() {
 fn semver_selection_and_reasons() {
     let r = rule(semver(">=1.0.0 <3.0.0"), None);
     let tags = ["1.0.0", "v2.5.0", "3.0.0", "2.9.9-rc.1", "latest", "1.2"];
-    let eval = evaluate(&r, &tags, Options { rank_all: true });
+    let eval = evaluate(
+        &r,
+        &tags,
+        Options {
+            rank_all: true,
+            ..Options::default()
+        },
+    );
     assert_eq!(eval.selected_verdict().map(|v| v.tag), Some("v2.5.0"));
     assert_eq!(eval.verdicts[2].outcome, Outcome::OutOfRange);
     assert_eq!(eval.verdicts[3].outcome, Outcome::OutOfRange);

@@ -19,6 +19,9 @@ pub struct Row {
     pub recomputed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agrees: Option<bool>,
+    /// `--check`: the listed tags give the repository's revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_tags: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -33,6 +36,8 @@ pub struct Columns {
     pub namespace: bool,
     /// RECOMPUTED and AGREES (with --check).
     pub check: bool,
+    /// SAME TAGS (with --check -o wide).
+    pub same_tags: bool,
 }
 
 pub fn render(
@@ -44,7 +49,11 @@ pub fn render(
     if super::write_document(out, options.format, &Document { items: rows })? {
         return Ok(());
     }
-    let Columns { namespace, check } = columns;
+    let Columns {
+        namespace,
+        check,
+        same_tags,
+    } = columns;
     let mut header = Vec::new();
     if namespace {
         header.push("NAMESPACE");
@@ -60,6 +69,9 @@ pub fn render(
     ]);
     if check {
         header.extend(["RECOMPUTED", "AGREES"]);
+    }
+    if same_tags {
+        header.push("SAME TAGS");
     }
     let mut t = super::table::table(options.look(false), &header);
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
@@ -82,6 +94,13 @@ pub fn render(
             cells.push(Cell::new(match r.agrees {
                 Some(true) => "yes",
                 Some(false) => "NO",
+                None => "-",
+            }));
+        }
+        if same_tags {
+            cells.push(Cell::new(match r.same_tags {
+                Some(true) => "yes",
+                Some(false) => "no",
                 None => "-",
             }));
         }

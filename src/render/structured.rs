@@ -23,6 +23,8 @@ struct Item<'r> {
     alternatives: Vec<&'r str>,
     error: Option<&'r str>,
     controller: Option<ControllerJson<'r>>,
+    /// The controller release whose semantics were applied (always present).
+    semantics: &'r str,
     warnings: Vec<String>,
     funnel: FunnelJson,
     what_if: Vec<WhatIfJson<'r>>,
@@ -64,6 +66,7 @@ struct TagSourceJson<'r> {
     count: usize,
     complete: bool,
     status_tag_count: Option<u64>,
+    revision: Option<&'r str>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,10 @@ struct ControllerJson<'r> {
     last_scan_time: Option<&'r str>,
     agrees: bool,
     causes: &'r [String],
+    version: Option<&'r str>,
+    semantics: &'r str,
+    revision: Option<&'r str>,
+    same_tags: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -160,6 +167,7 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
             count: e.tag_source.count,
             complete: e.tag_source.complete,
             status_tag_count: e.tag_source.status_tag_count,
+            revision: e.tag_source.revision.as_deref(),
         },
         tags: ev
             .verdicts
@@ -193,7 +201,12 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
             last_scan_time: c.last_scan_time.as_deref(),
             agrees: c.agrees,
             causes: &c.causes,
+            version: c.version.as_deref(),
+            semantics: &c.semantics,
+            revision: c.revision.as_deref(),
+            same_tags: c.same_tags,
         }),
+        semantics: &e.semantics,
         warnings: e.warnings(),
         funnel: ev.funnel.into(),
         what_if: e

@@ -75,6 +75,10 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
             rule.push_str(&format!("  extract {extract}"));
         }
     }
+    rule.push_str(&format!("  under {}", e.semantics));
+    if e.controller_version.is_none() {
+        rule.push_str(" (assumed: the newest)");
+    }
     label(out, "Rule", rule)?;
     label(out, "Exclusions", e.rule.exclusion_list.join("  "))?;
     let ts = &e.tag_source;
@@ -144,6 +148,14 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         }
         if let Some(t) = &c.last_scan_time {
             label(out, "  last scan", t)?;
+        }
+        if let Some(revision) = &c.revision {
+            let same = match c.same_tags {
+                Some(true) => "  same tags as listed here",
+                Some(false) => "  NOT the tags listed here",
+                None => "",
+            };
+            label(out, "  revision", format!("{revision}{same}"))?;
         }
         for cause in &c.causes {
             label(out, "  likely", cause)?;

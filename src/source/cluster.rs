@@ -380,6 +380,58 @@ impl Cluster {
             .collect())
     }
 
+    /// The image of the running image-reflector-controller, to tell its release: ONE
+    /// cluster-wide LIST of Deployments labelled
+    /// `app.kubernetes.io/component=image-reflector-controller` (preferring the one named
+    /// `image-reflector-controller`), else a GET of that Deployment in `flux-system`.
+    /// Returns `(namespace/name, image)`; the error says why it cannot be read.
+    pub async fn controller_image(&self) -> Result<(String, String), String> {
+        use k8s_openapi::api::apps::v1::Deployment;
+        let all: Api<Deployment> = Api::all(self.client.clone());
+        tracing::debug!(
+            target: "cluster",
+            "LIST deployments.apps/v1 in all namespaces (labelSelector {CONTROLLER_SELECTOR})"
+        );
+        let listed = all
+            .list(&ListParams::default().labels(CONTROLLER_SELECTOR))
+            .await;
+        let list_failure = match listed {
+            Ok(list) => {
+                let mut items = list.items;
+                let named = items
+                    .iter()
+                    .position(|d| d.metadata.name.as_deref() == Some(CONTROLLER_NAME))
+                    .unwrap_or(0);
+                if !items.is_empty() {
+                    return controller_container_image(&items.swap_remove(named));
+                }
+                format!("no Deployment is labelled {CONTROLLER_SELECTOR}")
+            }
+            Err(e) => api_error(e, &self.server, "list", "deployments.apps", None).to_string(),
+        };
+        let flux: Api<Deployment> = Api::namespaced(self.client.clone(), CONTROLLER_NAMESPACE);
+        tracing::debug!(
+            target: "cluster",
+            "GET deployments.apps/{CONTROLLER_NAME} in {CONTROLLER_NAMESPACE}"
+        );
+        match flux.get(CONTROLLER_NAME).await {
+            Ok(deployment) => controller_container_image(&deployment),
+            Err(kube::Error::Api(status)) if status.code == 404 => Err(format!(
+                "{list_failure}, and there is no Deployment {CONTROLLER_NAMESPACE}/{CONTROLLER_NAME}"
+            )),
+            Err(e) => Err(format!(
+                "{list_failure}; {}",
+                api_error(
+                    e,
+                    &self.server,
+                    "get",
+                    &format!("deployments.apps/{CONTROLLER_NAME}"),
+                    Some(CONTROLLER_NAMESPACE)
+                )
+            )),
+        }
+    }
+
     /// Every namespace's labels, for `accessFrom`; empty when RBAC forbids it.
     async fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
         let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
@@ -391,6 +443,42 @@ impl Cluster {
                 .collect(),
             Err(_) => BTreeMap::new(),
         }
+    }
+}
+
+/// The label Flux's install manifests put on the controller's Deployment.
+const CONTROLLER_SELECTOR: &str = "app.kubernetes.io/component=image-reflector-controller";
+const CONTROLLER_NAME: &str = "image-reflector-controller";
+const CONTROLLER_NAMESPACE: &str = "flux-system";
+
+/// `namespace/name` and the controller's image: the container whose image names
+/// image-reflector-controller, else the one named `manager`, else the first.
+fn controller_container_image(
+    deployment: &k8s_openapi::api::apps::v1::Deployment,
+) -> Result<(String, String), String> {
+    let id = format!(
+        "{}/{}",
+        deployment.metadata.namespace.as_deref().unwrap_or_default(),
+        deployment.metadata.name.as_deref().unwrap_or_default()
+    );
+    let containers = deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default();
+    let container = containers
+        .iter()
+        .find(|c| {
+            c.image
+                .as_deref()
+                .is_some_and(|i| i.contains(CONTROLLER_NAME))
+        })
+        .or_else(|| containers.iter().find(|c| c.name == "manager"))
+        .or_else(|| containers.first());
+    match container.and_then(|c| c.image.clone()) {
+        Some(image) => Ok((id, image)),
+        None => Err(format!("the Deployment {id} has no container image")),
     }
 }
 

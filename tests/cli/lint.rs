@@ -11,10 +11,16 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Rules without a fixture, and why.
-const NO_FIXTURE: &[(&str, &str)] = &[(
-    "go-regex-unsupported",
-    "triggering it means compiling a pattern for seconds (hundreds of \\pL{1000})",
-)];
+const NO_FIXTURE: &[(&str, &str)] = &[
+    (
+        "go-regex-unsupported",
+        "triggering it means compiling a pattern for seconds (hundreds of \\pL{1000})",
+    ),
+    (
+        "api-version-not-served",
+        "fires only with --controller-version: see served_api_versions_of_the_release",
+    ),
+];
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
@@ -315,4 +321,75 @@ fn readme_documents_every_rule() {
             "README lacks the row of {rule}"
         );
     }
+}
+
+#[test]
+fn served_api_versions_of_the_release() {
+    let dir = Dir::new();
+    let yaml = |api: &str, range: &str| {
+        format!(
+            "apiVersion: image.toolkit.fluxcd.io/{api}\nkind: ImageRepository\nmetadata: {{name: r, namespace: a}}\nspec: {{image: ghcr.io/x/y, interval: 5m}}\n---\napiVersion: image.toolkit.fluxcd.io/{api}\nkind: ImagePolicy\nmetadata: {{name: p, namespace: a}}\nspec:\n  imageRepositoryRef: {{name: r}}\n  policy: {{semver: {{range: '{range}'}}}}\n"
+        )
+    };
+    let lint = |file: &str, version: Option<&str>| {
+        let mut cmd = dir.cmd();
+        cmd.args(["lint", "-f", file, "-o", "json"]);
+        if let Some(v) = version {
+            cmd.args(["--controller-version", v]);
+        }
+        let out = cmd.output().unwrap();
+        let findings: Vec<(String, u64)> = json(&out.stdout)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (out.status.code(), findings)
+    };
+    let v1 = dir.write("v1.yaml", &yaml("v1", ">=1.0.0"));
+    assert_eq!(lint(&v1, None), (Some(0), vec![]));
+    let (code, findings) = lint(&v1, Some("v0.35.0"));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings,
+        [
+            ("api-version-not-served".to_string(), 1),
+            ("api-version-not-served".to_string(), 6)
+        ]
+    );
+    let beta2 = dir.write("beta2.yaml", &yaml("v1beta2", ">=1.0.0"));
+    let (code, findings) = lint(&beta2, Some("v1.0.3"));
+    assert_eq!(code, Some(0), "v1.0 serves v1beta2: {findings:?}");
+    assert!(findings.iter().all(|(r, _)| r == "deprecated-api-version"));
+    let (code, findings) = lint(&beta2, Some("v1.2.0"));
+    assert_eq!(code, Some(1));
+    assert!(findings.iter().any(|(r, _)| r == "api-version-not-served"));
+    // v0.34's Masterminds (v3.3.1) refuses leading zeros in a range; later ones coerce them.
+    let zeros = dir.write("zeros.yaml", &yaml("v1beta2", ">=1.02"));
+    let (_, findings) = lint(&zeros, Some("v0.34.0"));
+    assert!(
+        findings.iter().any(|(r, _)| r == "invalid-range"),
+        "{findings:?}"
+    );
+    let (_, findings) = lint(&zeros, Some("v0.35.0"));
+    assert!(
+        !findings.iter().any(|(r, _)| r == "invalid-range"),
+        "{findings:?}"
+    );
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", &v1, "--controller-version", "latest"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("invalid --controller-version"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

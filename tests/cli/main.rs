@@ -18,6 +18,7 @@ mod mark;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;
+mod releases;
 mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;

@@ -200,11 +200,78 @@ const WORKLOADS: [(&str, &str, &str); 7] = [
     ("v1", "pods", "Pod"),
 ];
 
+/// The image-reflector-controller Deployment as Flux installs it: in `flux-system`,
+/// labelled `app.kubernetes.io/component: image-reflector-controller`, its `manager`
+/// container running `image`.
+pub fn controller_deployment(image: &str) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+           "metadata": {"name": "image-reflector-controller", "namespace": "flux-system",
+                        "labels": {"app.kubernetes.io/component": "image-reflector-controller",
+                                   "app.kubernetes.io/instance": "flux-system",
+                                   "app.kubernetes.io/part-of": "flux"}},
+           "spec": {"selector": {"matchLabels": {"app": "image-reflector-controller"}},
+                    "template": {"metadata": {"labels": {"app": "image-reflector-controller"}},
+                                 "spec": {"containers": [{"name": "manager", "image": image}]}}}})
+}
+
+/// A query parameter of a request target, percent-decoded.
+fn query_param(target: &str, name: &str) -> Option<String> {
+    let query = target.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether an object's labels satisfy an equality selector (`k=v,k2=v2`).
+fn selects(selector: Option<&str>, object: &Value) -> bool {
+    selector.is_none_or(|s| {
+        s.split(',').filter(|r| !r.is_empty()).all(|requirement| {
+            let (k, v) = requirement.split_once('=').unwrap_or((requirement, ""));
+            let v = v.trim_start_matches('=');
+            object["metadata"]["labels"][k.trim()] == v.trim()
+        })
+    })
+}
+
 fn list_workloads(
     state: &State,
     group_version: &str,
     plural: &str,
     namespace: Option<&str>,
+    selector: Option<&str>,
 ) -> (u16, Value) {
     let Some((_, _, kind)) = WORKLOADS
         .iter()
@@ -242,6 +309,7 @@ fn list_workloads(
         .iter()
         .filter(|o| o["kind"] == *kind)
         .filter(|o| namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns))
+        .filter(|o| selects(selector, o))
         .cloned()
         .collect();
     (
@@ -250,9 +318,43 @@ fn list_workloads(
     )
 }
 
+/// GET of one workload (the controller Deployment in `flux-system`).
+fn get_workload(state: &State, plural: &str, namespace: &str, name: &str) -> (u16, Value) {
+    if state
+        .forbidden
+        .iter()
+        .any(|(p, n)| p == plural && n.as_deref() == Some(namespace))
+    {
+        return status(
+            403,
+            "Forbidden",
+            format!(
+                "{plural}.apps \"{name}\" is forbidden: User \"tester\" cannot get resource \"{plural}\" in API group \"apps\" in the namespace \"{namespace}\""
+            ),
+        );
+    }
+    let kind = WORKLOADS
+        .iter()
+        .find(|(_, p, _)| *p == plural)
+        .map_or("", |w| w.2);
+    match state.objects.iter().find(|o| {
+        o["kind"] == kind
+            && o["metadata"]["namespace"] == namespace
+            && o["metadata"]["name"] == name
+    }) {
+        Some(o) => (200, o.clone()),
+        None => status(
+            404,
+            "NotFound",
+            format!("{plural}.apps \"{name}\" not found"),
+        ),
+    }
+}
+
 fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
     let path = target.split('?').next().unwrap_or("");
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let selector = query_param(target, "labelSelector");
     if method != "GET" {
         return status(
             405,
@@ -311,14 +413,27 @@ fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
         ["apis", group, version, "namespaces", ns, plural] if *group == GROUP => {
             list(state, version, plural, Some(ns))
         }
-        ["apis", group, version, plural] if *group != GROUP => {
-            list_workloads(state, &format!("{group}/{version}"), plural, None)
+        ["apis", group, version, plural] if *group != GROUP => list_workloads(
+            state,
+            &format!("{group}/{version}"),
+            plural,
+            None,
+            selector.as_deref(),
+        ),
+        ["apis", group, version, "namespaces", ns, plural] if *group != GROUP => list_workloads(
+            state,
+            &format!("{group}/{version}"),
+            plural,
+            Some(ns),
+            selector.as_deref(),
+        ),
+        ["apis", "apps", "v1", "namespaces", ns, plural, name] => {
+            get_workload(state, plural, ns, name)
         }
-        ["apis", group, version, "namespaces", ns, plural] if *group != GROUP => {
-            list_workloads(state, &format!("{group}/{version}"), plural, Some(ns))
+        ["api", "v1", "pods"] => list_workloads(state, "v1", "pods", None, selector.as_deref()),
+        ["api", "v1", "namespaces", ns, "pods"] => {
+            list_workloads(state, "v1", "pods", Some(ns), selector.as_deref())
         }
-        ["api", "v1", "pods"] => list_workloads(state, "v1", "pods", None),
-        ["api", "v1", "namespaces", ns, "pods"] => list_workloads(state, "v1", "pods", Some(ns)),
         ["api", "v1", "namespaces", ns, "secrets", name] => {
             if state
                 .forbidden

@@ -24,14 +24,16 @@
 //!   `\p{..}` classes and `(?i)` folding can differ on code points assigned in Unicode 16.
 //!   `(?i)` folds every `\p{..}` class; Go leaves the few classes without fold tables (such as
 //!   `LC`) unfolded.
-//! - Go's "expression too large" limit is mirrored for the compiled size of repetitions, but
-//!   not its cap on the number of runes held by character classes (tens of thousands of
-//!   `\pL`), and height and size are computed on the tree before Go's alternation factoring.
+//! - Go's "expression too large" limits are mirrored: the compiled size of repetitions, and
+//!   the cap on the runes held by character classes (tens of thousands of `\pL`, `size`);
+//!   height and size are computed on the tree before Go's alternation factoring, and class
+//!   sizes from this tool's Unicode tables.
 //! - A pattern Go accepts can still exceed the regex crate's compiled-size limit (hundreds of
 //!   `\pL{1000}`); that is reported as an error that says so ([`GoRegexError::is_engine_limit`]).
 
 mod error;
 mod parse;
+mod size;
 mod tables;
 mod template;
 mod translate;

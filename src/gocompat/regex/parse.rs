@@ -3,6 +3,7 @@
 //! offending text (docs/semantics.md, "Regex dialect").
 
 use super::error::{Code, GoRegexError, PResult};
+use super::size::RuneCount;
 use super::tables::{perl_group, posix_group, unicode_table};
 use super::tree::{
     ClassItem, Flags, MAX_HEIGHT, MAX_REPEAT, MAX_SIZE, Op, PERL_FLAGS, Re, RepOp, repeat_is_valid,
@@ -20,6 +21,8 @@ struct Parser<'a> {
     stack: Vec<Re>,
     num_cap: usize,
     names: Vec<Option<String>>,
+    /// Go's `numRunes`, capped at `maxRunes` (`size`).
+    runes: RuneCount,
 }
 
 fn err<T>(code: Code, expr: &str) -> PResult<T> {
@@ -87,6 +90,7 @@ impl<'a> Parser<'a> {
     }
 
     fn push(&mut self, re: Re) -> PResult<()> {
+        self.runes.push(&re, self.whole)?;
         self.maybe_concat();
         self.check_limits(&re)?;
         self.stack.push(re);
@@ -112,6 +116,7 @@ impl<'a> Parser<'a> {
             stack: Vec::new(),
             num_cap: 0,
             names: vec![None],
+            runes: RuneCount::default(),
         };
         let mut t: &str = whole;
         let mut last_repeat: &str = "";

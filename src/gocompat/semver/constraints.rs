@@ -2,10 +2,32 @@
 //! of constraints) and as `Constraints.Check` applies it, prerelease rule included, with
 //! Go's error texts (docs/semantics.md, "SemVer").
 
+use super::Release;
 use super::scan::{Span, dotted_idents, run, slice};
 use super::version::{Version, compare_prerelease};
 
-const ERR_CONSTRAINT_PARSER: &str = "constraint parser error";
+/// v3.5.0's `MaxConstraintLen`: a longer range is refused before anything else.
+pub const MAX_CONSTRAINT_LEN: usize = 512;
+/// v3.5.0's `MaxConstraintGroups`: more `||` groups are refused.
+pub const MAX_CONSTRAINT_GROUPS: usize = 32;
+
+/// `constraint Parser Error` up to v3.3.x, then `constraint parser error`.
+fn parser_error(release: Release) -> String {
+    if release.capitalised_errors() {
+        "constraint Parser Error".to_string()
+    } else {
+        "constraint parser error".to_string()
+    }
+}
+
+/// `improper constraint: X`, quoted with Go's `%q` since v3.5.0.
+fn improper(text: &str, release: Release) -> String {
+    if release.quotes_improper() {
+        format!("improper constraint: {}", go_quote(text))
+    } else {
+        format!("improper constraint: {text}")
+    }
+}
 
 /// Go's RE2 `\s`: `[\t\n\f\r ]` (no vertical tab).
 fn is_ws(c: u8) -> bool {
@@ -164,12 +186,14 @@ fn is_x(s: &str) -> bool {
     matches!(s, "x" | "X" | "*")
 }
 
-/// `parseConstraint` for an item found in group `g`.
+/// `parseConstraint` for an item found in group `g`; the version it holds is parsed
+/// by `release`'s `NewVersion` (v3.3.1 refuses leading zeros, v3.5.0 long versions).
 fn build_constraint(
     g: &str,
     origfunc: &'static str,
     op: Op,
     cv: &Cv,
+    release: Release,
 ) -> Result<Constraint, String> {
     let whole = slice(g, (cv.start, cv.end));
     let major = slice(g, cv.major);
@@ -184,7 +208,7 @@ fn build_constraint(
         (Some(m), Some(p)) if is_x(p) => (format!("{major}.{m}.0{pre}"), true, false, true),
         _ => (whole.to_string(), false, false, false),
     };
-    let con = Version::parse(&ver).map_err(|_| ERR_CONSTRAINT_PARSER.to_string())?;
+    let con = Version::parse_in(&ver, release).map_err(|_| parser_error(release))?;
     Ok(Constraint {
         op,
         origfunc,
@@ -199,6 +223,17 @@ fn build_constraint(
 impl Constraint {
     fn text(&self) -> String {
         format!("{}{}", self.origfunc, self.orig)
+    }
+
+    /// Whether a prerelease may pass this constraint: since v3.4.0 when its group names
+    /// one; before, when the constraint itself does — and a plain `!=` never looked
+    /// (v3.3's `constraintNotEqual` checks prereleases only for wildcard versions).
+    fn admits_prerelease(&self, group_pre: bool, release: Release) -> bool {
+        if release.per_group_prerelease() {
+            group_pre
+        } else {
+            !self.con.prerelease().is_empty() || (self.op == Op::NotEqual && !self.dirty)
+        }
     }
 
     /// The constraint functions of constraints.go.
@@ -303,22 +338,37 @@ pub struct Constraints {
     /// Per group: some constraint names a prerelease (Go's `containsPre`).
     contains_pre: Vec<bool>,
     text: String,
+    release: Release,
 }
 
 impl Constraints {
-    /// Masterminds `NewConstraint`. The error is Go's error text, e.g.
-    /// `improper constraint: "foo"` or `constraint parser error`.
+    /// Masterminds `NewConstraint` of the newest release modelled (v3.5.0). The error is
+    /// Go's error text, e.g. `improper constraint: "foo"` or `constraint parser error`.
     pub fn parse(range: &str) -> Result<Constraints, String> {
+        Constraints::parse_in(range, Release::NEWEST)
+    }
+
+    /// Masterminds `NewConstraint` as `release` has it, guards and error texts included.
+    pub fn parse_in(range: &str, release: Release) -> Result<Constraints, String> {
+        if release.length_guards() && range.len() > MAX_CONSTRAINT_LEN {
+            return Err(format!(
+                "constraint string is too long (max {MAX_CONSTRAINT_LEN} bytes)"
+            ));
+        }
         let rewritten = rewrite_range(range);
+        if release.length_guards() && rewritten.matches("||").count() + 1 > MAX_CONSTRAINT_GROUPS {
+            return Err(format!(
+                "too many constraint groups (max {MAX_CONSTRAINT_GROUPS})"
+            ));
+        }
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();
         for g in rewritten.split("||") {
-            let items =
-                scan_group(g).ok_or_else(|| format!("improper constraint: {}", go_quote(g)))?;
+            let items = scan_group(g).ok_or_else(|| improper(g, release))?;
             let mut group = Vec::with_capacity(items.len());
             let mut has_pre = false;
             for (origfunc, op, cv) in &items {
-                let c = build_constraint(g, origfunc, *op, cv)?;
+                let c = build_constraint(g, origfunc, *op, cv, release)?;
                 has_pre |= !c.con.prerelease().is_empty();
                 group.push(c);
             }
@@ -329,6 +379,7 @@ impl Constraints {
             groups,
             contains_pre,
             text: range.to_string(),
+            release,
         })
     }
 
@@ -342,9 +393,16 @@ impl Constraints {
             .iter()
             .zip(&self.contains_pre)
             .any(|(group, &pre)| {
-                let include = include_prerelease || pre;
-                group.iter().all(|c| c.check(v, include))
+                let pre = include_prerelease || pre;
+                group
+                    .iter()
+                    .all(|c| c.check(v, c.admits_prerelease(pre, self.release)))
             })
+    }
+
+    /// The Masterminds release whose rules this range follows.
+    pub fn release(&self) -> Release {
+        self.release
     }
 
     /// Why `v` is rejected, for humans: `None` when `check` accepts it; otherwise, per OR
@@ -358,21 +416,31 @@ impl Constraints {
             .iter()
             .zip(&self.contains_pre)
             .map(|(group, &pre)| {
-                if !pre && !v.prerelease().is_empty() {
-                    format!(
+                let release = self.release;
+                if release.per_group_prerelease() && !pre && !v.prerelease().is_empty() {
+                    return format!(
                         "{} is a prerelease and no constraint in \"{}\" names a prerelease",
                         v.original(),
                         group_text(group)
-                    )
-                } else {
-                    match group.iter().find(|c| !c.check(v, pre)) {
-                        Some(c) => format!("{} does not satisfy \"{}\"", v.original(), c.text()),
-                        None => format!(
-                            "{} does not satisfy \"{}\"",
+                    );
+                }
+                match group
+                    .iter()
+                    .find(|c| !c.check(v, c.admits_prerelease(pre, release)))
+                {
+                    Some(c) if !v.prerelease().is_empty() && !c.admits_prerelease(pre, release) => {
+                        format!(
+                            "{} is a prerelease and the constraint \"{}\" names no prerelease",
                             v.original(),
-                            group_text(group)
-                        ),
+                            c.text()
+                        )
                     }
+                    Some(c) => format!("{} does not satisfy \"{}\"", v.original(), c.text()),
+                    None => format!(
+                        "{} does not satisfy \"{}\"",
+                        v.original(),
+                        group_text(group)
+                    ),
                 }
             })
             .collect();

@@ -37,7 +37,7 @@ fn parse_one(s: &str) -> Result<Constraint, String> {
     if run(b, cv.end, is_ws) != b.len() {
         return Err(improper());
     }
-    build_constraint(s, origfunc, op, &cv)
+    build_constraint(s, origfunc, op, &cv, Release::NEWEST)
 }
 
 const CONSTRAINTS_CHECK: &[(&str, &str, bool)] = &[

@@ -3,9 +3,36 @@
 
 use super::scan::{Span, dotted_idents, is_ident, run, slice};
 
+use super::Release;
+
 const ERR_INVALID_SEMVER: &str = "invalid semantic version";
 const ERR_SEGMENT_STARTS_ZERO: &str = "version segment starts with 0";
 const ERR_INVALID_PRERELEASE: &str = "invalid prerelease string";
+const ERR_INVALID_METADATA: &str = "invalid metadata string";
+const ERR_INVALID_CHARACTERS: &str = "invalid characters in version";
+const ERR_EMPTY_STRING: &str = "version string empty";
+
+/// v3.5.0's `MaxVersionLen`: a longer version does not parse.
+pub const MAX_VERSION_LEN: usize = 256;
+
+/// Go's error text as `release` words it: up to v3.3.x every sentinel error starts
+/// with a capital letter (`Invalid Semantic Version`, `Version segment starts with 0`).
+fn go_error(text: &str, release: Release) -> String {
+    if !release.capitalised_errors() {
+        return text.to_string();
+    }
+    match text {
+        ERR_INVALID_SEMVER => "Invalid Semantic Version".to_string(),
+        ERR_INVALID_PRERELEASE => "Invalid Prerelease string".to_string(),
+        ERR_INVALID_METADATA => "Invalid Metadata string".to_string(),
+        other => {
+            let mut c = other.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+    }
+}
 
 fn is_digit(c: u8) -> bool {
     c.is_ascii_digit()
@@ -98,12 +125,17 @@ fn scan_loose(b: &[u8]) -> Option<Loose> {
     })
 }
 
-fn parse_segment(s: &str, sp: Span) -> Result<u64, String> {
+fn parse_segment(s: &str, sp: Span, release: Release) -> Result<u64, String> {
     let t = slice(s, sp);
     parse_u64(t).ok_or_else(|| {
         // Only digits reach here, so Go's strconv.Quote adds nothing but the quotes.
+        let prefix = if release.capitalised_errors() {
+            "Error"
+        } else {
+            "error"
+        };
         format!(
-            "error parsing version segment: strconv.ParseUint: parsing \"{t}\": value out of range"
+            "{prefix} parsing version segment: strconv.ParseUint: parsing \"{t}\": value out of range"
         )
     })
 }
@@ -125,21 +157,54 @@ fn validate_prerelease(p: &str) -> Result<(), &'static str> {
 }
 
 impl Version {
-    /// Masterminds `NewVersion` with the package defaults (`coerceNewVersion`). The error is
-    /// Go's error text.
+    /// Masterminds `NewVersion` of the newest release modelled (v3.5.0), with the
+    /// package defaults (`coerceNewVersion`). The error is Go's error text.
     pub fn parse(s: &str) -> Result<Version, String> {
-        let p = scan_loose(s.as_bytes()).ok_or_else(|| ERR_INVALID_SEMVER.to_string())?;
-        let major = parse_segment(s, p.major)?;
+        Version::parse_in(s, Release::NEWEST)
+    }
+
+    /// Masterminds `NewVersion` as `release` has it: v3.3.1 refuses leading zeros in
+    /// the numeric parts (its regular expression is `0|[1-9]\d*`), v3.5.0 refuses a
+    /// version over [`MAX_VERSION_LEN`] bytes, the others coerce leading zeros.
+    pub fn parse_in(s: &str, release: Release) -> Result<Version, String> {
+        if release.length_guards() && s.len() > MAX_VERSION_LEN {
+            return Err(format!(
+                "version string is too long (max {MAX_VERSION_LEN} bytes)"
+            ));
+        }
+        let invalid = || go_error(ERR_INVALID_SEMVER, release);
+        let p = scan_loose(s.as_bytes()).ok_or_else(invalid)?;
+        if release == Release::V3_3_1 {
+            // `^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?…$`, and a numeric
+            // prerelease identifier `0|[1-9]\d*`: a leading zero does not match at all.
+            let leading_zero = |sp: Span| {
+                let t = slice(s, sp);
+                t.len() > 1 && t.starts_with('0')
+            };
+            let pre_zero = p.pre.is_some_and(|sp| {
+                slice(s, sp)
+                    .split('.')
+                    .any(|id| id.len() > 1 && id.starts_with('0') && id.bytes().all(is_digit))
+            });
+            if leading_zero(p.major)
+                || p.minor.is_some_and(leading_zero)
+                || p.patch.is_some_and(leading_zero)
+                || pre_zero
+            {
+                return Err(invalid());
+            }
+        }
+        let major = parse_segment(s, p.major, release)?;
         let minor = match p.minor {
-            Some(sp) => parse_segment(s, sp)?,
+            Some(sp) => parse_segment(s, sp, release)?,
             None => 0,
         };
         let patch = match p.patch {
-            Some(sp) => parse_segment(s, sp)?,
+            Some(sp) => parse_segment(s, sp, release)?,
             None => 0,
         };
         let pre = p.pre.unwrap_or((0, 0));
-        validate_prerelease_span(s, pre)?;
+        validate_prerelease_span(s, pre).map_err(|e| go_error(&e, release))?;
         // validateMetadata cannot fail on what the regex accepted.
         let metadata = p.meta.unwrap_or((0, 0));
         Ok(Version {
@@ -152,13 +217,24 @@ impl Version {
         })
     }
 
-    /// fluxcd/pkg `version.ParseVersion`: `strings.SplitN(s, ".", 3)` must give three parts
-    /// (at least two dots), then `NewVersion`.
+    /// fluxcd/pkg `version.ParseVersion` of the newest release: `strings.SplitN(s, ".",
+    /// 3)` must give three parts (at least two dots), then `NewVersion`.
     pub fn parse_flux(s: &str) -> Result<Version, String> {
-        if s.bytes().filter(|&c| c == b'.').nth(1).is_none() {
-            return Err(ERR_INVALID_SEMVER.to_string());
+        Version::parse_flux_in(s, Release::NEWEST, false)
+    }
+
+    /// fluxcd/pkg `version.ParseVersion` as built with `release`. `strict` is the rule
+    /// before image-reflector-controller v1.0 (fluxcd/pkg `version` up to v0.7.0):
+    /// `StrictNewVersion(strings.TrimPrefix(s, "v"))` must accept the tag (exactly
+    /// three numeric parts, no leading zeros), then `NewVersion` parses it. Since v1.0
+    /// (v0.10.0) only the two dots are counted before the lenient `NewVersion`.
+    pub fn parse_flux_in(s: &str, release: Release, strict: bool) -> Result<Version, String> {
+        if strict {
+            strict_new_version(s.strip_prefix('v').unwrap_or(s), release)?;
+        } else if s.bytes().filter(|&c| c == b'.').nth(1).is_none() {
+            return Err(go_error(ERR_INVALID_SEMVER, release));
         }
-        Version::parse(s)
+        Version::parse_in(s, release)
     }
 
     /// The string as it was parsed (Go's `Original()`).
@@ -213,6 +289,70 @@ impl Version {
     pub fn greater_than(&self, other: &Version) -> bool {
         self.compare(other) > 0
     }
+}
+
+/// Go's `containsOnly`: true for the empty string.
+fn contains_only(s: &str, allowed: impl Fn(u8) -> bool) -> bool {
+    s.bytes().all(allowed)
+}
+
+/// Masterminds `StrictNewVersion` (v3.3.x, which the strict tag parse calls): exactly
+/// three dot-separated parts, each only digits without a leading zero, then an optional
+/// `-prerelease` and `+metadata` split off the last part. Only the verdict and the
+/// error text matter here.
+fn strict_new_version(v: &str, release: Release) -> Result<(), String> {
+    let err = |text: &str| Err(go_error(text, release));
+    if v.is_empty() {
+        return err(ERR_EMPTY_STRING);
+    }
+    let mut parts: Vec<&str> = v.splitn(3, '.').collect();
+    if parts.len() != 3 {
+        return err(ERR_INVALID_SEMVER);
+    }
+    let v331 = release >= Release::V3_3_1;
+    if let Some((rest, metadata)) = parts[2].split_once('+') {
+        parts[2] = rest;
+        for p in metadata.split('.') {
+            if (v331 && p.is_empty()) || !contains_only(p, is_ident) {
+                return err(ERR_INVALID_METADATA);
+            }
+        }
+    }
+    if let Some((rest, pre)) = parts[2].split_once('-') {
+        parts[2] = rest;
+        for p in pre.split('.') {
+            if v331 && p.is_empty() {
+                return err(ERR_INVALID_METADATA);
+            } else if contains_only(p, is_digit) {
+                if p.len() > 1 && p.starts_with('0') {
+                    return err(ERR_SEGMENT_STARTS_ZERO);
+                }
+            } else if !contains_only(p, is_ident) {
+                return err(ERR_INVALID_PRERELEASE);
+            }
+        }
+    }
+    for p in &parts {
+        if !contains_only(p, is_digit) {
+            return err(ERR_INVALID_CHARACTERS);
+        }
+        if p.len() > 1 && p.starts_with('0') {
+            return err(ERR_SEGMENT_STARTS_ZERO);
+        }
+    }
+    for p in &parts {
+        if p.is_empty() {
+            return Err(format!(
+                "strconv.ParseUint: parsing \"{p}\": invalid syntax"
+            ));
+        }
+        if parse_u64(p).is_none() {
+            return Err(format!(
+                "strconv.ParseUint: parsing \"{p}\": value out of range"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate_prerelease_span(s: &str, sp: Span) -> Result<(), String> {

@@ -256,3 +256,65 @@ fn flux_three_part_rule() {
         Some("a.b.c")
     );
 }
+
+#[test]
+fn strict_tag_parse_before_flux_v1() {
+    use crate::gocompat::semver::Release;
+    let strict = |s: &str| Version::parse_flux_in(s, Release::V3_3_0, true);
+    for s in ["1.2.3", "v1.2.3", "1.2.3-rc.1+b.2", "0.0.0", "v1.2.3+a-b"] {
+        assert!(strict(s).is_ok(), "{s}");
+    }
+    let refused: &[(&str, &str)] = &[
+        ("01.2.3", "Version segment starts with 0"),
+        ("v010.10.3", "Version segment starts with 0"),
+        ("2024.01.15", "Version segment starts with 0"),
+        ("1.2", "Invalid Semantic Version"),
+        ("1.2.3.4", "Invalid characters in version"),
+        ("vv1.2.3", "Invalid characters in version"),
+        ("", "Version string empty"),
+        ("1.2.3-rc.01", "Version segment starts with 0"),
+        // StrictNewVersion accepts an empty prerelease part; NewVersion does not.
+        ("1.2.3-rc..1", "Invalid Semantic Version"),
+        ("1.2-rc.1", "Invalid characters in version"),
+    ];
+    for &(s, err) in refused {
+        assert_eq!(strict(s).err().as_deref(), Some(err), "{s}");
+    }
+    // v3.3.1's StrictNewVersion refuses the empty part itself.
+    assert_eq!(
+        Version::parse_flux_in("1.2.3-rc..1", Release::V3_3_1, true)
+            .err()
+            .as_deref(),
+        Some("Invalid Metadata string")
+    );
+}
+
+#[test]
+fn new_version_per_release() {
+    use crate::gocompat::semver::Release;
+    for s in ["01.2.3", "1.02.3", "1.2.03", "v00.1.0"] {
+        assert!(Version::parse_in(s, Release::V3_3_0).is_ok(), "{s}");
+        assert_eq!(
+            Version::parse_in(s, Release::V3_3_1).err().as_deref(),
+            Some("Invalid Semantic Version"),
+            "{s}"
+        );
+        assert!(Version::parse_in(s, Release::V3_4_0).is_ok(), "{s}");
+    }
+    let long = format!("1.0.0+{}", "a".repeat(251));
+    assert_eq!(long.len(), 257);
+    assert!(Version::parse_in(&long, Release::V3_4_0).is_ok());
+    assert_eq!(
+        Version::parse_in(&long, Release::V3_5_0).err().as_deref(),
+        Some("version string is too long (max 256 bytes)")
+    );
+    assert!(Version::parse_in(&long[..256], Release::V3_5_0).is_ok());
+    assert_eq!(
+        Version::parse_in("18446744073709551616.0.0", Release::V3_3_0)
+            .err()
+            .as_deref(),
+        Some(
+            "Error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"
+        )
+    );
+}
