@@ -1,6 +1,7 @@
 //! `diff -A` at scale: 200 ImagePolicies over 50 repositories and 2,000
-//! Deployments (with their ReplicaSets and pods) in 200 namespaces, served by
-//! the stand-in API server. Target: one LIST per kind, under 2 s.
+//! Deployments (with their ReplicaSets and 10 pods each: 20,000 pods) in 200
+//! namespaces, served by the stand-in API server: the cluster-wide workload
+//! search. Target: one LIST per kind, under 2 s.
 //! Run with `cargo bench --bench diff` (BENCH_RUNS=5).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
@@ -16,6 +17,7 @@ const POLICIES: usize = 200;
 const REPOSITORIES: usize = 50;
 const WORKLOADS: usize = 2_000;
 const NAMESPACES: usize = 200;
+const PODS_PER_WORKLOAD: usize = 10;
 
 fn main() {
     let runs: usize = std::env::var("BENCH_RUNS")
@@ -47,10 +49,12 @@ fn main() {
             "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}, {"name": "sidecar", "image": "envoyproxy/envoy:v1.30"}]}}}}));
         objects.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": format!("web-{w}-abc"), "namespace": ns,
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": format!("web-{w}"), "uid": "u", "controller": true}]}}));
-        objects.push(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("web-{w}-abc-x"), "namespace": ns,
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": format!("web-{w}-abc"), "uid": "v", "controller": true}]},
-            "spec": {"containers": [{"name": "app", "image": image}]},
-            "status": {"containerStatuses": [{"name": "app", "imageID": format!("ghcr.io/acme/app-{}@sha256:bbbb", w % REPOSITORIES)}]}}));
+        for p in 0..PODS_PER_WORKLOAD {
+            objects.push(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("web-{w}-abc-{p}"), "namespace": ns,
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": format!("web-{w}-abc"), "uid": "v", "controller": true}]},
+                "spec": {"containers": [{"name": "app", "image": image}]},
+                "status": {"containerStatuses": [{"name": "app", "imageID": format!("ghcr.io/acme/app-{}@sha256:bbbb", w % REPOSITORIES)}]}}));
+        }
     }
     let server = ApiServer::start(State {
         versions: vec!["v1"],
@@ -91,7 +95,8 @@ fn main() {
             let requests = server.requests();
             let lists = |what: &str| requests.iter().filter(|r| r.contains(what)).count();
             println!(
-                "{POLICIES} policies, {WORKLOADS} deployments: {rows} container rows; LISTs: deployments {}, pods {}, replicasets {}, imagepolicies {}",
+                "{POLICIES} policies, {WORKLOADS} deployments, {} pods: {rows} container rows; LISTs: deployments {}, pods {}, replicasets {}, imagepolicies {}",
+                WORKLOADS * PODS_PER_WORKLOAD,
                 lists("/deployments"),
                 lists("/pods"),
                 lists("/replicasets"),

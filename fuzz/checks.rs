@@ -278,11 +278,11 @@ pub fn engine(data: &[u8]) {
     assert!(selected <= 1);
     assert_eq!(selected == 1, evaluation.selected.is_some());
     if let Some(i) = evaluation.selected {
-        assert_eq!(evaluation.verdicts[i].outcome, Outcome::Selected);
-        assert_eq!(evaluation.verdicts[i].rank, Some(1));
+        assert_eq!(evaluation.verdicts.at(i).outcome, Outcome::Selected);
+        assert_eq!(evaluation.verdicts.at(i).rank, Some(1));
     }
     for &i in &evaluation.alternatives {
-        assert_eq!(evaluation.verdicts[i].outcome, Outcome::Candidate);
+        assert_eq!(evaluation.verdicts.at(i).outcome, Outcome::Candidate);
     }
     if evaluation.error.is_some() {
         assert!(evaluation.selected.is_none());

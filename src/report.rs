@@ -166,6 +166,9 @@ pub struct Inputs<'t> {
     pub add_tags: &'t [String],
     /// The controller's release, given or detected (`options.profile` is its semantics).
     pub controller_version: Option<&'t str>,
+    /// Compute `tagSource.revision` even when no status revision is compared with it
+    /// (JSON and YAML show it; the table does not, and it costs a sort of every tag).
+    pub revision: bool,
 }
 
 /// Evaluates one policy and explains it.
@@ -180,6 +183,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         origin,
         add_tags,
         controller_version,
+        revision: want_revision,
     } = inputs;
     let repo_ns = object.repository_namespace();
     let repo_name = &object.spec.image_repository_ref.name;
@@ -197,7 +201,16 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
     tags.extend(add_tags.iter().map(String::as_str));
 
     let rule = object.rule(repository);
-    let mut evaluation = policy::evaluate(&rule, &tags, options);
+    let last_scan = repository
+        .and_then(|r| r.status.as_ref())
+        .and_then(|s| s.last_scan_result.as_ref());
+    let status_revision = last_scan.and_then(|s| s.revision.as_deref());
+    // The evaluation keeps the list (its verdicts hold the tags), and computes the
+    // revision meanwhile when it will be shown or compared.
+    let revision = revision_kind(status_revision, &options)
+        .filter(|_| want_revision || non_empty(status_revision).is_some())
+        .map(|kind| (kind, listed));
+    let mut evaluation = policy::evaluate_list(&rule, tags, options, revision);
 
     match repository {
         None => notes.push(format!(
@@ -217,16 +230,8 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
     if listed == 0 {
         notes.push(format!("the tag source {origin} holds no tags"));
     }
-    let last_scan = repository
-        .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref());
     let status_tag_count = last_scan.and_then(|s| s.tag_count);
-    let scan = compare_scans(
-        &evaluation,
-        listed,
-        last_scan.and_then(|s| s.revision.as_deref()),
-        source,
-    );
+    let scan = compare_scans(&evaluation, listed, status_revision, source, want_revision);
 
     let mut controller = controller_info(object, repository, &evaluation, source, &scan);
     let semantics = options.profile.semantics();
@@ -275,19 +280,36 @@ struct Scan {
     kept: usize,
 }
 
+fn non_empty(revision: Option<&str>) -> Option<&str> {
+    revision.filter(|r| !r.is_empty())
+}
+
+/// The repository's revision says which store computed it; without one, the
+/// release's default store (none before v1.0).
+fn revision_kind(status_revision: Option<&str>, options: &Options) -> Option<policy::RevisionKind> {
+    non_empty(status_revision)
+        .map(revision::kind_of)
+        .or(options.profile.revision)
+}
+
 fn compare_scans(
     evaluation: &Evaluation,
     listed: usize,
     status_revision: Option<&str>,
     source: TagSourceKind,
+    wanted: bool,
 ) -> Scan {
-    let status_revision = status_revision.filter(|r| !r.is_empty());
-    // The repository's revision says which store computed it; without one, the
-    // release's default store (none before v1.0).
-    let kind = status_revision
-        .map(revision::kind_of)
-        .or(evaluation.profile.revision);
-    let ours = kind.and_then(|k| revision::of_evaluation(evaluation, listed, k));
+    let status_revision = non_empty(status_revision);
+    let kind = revision_kind(
+        status_revision,
+        &Options {
+            profile: evaluation.profile,
+            ..Options::default()
+        },
+    );
+    let ours = kind
+        .filter(|_| wanted || status_revision.is_some())
+        .and_then(|k| revision::of_evaluation(evaluation, listed, k));
     let same_tags = match (&ours, status_revision) {
         (Some(ours), Some(theirs)) if ours == theirs => Some(true),
         // A sample of the status cannot prove that the registry changed.

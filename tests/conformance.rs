@@ -45,7 +45,7 @@ fn public_conformance_cases_all_pass() {
             let alternatives: Vec<String> = eval
                 .alternatives
                 .iter()
-                .map(|&i| eval.verdicts[i].tag.to_string())
+                .map(|&i| eval.verdicts.at(i).tag.to_string())
                 .collect();
             case.check(
                 eval.error.as_deref(),

@@ -119,7 +119,7 @@ proptest! {
             more.push(extra.clone());
             let refs: Vec<&str> = more.iter().map(String::as_str).collect();
             let eval = evaluate(&r, &refs, Options::default());
-            let added = &eval.verdicts[more.len() - 1];
+            let added = eval.verdicts.at(more.len() - 1);
             let loses = eval.error.is_none()
                 && added.outcome != Outcome::Selected
                 && !eval.possible().contains(&extra.as_str())

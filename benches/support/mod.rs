@@ -43,6 +43,11 @@ pub struct Family {
     pub name: &'static str,
     pub manifest: &'static str,
     pub generate: fn(usize) -> Vec<String>,
+    /// The POSIX ERE of the `grep -cE` reference pass (`cargo bench --bench process`):
+    /// the filter pattern with its groups unnamed; for semver, a version with an
+    /// optional `v`, prerelease and build metadata.
+    #[allow(dead_code)] // read by the process bench, not the engine bench
+    pub grep: &'static str,
 }
 
 pub const NUMERICAL_POLICY: &str = "apiVersion: image.toolkit.fluxcd.io/v1
@@ -138,15 +143,18 @@ pub const FAMILIES: [Family; 3] = [
         name: "numerical",
         manifest: NUMERICAL_POLICY,
         generate: numerical_tags,
+        grep: "^uat-([0-9]{12})-[a-f0-9]{7}$",
     },
     Family {
         name: "semver",
         manifest: SEMVER_POLICY,
         generate: semver_tags,
+        grep: "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$",
     },
     Family {
         name: "alphabetical",
         manifest: ALPHABETICAL_POLICY,
         generate: alphabetical_tags,
+        grep: "^main-[a-f0-9]+-([0-9]+)$",
     },
 ];

@@ -52,8 +52,9 @@ pub fn run(
     }
 
     // Engine and report, one explanation per policy.
+    let structured = matches!(config.render_options().format, Format::Json | Format::Yaml);
     let options = Options {
-        rank_all: args.all || matches!(config.render_options().format, Format::Json | Format::Yaml),
+        rank_all: args.all || structured,
         profile: inputs.release.profile,
     };
     let mut exit = Exit::Success;
@@ -71,6 +72,7 @@ pub fn run(
                     origin,
                     add_tags: &args.add_tags,
                     controller_version: inputs.release.version.as_deref(),
+                    revision: structured,
                 },
                 options,
             )

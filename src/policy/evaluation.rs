@@ -2,8 +2,8 @@
 //! alternatives, how many tags survived each step, and the warnings about what the
 //! controller does that a reader may not expect.
 
-use super::filter::Entry;
-use super::profile::{Profile, StoredOrder};
+use super::filter::{Entries, Entry};
+use super::profile::{Profile, RevisionKind, StoredOrder};
 use super::select::Parsed;
 use super::{Kind, Policer, Rule, choice_kind, numerical, semver};
 use crate::gocompat::parse_float::FloatError;
@@ -36,9 +36,10 @@ impl Outcome {
     }
 }
 
-/// What a reason is made from; the text is built only when asked for.
+/// What a reason is made from, derived from a verdict and its key when asked for
+/// ([`Evaluation::reason`]): a verdict stores only its outcome and its entry.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Detail {
+enum Detail {
     None,
     ExcludedBy(u32),
     NoMatch,
@@ -50,20 +51,93 @@ pub(super) enum Detail {
     Unevaluated,
 }
 
-/// One tag of the source list and what became of it. Its sort key lives with
-/// the distinct keys: [`Evaluation::key`].
-#[derive(Debug, Clone)]
+/// One tag of the source list and what became of it, as [`Verdicts`] hands it out.
+/// Its sort key lives with the distinct keys ([`Evaluation::key`]); the reason is
+/// derived from both ([`Evaluation::reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict<'a> {
     pub tag: &'a str,
     pub outcome: Outcome,
     /// 1 = selected; then the next candidates by the policy's order.
     pub rank: Option<u32>,
-    pub(super) detail: Detail,
+}
+
+/// What the engine keeps of one tag: 12 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    /// The tag's entry (its key); for an excluded tag, the pattern that excluded it
+    /// ([`excluded_by`]); otherwise [`NO_ENTRY`].
     pub(super) entry: u32,
+    /// 0 = none.
+    pub(super) rank: u32,
+    pub(super) outcome: Outcome,
+}
+
+/// Every tag's verdict, in list order: the tags, and beside them what the engine keeps
+/// of each (no per-tag allocation, no per-tag string).
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts<'a> {
+    pub(super) tags: Vec<&'a str>,
+    pub(super) slots: Vec<Slot>,
+}
+
+impl<'a> Verdicts<'a> {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The verdict of tag `index`, None past the end.
+    pub fn get(&self, index: usize) -> Option<Verdict<'a>> {
+        let slot = self.slots.get(index)?;
+        Some(Verdict {
+            tag: self.tags.get(index)?,
+            outcome: slot.outcome,
+            rank: (slot.rank != 0).then_some(slot.rank),
+        })
+    }
+
+    /// The verdict of tag `index`; panics past the end, as indexing does.
+    pub fn at(&self, index: usize) -> Verdict<'a> {
+        match self.get(index) {
+            Some(v) => v,
+            None => panic!("verdict {index} of {}", self.len()),
+        }
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Verdict<'a>> + '_ {
+        self.tags
+            .iter()
+            .zip(&self.slots)
+            .map(|(tag, slot)| Verdict {
+                tag,
+                outcome: slot.outcome,
+                rank: (slot.rank != 0).then_some(slot.rank),
+            })
+    }
+}
+
+impl<'a, 'v> IntoIterator for &'v Verdicts<'a> {
+    type Item = Verdict<'a>;
+    type IntoIter = Box<dyn ExactSizeIterator<Item = Verdict<'a>> + 'v>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
 }
 
 /// `entry` of a tag that produced no key.
 pub(super) const NO_ENTRY: u32 = u32::MAX;
+
+/// `entry` of a tag excluded by the exclusion pattern `p`: counted down from
+/// just below [`NO_ENTRY`], far above any entry (there are at most as many
+/// entries as tags).
+pub(super) fn excluded_by(p: usize) -> u32 {
+    NO_ENTRY - 1 - p as u32
+}
 
 /// How many tags survived each step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -83,7 +157,7 @@ pub struct Funnel {
 pub struct Evaluation<'a> {
     pub kind: Option<Kind>,
     pub exclusions: Vec<String>,
-    pub verdicts: Vec<Verdict<'a>>,
+    pub verdicts: Verdicts<'a>,
     /// Index into `verdicts`.
     pub selected: Option<usize>,
     /// Other tags the controller could pick just as well (indices, best first).
@@ -95,69 +169,86 @@ pub struct Evaluation<'a> {
     pub profile: Profile,
     /// The scan ran: every exclusion pattern compiled, so `Excluded` verdicts are final.
     pub scanned: bool,
+    /// The revision asked of [`super::evaluate_list`]: its kind, the tags it covers, the
+    /// revision ([`super::revision::of_evaluation`] returns it).
+    pub(super) revision: Option<(RevisionKind, usize, String)>,
     pub(super) policer: Option<Policer>,
-    pub(super) entries: Vec<Entry<'a>>,
+    pub(super) entries: Entries,
 }
 
 impl<'a> Evaluation<'a> {
-    /// Every tag unevaluated, nothing selected: what is left when a step fails.
-    pub(super) fn new(rule: &Rule, tags: &[&'a str], profile: Profile) -> Evaluation<'a> {
+    /// Every one of `listed` tags unevaluated, nothing selected: what is left when a
+    /// step fails. (The tags join the verdicts when the engine is done with them.)
+    pub(super) fn new(rule: &Rule, listed: usize, profile: Profile) -> Evaluation<'a> {
+        let unevaluated = Slot {
+            entry: NO_ENTRY,
+            rank: 0,
+            outcome: Outcome::Unevaluated,
+        };
         Evaluation {
             kind: choice_kind(&rule.choice),
             exclusions: rule.effective_exclusions(),
-            verdicts: tags
-                .iter()
-                .map(|tag| Verdict {
-                    tag,
-                    outcome: Outcome::Unevaluated,
-                    rank: None,
-                    detail: Detail::Unevaluated,
-                    entry: NO_ENTRY,
-                })
-                .collect(),
+            verdicts: Verdicts {
+                tags: Vec::new(),
+                slots: vec![unevaluated; listed],
+            },
             selected: None,
             alternatives: Vec::new(),
             error: None,
             warnings: Vec::new(),
             funnel: Funnel {
-                listed: tags.len(),
+                listed,
                 ..Funnel::default()
             },
             profile,
             scanned: false,
+            revision: None,
             policer: None,
-            entries: Vec::new(),
+            entries: Entries::default(),
         }
     }
 
     /// Per-tag outcomes from their key, once the keys are parsed.
-    pub(super) fn judge(&mut self, entries: &[Entry], surviving: &[u32]) {
-        for &i in surviving {
-            let v = &mut self.verdicts[i as usize];
-            if v.entry == NO_ENTRY {
+    pub(super) fn judge(&mut self, entries: &[Entry]) {
+        for v in &mut self.verdicts.slots {
+            let Some(entry) = entries.get(v.entry as usize) else {
                 continue;
-            }
-            let entry = &entries[v.entry as usize];
-            let (outcome, detail) = match &entry.parsed {
-                Parsed::NotNumber(err) => (Outcome::Invalid, Detail::NotNumber(*err)),
-                Parsed::NotSemver => (Outcome::Invalid, Detail::NotSemver),
-                Parsed::OutOfRange { .. } => (Outcome::OutOfRange, Detail::OutOfRange),
-                _ => (Outcome::Candidate, Detail::None),
             };
-            v.outcome = outcome;
-            v.detail = if entry.kept != i && outcome == Outcome::Candidate {
-                Detail::Shadowed(entry.kept)
-            } else {
-                detail
+            v.outcome = match &entry.parsed {
+                Parsed::NotNumber(_) | Parsed::NotSemver => Outcome::Invalid,
+                Parsed::OutOfRange { .. } => Outcome::OutOfRange,
+                _ => Outcome::Candidate,
             };
         }
+    }
+
+    /// What a tag's reason is made from: its outcome, and for a tag with a key,
+    /// how the key was read and which tag keeps it.
+    fn detail(&self, index: usize) -> Option<Detail> {
+        let v = self.verdicts.slots.get(index)?;
+        let entry = self.entries.get(v.entry as usize);
+        Some(match v.outcome {
+            Outcome::Excluded => Detail::ExcludedBy(NO_ENTRY - 1 - v.entry),
+            Outcome::NoMatch => Detail::NoMatch,
+            Outcome::Unevaluated => Detail::Unevaluated,
+            Outcome::Invalid => match entry?.parsed {
+                Parsed::NotNumber(err) => Detail::NotNumber(err),
+                _ => Detail::NotSemver,
+            },
+            Outcome::OutOfRange => Detail::OutOfRange,
+            Outcome::Candidate => match entry {
+                Some(e) if e.kept as usize != index => Detail::Shadowed(e.kept),
+                _ => Detail::None,
+            },
+            Outcome::Selected => Detail::None,
+        })
     }
 }
 
 /// Warnings that depend on the keys, whatever the outcome.
 pub(super) fn finish_warnings(
     eval: &mut Evaluation,
-    entries: &[Entry],
+    entries: &Entries,
     tags: &[&str],
     rule: &Rule,
 ) {
@@ -167,16 +258,18 @@ pub(super) fn finish_warnings(
             let kept = tags[example.kept as usize];
             let dropped = eval
                 .verdicts
+                .slots
                 .iter()
-                .find(|v| v.entry as usize == index && v.tag != kept)
-                .map_or("", |v| v.tag);
+                .zip(tags)
+                .find(|(v, tag)| v.entry as usize == index && **tag != kept)
+                .map_or("", |(_, tag)| tag);
             let which = match eval.profile.stored_order {
                 StoredOrder::DescendingBytes => "the lexicographically smallest tag",
                 StoredOrder::Registry => "the tag the registry lists last",
             };
             eval.warnings.push(format!(
                 "{shared} extracted key(s) are shared by several tags; for each, the controller keeps {which} (e.g. key '{}': keeps '{kept}', drops '{dropped}')",
-                example.key
+                entries.key(example, tags)
             ));
         }
     }
@@ -185,9 +278,10 @@ pub(super) fn finish_warnings(
             let odd: Vec<&str> = entries
                 .iter()
                 .filter(|e| {
-                    matches!(e.parsed, Parsed::Number(_)) && numerical::is_surprising(&e.key)
+                    matches!(e.parsed, Parsed::Number(_))
+                        && numerical::is_surprising(entries.key(e, tags))
                 })
-                .map(|e| e.key.as_ref())
+                .map(|e| entries.key(e, tags))
                 .collect();
             if !odd.is_empty() {
                 eval.warnings.push(format!(
@@ -198,11 +292,11 @@ pub(super) fn finish_warnings(
             }
             let mut lengths: Vec<usize> = entries
                 .iter()
-                .filter(|e| {
-                    matches!(e.parsed, Parsed::Number(_))
-                        && e.key.bytes().all(|c| c.is_ascii_digit())
+                .map(|e| (e, entries.key(e, tags)))
+                .filter(|(e, key)| {
+                    matches!(e.parsed, Parsed::Number(_)) && key.bytes().all(|c| c.is_ascii_digit())
                 })
-                .map(|e| e.key.len())
+                .map(|(_, key)| key.len())
                 .collect();
             lengths.sort_unstable();
             lengths.dedup();
@@ -256,7 +350,7 @@ impl<'a> Evaluation<'a> {
     /// controller refuses the repository reference): nothing is selected.
     pub fn fail(&mut self, message: String) {
         if let Some(i) = self.selected.take() {
-            self.verdicts[i].outcome = Outcome::Candidate;
+            self.verdicts.slots[i].outcome = Outcome::Candidate;
         }
         self.alternatives.clear();
         self.funnel.selected = 0;
@@ -267,7 +361,7 @@ impl<'a> Evaluation<'a> {
     pub fn reason(&self, index: usize) -> Option<String> {
         let v = self.verdicts.get(index)?;
         let key = self.key(index).unwrap_or(v.tag);
-        match v.detail {
+        match self.detail(index)? {
             Detail::None => None,
             Detail::ExcludedBy(p) => Some(format!(
                 "matches exclusion pattern '{}'",
@@ -298,7 +392,7 @@ impl<'a> Evaluation<'a> {
 
     /// The exclusion pattern that dropped a tag.
     pub fn excluded_by(&self, index: usize) -> Option<&str> {
-        match self.verdicts.get(index)?.detail {
+        match self.detail(index)? {
             Detail::ExcludedBy(p) => self.exclusions.get(p as usize).map(String::as_str),
             _ => None,
         }
@@ -306,12 +400,13 @@ impl<'a> Evaluation<'a> {
 
     /// A tag's sort key, once the filter ran: the tag itself or `extract` expanded.
     pub fn key(&self, index: usize) -> Option<&str> {
-        let entry = self.verdicts.get(index)?.entry;
-        self.entries.get(entry as usize).map(|e| e.key.as_ref())
+        let entry = self.verdicts.slots.get(index)?.entry;
+        let entry = self.entries.get(entry as usize)?;
+        Some(self.entries.key(entry, &self.verdicts.tags))
     }
 
-    pub fn selected_verdict(&self) -> Option<&Verdict<'a>> {
-        self.selected.map(|i| &self.verdicts[i])
+    pub fn selected_verdict(&self) -> Option<Verdict<'a>> {
+        self.selected.and_then(|i| self.verdicts.get(i))
     }
 
     /// Every tag the controller could pick: the selection, then the alternatives.
@@ -319,7 +414,7 @@ impl<'a> Evaluation<'a> {
         self.selected
             .iter()
             .chain(&self.alternatives)
-            .map(|&i| self.verdicts[i].tag)
+            .map(|&i| self.verdicts.at(i).tag)
             .collect()
     }
 
@@ -331,6 +426,7 @@ impl<'a> Evaluation<'a> {
     /// Tags per outcome, for summaries.
     pub fn count(&self, outcome: Outcome) -> usize {
         self.verdicts
+            .slots
             .iter()
             .filter(|v| v.outcome == outcome)
             .count()
@@ -338,9 +434,6 @@ impl<'a> Evaluation<'a> {
 
     /// Tags that keep a key someone else also produces, i.e. lost to it.
     pub fn is_shadowed(&self, index: usize) -> bool {
-        matches!(
-            self.verdicts.get(index).map(|v| v.detail),
-            Some(Detail::Shadowed(_))
-        )
+        matches!(self.detail(index), Some(Detail::Shadowed(_)))
     }
 }

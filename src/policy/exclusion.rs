@@ -2,7 +2,6 @@
 //! and the database stores the rest in descending byte order (in the registry's order
 //! before v1.0), the order every later step starts from (docs/semantics.md, "Scan").
 
-use super::evaluation::{Detail, Outcome, Verdict};
 use super::profile::StoredOrder;
 use crate::gocompat::regex::GoRegex;
 use std::cmp::Ordering;
@@ -10,32 +9,16 @@ use std::cmp::Ordering;
 /// The exclusion list the controller uses when a repository sets none.
 pub const DEFAULT_EXCLUSION: &str = "^.*\\.sig$";
 
-/// Drops the tags an exclusion pattern matches (their verdicts say which pattern) and
-/// returns the indices of the others, in list order; the error is the controller's when a
-/// pattern does not compile.
-pub(super) fn scan(
-    exclusions: &[String],
-    tags: &[&str],
-    verdicts: &mut [Verdict],
-) -> Result<Vec<u32>, String> {
-    let mut exclusion_regexes = Vec::with_capacity(exclusions.len());
-    for pattern in exclusions {
-        match GoRegex::new(pattern) {
-            Ok(re) => exclusion_regexes.push(re),
-            Err(err) => return Err(format!("failed to compile regex {pattern}: {err}")),
-        }
-    }
-    let mut surviving: Vec<u32> = Vec::with_capacity(tags.len());
-    for (i, tag) in tags.iter().enumerate() {
-        match exclusion_regexes.iter().position(|re| re.is_match(tag)) {
-            Some(p) => {
-                verdicts[i].outcome = Outcome::Excluded;
-                verdicts[i].detail = Detail::ExcludedBy(p as u32);
-            }
-            None => surviving.push(i as u32),
-        }
-    }
-    Ok(surviving)
+/// Compiles the exclusion list; the error is the controller's when a pattern does not
+/// compile. (Each tag is then tested by [`super::filter::scan_and_key`]: the first
+/// pattern that matches drops it, and its verdict says which.)
+pub(super) fn compile(exclusions: &[String]) -> Result<Vec<GoRegex>, String> {
+    exclusions
+        .iter()
+        .map(|pattern| {
+            GoRegex::new(pattern).map_err(|err| format!("failed to compile regex {pattern}: {err}"))
+        })
+        .collect()
 }
 
 /// Where tags `a` and `b` (indices into the list) sit in the stored order: `Less` when

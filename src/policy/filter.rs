@@ -1,9 +1,15 @@
 //! Filter and extract: `filterTags.pattern` picks tags, `extract` turns each into its key,
 //! and the keys fill a Go map in which a later tag (in stored order) replaces an earlier
 //! one with the same key (docs/semantics.md, "Filter and extract").
+//!
+//! The per-tag work, the scan (the exclusion list) and the filter's match, runs in chunks
+//! over the cores; each tag's key is then a span of the tag, kept in its verdict. The map
+//! is then built in one pass in list order, as the controller fills it, so the result
+//! does not depend on the number of chunks. (A template that builds new strings, such
+//! as `$1.$2`, is expanded in that pass instead.)
 
 use super::FilterTags;
-use super::evaluation::{Detail, Outcome, Verdict};
+use super::evaluation::{NO_ENTRY, Outcome, Slot, excluded_by};
 use super::exclusion::stored_before;
 use super::profile::StoredOrder;
 use super::select::Parsed;
@@ -11,10 +17,11 @@ use crate::gocompat::regex::{GoRegex, Template};
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 
-/// A distinct key of the filter map.
+/// A distinct key of the filter map: 40 bytes.
 #[derive(Debug)]
-pub(super) struct Entry<'a> {
-    pub(super) key: Cow<'a, str>,
+pub(super) struct Entry {
+    /// Where the key's text is ([`Entries::key`]).
+    key: Key,
     /// The tag the controller keeps for this key: the last in stored order.
     pub(super) kept: u32,
     /// The first tag in stored order: decides the key's place in the map.
@@ -23,94 +30,276 @@ pub(super) struct Entry<'a> {
     pub(super) parsed: Parsed,
 }
 
-/// The distinct keys of the tags that survived the scan, each once with the tag the
-/// controller keeps for it; every verdict learns its key (or that it does not match). The
-/// error is the controller's when the pattern does not compile.
-pub(super) fn keys<'a>(
-    filter_tags: Option<&FilterTags>,
-    tags: &[&'a str],
-    surviving: &[u32],
-    verdicts: &mut [Verdict<'a>],
-    order: StoredOrder,
-) -> Result<Vec<Entry<'a>>, String> {
-    let Some(ft) = filter_tags else {
-        // Without a filter every tag is its own key, in stored order.
-        let entries = surviving
-            .iter()
-            .map(|&i| Entry {
-                key: Cow::Borrowed(tags[i as usize]),
-                kept: i,
-                first: i,
-                tags: 1,
-                parsed: Parsed::Pending,
-            })
-            .collect();
-        for (e, &i) in surviving.iter().enumerate() {
-            verdicts[i as usize].entry = e as u32;
+/// Where a key's text is: `len` bytes at `start` of tag `tag`, packed as
+/// `start << 16 | len` in `span`; or, when `tag` is [`BUILT`], the key a template built
+/// (or too long a span), `span` its index among [`Entries`]' own strings.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    tag: u32,
+    span: u32,
+}
+
+const BUILT: u32 = u32::MAX;
+
+/// The distinct keys, in order of first appearance, and the keys' own strings.
+#[derive(Debug, Default)]
+pub(super) struct Entries {
+    list: Vec<Entry>,
+    built: Vec<Box<str>>,
+}
+
+impl std::ops::Deref for Entries {
+    type Target = [Entry];
+
+    fn deref(&self) -> &[Entry] {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Entries {
+    fn deref_mut(&mut self) -> &mut [Entry] {
+        &mut self.list
+    }
+}
+
+impl Entries {
+    /// The text of `entry`'s key; `tags` is the list the entries were built from.
+    pub(super) fn key<'k>(&'k self, entry: &Entry, tags: &[&'k str]) -> &'k str {
+        entry.key_in(&self.built, tags)
+    }
+
+    /// The entries to change, and the built keys [`Entry::key_in`] reads.
+    pub(super) fn split_mut(&mut self) -> (&mut [Entry], &[Box<str>]) {
+        (&mut self.list, &self.built)
+    }
+
+    /// The key `key` of tag `i` as stored: a span of the tag when it is one that fits.
+    fn place(&mut self, key: Cow<'_, str>, tag: &str, i: u32) -> Key {
+        if let Cow::Borrowed(k) = key {
+            let span = span(tag, k);
+            if span != NO_ENTRY {
+                return Key { tag: i, span };
+            }
         }
-        return Ok(entries);
-    };
+        self.built.push(Box::from(key.as_ref()));
+        Key {
+            tag: BUILT,
+            span: (self.built.len() - 1) as u32,
+        }
+    }
+}
+
+fn unpack(span: u32) -> (usize, usize) {
+    ((span >> 16) as usize, (span & 0xffff) as usize)
+}
+
+/// What the pass does after the scan.
+#[derive(Clone, Copy)]
+pub(super) enum Filter<'r> {
+    /// No `filterTags`: every surviving tag is its own key.
+    Unfiltered,
+    /// `filterTags`: the pattern and the parsed `extract`.
+    Pattern(&'r GoRegex, &'r Template),
+    /// The scan only: the policy cannot run (its tags stay unevaluated).
+    ScanOnly,
+}
+
+/// Compiles `filterTags`; the error is the controller's when the pattern does not compile.
+pub(super) fn compile(ft: &FilterTags) -> Result<(GoRegex, Template), String> {
     let re = GoRegex::new(&ft.pattern).map_err(|err| {
         format!(
             "invalid policy: failed to filter tags: invalid regular expression pattern '{}': {err}",
             ft.pattern
         )
     })?;
-    let template = Template::parse(&ft.extract);
-    Ok(filter_map(&re, &template, tags, surviving, verdicts, order))
+    Ok((re, Template::parse(&ft.extract)))
 }
 
-/// Builds the filter map: each distinct key once, with the tag the controller
-/// keeps for it (the last in stored order) and its place in the map.
-fn filter_map<'a>(
-    re: &GoRegex,
-    template: &Template,
-    tags: &[&'a str],
-    surviving: &[u32],
-    verdicts: &mut [Verdict<'a>],
-    order: StoredOrder,
-) -> Vec<Entry<'a>> {
-    let hasher = hashbrown::DefaultHashBuilder::default();
-    let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-    let mut entries: Vec<Entry<'a>> = Vec::new();
-    let mut scratch = re.scratch();
-    for &i in surviving {
-        let tag: &'a str = tags[i as usize];
-        let verdict = &mut verdicts[i as usize];
-        let Some(key) = re.extract(template, tag, &mut scratch) else {
-            verdict.outcome = Outcome::NoMatch;
-            verdict.detail = Detail::NoMatch;
+/// The scan, and the filter's per-tag match: every verdict learns whether an exclusion
+/// pattern dropped its tag (and which), else with a filter that keeps slices of the tags
+/// whether it matches (and its key's span). The per-tag work runs in `workers` chunks on
+/// as many threads; [`build_map`] then makes the map.
+pub(super) fn scan(
+    exclusions: &[GoRegex],
+    filter: Filter,
+    tags: &[&str],
+    verdicts: &mut [Slot],
+    workers: usize,
+) {
+    let spans = match filter {
+        Filter::Pattern(re, template) if re.borrows(template) => Some((re, template)),
+        _ => None,
+    };
+    let chunk_len = tags.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|s| {
+        let mut chunks = verdicts.chunks_mut(chunk_len).enumerate();
+        let first = chunks.next();
+        for (k, chunk) in chunks {
+            s.spawn(move || {
+                // A regex per thread: each keeps its own search cache.
+                let exclusions = exclusions.to_vec();
+                let re = spans.map(|(re, template)| (re.clone(), template));
+                let spans = re.as_ref().map(|(re, template)| (re, *template));
+                scan_chunk(&exclusions, spans, tags, k * chunk_len, chunk);
+            });
+        }
+        if let Some((_, chunk)) = first {
+            scan_chunk(exclusions, spans, tags, 0, chunk);
+        }
+    });
+}
+
+/// The per-tag work of tags `start..` (`verdicts` is theirs): the exclusion list, and
+/// with `spans` the filter, each key kept as a span of its tag ([`span`]).
+fn scan_chunk(
+    exclusions: &[GoRegex],
+    spans: Option<(&GoRegex, &Template)>,
+    tags: &[&str],
+    start: usize,
+    verdicts: &mut [Slot],
+) {
+    let mut scratch = spans.map(|(re, _)| re.scratch());
+    for (verdict, &tag) in verdicts.iter_mut().zip(&tags[start..]) {
+        if let Some(p) = exclusions.iter().position(|re| re.is_match(tag)) {
+            verdict.outcome = Outcome::Excluded;
+            verdict.entry = excluded_by(p);
             continue;
+        }
+        if let (Some((re, template)), Some(scratch)) = (spans, scratch.as_mut()) {
+            match re.extract(template, tag, scratch) {
+                Some(key) => verdict.entry = span(tag, &key),
+                None => verdict.outcome = Outcome::NoMatch,
+            }
+        }
+    }
+}
+
+/// A key that is a slice of its tag, as `start << 16 | len` in the verdict's `entry`
+/// until the map is built; [`NO_ENTRY`] (expand again) when it does not fit.
+fn span(tag: &str, key: &str) -> u32 {
+    if key.is_empty() {
+        return 0;
+    }
+    let start = (key.as_ptr() as usize).wrapping_sub(tag.as_ptr() as usize);
+    let fits = start < 0xffff && key.len() < 0xffff;
+    if fits && tag.get(start..start + key.len()) == Some(key) {
+        ((start as u32) << 16) | key.len() as u32
+    } else {
+        NO_ENTRY
+    }
+}
+
+/// The filter map from the scanned verdicts, in list order, as the controller fills it:
+/// each distinct key once, with the tag the controller keeps for it, in order of first
+/// appearance; every verdict learns its key (or that it does not match). With the number
+/// of tags that survived the scan.
+pub(super) fn build_map(
+    filter: Filter,
+    tags: &[&str],
+    verdicts: &mut [Slot],
+    order: StoredOrder,
+) -> (Entries, usize) {
+    let survivors = verdicts
+        .iter()
+        .filter(|v| v.outcome != Outcome::Excluded)
+        .count();
+    let mut entries = Entries::default();
+    let (re, template) = match filter {
+        Filter::ScanOnly => return (entries, survivors),
+        Filter::Unfiltered => {
+            // Every tag is its own key, in stored order.
+            entries.list.reserve_exact(survivors);
+            for (i, (verdict, &tag)) in verdicts.iter_mut().zip(tags).enumerate() {
+                if verdict.outcome != Outcome::Excluded {
+                    verdict.entry = entries.list.len() as u32;
+                    let key = entries.place(Cow::Borrowed(tag), tag, i as u32);
+                    entries.list.push(Entry::new(key, i as u32));
+                }
+            }
+            return (entries, survivors);
+        }
+        Filter::Pattern(re, template) => (re, template),
+    };
+    let spans = re.borrows(template);
+    let matched = verdicts
+        .iter()
+        .filter(|v| v.outcome == Outcome::Unevaluated)
+        .count();
+    let hasher = hashbrown::DefaultHashBuilder::default();
+    // At most one key per matching tag: no growing (and rehashing) on the way.
+    let mut index: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(matched);
+    let mut scratch = re.scratch();
+    for (i, (verdict, &tag)) in verdicts.iter_mut().zip(tags).enumerate() {
+        if verdict.outcome != Outcome::Unevaluated {
+            continue;
+        }
+        let i = i as u32;
+        let key = if spans && verdict.entry != NO_ENTRY {
+            let (start, len) = unpack(verdict.entry);
+            Cow::Borrowed(&tag[start..start + len])
+        } else {
+            match re.extract(template, tag, &mut scratch) {
+                Some(key) => key,
+                None => {
+                    verdict.outcome = Outcome::NoMatch;
+                    verdict.entry = NO_ENTRY;
+                    continue;
+                }
+            }
         };
         let hash = hasher.hash_one(key.as_ref());
-        let e = match index.find(hash, |&e| entries[e as usize].key == key) {
+        let found = index.find(hash, |&e| {
+            entries.key(&entries.list[e as usize], tags) == key.as_ref()
+        });
+        verdict.entry = match found {
             Some(&e) => {
-                let entry = &mut entries[e as usize];
-                entry.tags += 1;
-                if stored_before(tags, order, entry.kept, i) {
-                    entry.kept = i;
-                }
-                if stored_before(tags, order, i, entry.first) {
-                    entry.first = i;
-                }
+                entries.list[e as usize].add(i, tags, order);
                 e
             }
             None => {
-                let e = entries.len() as u32;
-                entries.push(Entry {
-                    key,
-                    kept: i,
-                    first: i,
-                    tags: 1,
-                    parsed: Parsed::Pending,
-                });
+                let e = entries.list.len() as u32;
+                let key = entries.place(key, tag, i);
+                entries.list.push(Entry::new(key, i));
+                let Entries { list, built } = &entries;
                 index.insert_unique(hash, e, |&e| {
-                    hasher.hash_one(entries[e as usize].key.as_ref())
+                    hasher.hash_one(list[e as usize].key_in(built, tags))
                 });
                 e
             }
         };
-        verdict.entry = e;
     }
-    entries
+    (entries, survivors)
+}
+
+impl Entry {
+    /// The text of the key, `built` being the [`Entries`]' own strings.
+    pub(super) fn key_in<'k>(&self, built: &'k [Box<str>], tags: &[&'k str]) -> &'k str {
+        if self.key.tag == BUILT {
+            return &built[self.key.span as usize];
+        }
+        let tag = tags[self.key.tag as usize];
+        let (start, len) = unpack(self.key.span);
+        &tag[start..start + len]
+    }
+
+    fn new(key: Key, i: u32) -> Entry {
+        Entry {
+            key,
+            kept: i,
+            first: i,
+            tags: 1,
+            parsed: Parsed::Pending,
+        }
+    }
+
+    /// One more tag `i` under this key: a later one in stored order replaces the kept one.
+    fn add(&mut self, i: u32, tags: &[&str], order: StoredOrder) {
+        self.tags += 1;
+        if stored_before(tags, order, self.kept, i) {
+            self.kept = i;
+        }
+        if stored_before(tags, order, i, self.first) {
+            self.first = i;
+        }
+    }
 }

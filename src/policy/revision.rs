@@ -4,9 +4,10 @@
 //! revisions prove that the controller scanned exactly the tags listed here
 //! (docs/semantics.md, "The revision of a tag set").
 
-use super::evaluation::{Evaluation, Outcome};
+use super::evaluation::{Evaluation, Outcome, Slot};
 use super::profile::RevisionKind;
 use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
 
 /// The prefix of a `FluxStorage` revision; a Badger revision is a bare decimal number.
 pub const FLUX_STORAGE_PREFIX: &str = "sha256:";
@@ -38,33 +39,103 @@ pub fn of_stored(kind: RevisionKind, stored: &[&str]) -> String {
 /// The Badger store's revision: Adler-32 of Go's `json.Marshal(tags)`, in decimal.
 /// The list is never nil, so no tags is `[]` (18153657).
 pub fn badger(stored: &[&str]) -> String {
-    let mut json = String::with_capacity(2 + stored.iter().map(|t| t.len() + 3).sum::<usize>());
-    json.push('[');
-    for (i, tag) in stored.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        go_json_string(&mut json, tag);
+    badger_of(stored.iter().copied())
+}
+
+fn badger_of<'t>(stored: impl Iterator<Item = &'t str>) -> String {
+    let mut sink = Badger::new();
+    for tag in stored {
+        sink.push(tag.as_bytes());
     }
-    json.push(']');
-    adler2::adler32_slice(json.as_bytes()).to_string()
+    sink.finish()
+}
+
+/// Go's `json.Marshal` of the list, fed to Adler-32 a block at a time.
+struct Badger {
+    adler: adler2::Adler32,
+    json: String,
+    first: bool,
+}
+
+impl Badger {
+    fn new() -> Badger {
+        let mut json = String::with_capacity(1 << 16);
+        json.push('[');
+        Badger {
+            adler: adler2::Adler32::new(),
+            json,
+            first: true,
+        }
+    }
+
+    /// One tag (the bytes of a `str`).
+    fn push(&mut self, tag: &[u8]) {
+        if !self.first {
+            self.json.push(',');
+        }
+        self.first = false;
+        go_json_string(&mut self.json, std::str::from_utf8(tag).unwrap_or_default());
+        if self.json.len() >= 1 << 15 {
+            self.adler.write_slice(self.json.as_bytes());
+            self.json.clear();
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.json.push(']');
+        self.adler.write_slice(self.json.as_bytes());
+        self.adler.checksum().to_string()
+    }
 }
 
 /// The `FluxStorage` revision: `sha256:` and the lowercase hex SHA-256 of every tag
 /// followed by a newline.
 pub fn flux_storage(stored: &[&str]) -> String {
-    let mut hasher = Sha256::new();
+    flux_storage_of(stored.iter().copied())
+}
+
+fn flux_storage_of<'t>(stored: impl Iterator<Item = &'t str>) -> String {
+    let mut sink = FluxStorage::new();
     for tag in stored {
-        hasher.update(tag.as_bytes());
-        hasher.update(b"\n");
+        sink.push(tag.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut out = String::with_capacity(FLUX_STORAGE_PREFIX.len() + 64);
-    out.push_str(FLUX_STORAGE_PREFIX);
-    for byte in digest.iter() {
-        out.push_str(&format!("{byte:02x}"));
+    sink.finish()
+}
+
+/// Every tag and a newline, fed to SHA-256 a block at a time (one update per tag costs
+/// more than the hashing).
+struct FluxStorage {
+    hasher: Sha256,
+    buf: Vec<u8>,
+}
+
+impl FluxStorage {
+    fn new() -> FluxStorage {
+        FluxStorage {
+            hasher: Sha256::new(),
+            buf: Vec::with_capacity(1 << 16),
+        }
     }
-    out
+
+    fn push(&mut self, tag: &[u8]) {
+        self.buf.extend_from_slice(tag);
+        self.buf.push(b'\n');
+        if self.buf.len() >= 1 << 15 {
+            self.hasher.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.hasher.update(&self.buf);
+        let digest = self.hasher.finalize();
+        let mut out = String::with_capacity(FLUX_STORAGE_PREFIX.len() + 64);
+        out.push_str(FLUX_STORAGE_PREFIX);
+        for byte in digest.iter() {
+            out.push_str(&format!("{byte:02x}"));
+        }
+        out
+    }
 }
 
 /// The revision the controller would store for the first `listed` tags the evaluation
@@ -75,19 +146,161 @@ pub fn of_evaluation(evaluation: &Evaluation, listed: usize, kind: RevisionKind)
     if !evaluation.scanned {
         return None;
     }
-    let kept: Vec<&str> = evaluation
-        .verdicts
+    if let Some((k, n, revision)) = &evaluation.revision
+        && (*k, *n) == (kind, listed)
+    {
+        return Some(revision.clone());
+    }
+    let tags = &evaluation.verdicts.tags;
+    let list = stored_list(tags, &evaluation.verdicts.slots, listed);
+    Some(of_list(kind, list, tags))
+}
+
+/// A kept tag as the sort sees it: its first 24 bytes (big-endian, zero-padded), its
+/// length and its index. Most tags fit: they are then compared and hashed without
+/// reading the text again, which in sorted order would be a cache miss per tag.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Record {
+    head: [u64; 3],
+    len: u32,
+    index: u32,
+}
+
+const HEAD: usize = 24;
+
+impl Record {
+    fn of(tag: &str, index: u32) -> Record {
+        let bytes = tag.as_bytes();
+        let part = |from: usize| prefix_key(bytes.get(from..).unwrap_or_default());
+        Record {
+            head: [part(0), part(8), part(16)],
+            len: bytes.len().min(u32::MAX as usize) as u32,
+            index,
+        }
+    }
+
+    /// The tag's bytes: from the record when they fit in it.
+    fn bytes<'t>(&self, tags: &[&'t str], buf: &'t mut [u8; HEAD]) -> &'t [u8] {
+        if self.len as usize > HEAD {
+            return tags[self.index as usize].as_bytes();
+        }
+        for (k, part) in self.head.iter().enumerate() {
+            buf[8 * k..8 * k + 8].copy_from_slice(&part.to_be_bytes());
+        }
+        &buf[..self.len as usize]
+    }
+
+    /// Byte order of the tags.
+    fn cmp(&self, other: &Record, tags: &[&str]) -> Ordering {
+        self.head.cmp(&other.head).then_with(|| {
+            if self.len as usize > HEAD && other.len as usize > HEAD {
+                let text = |r: &Record| tags[r.index as usize].as_bytes();
+                text(self).cmp(text(other))
+            } else {
+                // One ends within the head: the other either ends too (zero bytes
+                // then told apart by the length) or goes on (so it is the greater).
+                self.len.cmp(&other.len)
+            }
+        })
+    }
+}
+
+/// The tags the scan kept among the first `listed`, as sort records.
+pub(super) fn stored_list(tags: &[&str], slots: &[Slot], listed: usize) -> Vec<Record> {
+    let listed = listed.min(slots.len()).min(tags.len());
+    slots[..listed]
         .iter()
-        .take(listed)
-        .filter(|v| v.outcome != Outcome::Excluded)
-        .map(|v| v.tag)
-        .collect();
-    Some(of_stored(kind, &stored_order(&kept)))
+        .zip(tags)
+        .enumerate()
+        .filter(|(_, (v, _))| v.outcome != Outcome::Excluded)
+        .map(|(i, (_, tag))| Record::of(tag, i as u32))
+        .collect()
+}
+
+/// The revision of the list [`stored_list`] made: sorted in descending byte order (two
+/// halves side by side, then merged as they are hashed). Equal tags are equal bytes, so
+/// an unstable sort stores the same list.
+pub(super) fn of_list(kind: RevisionKind, mut kept: Vec<Record>, tags: &[&str]) -> String {
+    let descending = |a: &Record, b: &Record| b.cmp(a, tags);
+    let half = kept.len() / 2;
+    let (left, right) = kept.split_at_mut(half);
+    if left.len() >= PARALLEL_SORT_MIN {
+        std::thread::scope(|s| {
+            s.spawn(|| left.sort_unstable_by(descending));
+            right.sort_unstable_by(descending);
+        });
+    } else {
+        left.sort_unstable_by(descending);
+        right.sort_unstable_by(descending);
+    }
+    let (left, right) = kept.split_at(half);
+    let merged = Merge {
+        left: left.iter().peekable(),
+        right: right.iter().peekable(),
+        before: |a: &Record, b: &Record| descending(a, b).is_le(),
+    };
+    let mut buf = [0u8; HEAD];
+    match kind {
+        RevisionKind::Badger => {
+            let mut sink = Badger::new();
+            for record in merged {
+                sink.push(record.bytes(tags, &mut buf));
+            }
+            sink.finish()
+        }
+        RevisionKind::FluxStorage => {
+            let mut sink = FluxStorage::new();
+            for record in merged {
+                sink.push(record.bytes(tags, &mut buf));
+            }
+            sink.finish()
+        }
+    }
+}
+
+/// Below this many tags per half, sorting on a second thread does not pay.
+const PARALLEL_SORT_MIN: usize = 1 << 14;
+
+/// The first eight bytes, big-endian, zero-padded: ordered as the bytes are (ties,
+/// such as `a` and `a\0`, are left to the whole text).
+pub(super) fn prefix_key(bytes: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = bytes.len().min(8);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(buf)
+}
+
+/// Two sorted sequences merged (the left one first among equals).
+struct Merge<I: Iterator, F> {
+    left: std::iter::Peekable<I>,
+    right: std::iter::Peekable<I>,
+    before: F,
+}
+
+impl<'t, T: 't, I: Iterator<Item = &'t T>, F: Fn(&T, &T) -> bool> Iterator for Merge<I, F> {
+    type Item = &'t T;
+
+    fn next(&mut self) -> Option<&'t T> {
+        match (self.left.peek(), self.right.peek()) {
+            (Some(a), Some(b)) if !(self.before)(a, b) => self.right.next(),
+            (Some(_), _) => self.left.next(),
+            (None, _) => self.right.next(),
+        }
+    }
 }
 
 /// Go's `encoding/json` string encoding (HTML escaping on, as `json.Marshal` has it).
 fn go_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Nearly every tag is plain ASCII with nothing to escape.
+    if s.bytes()
+        .all(|b| (0x20..0x80).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&'))
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
@@ -186,6 +399,43 @@ mod tests {
                 Some("sha256:7255a0734bdcc17b81e7c230fe642453b9929a450dc62d43cc2acaf2b478c12b")
             );
             tags.reverse();
+        }
+    }
+
+    /// Long enough for the sort on two threads: the same list as sorted in one piece.
+    #[test]
+    fn parallel_sort_stores_the_same_list() {
+        let owned: Vec<String> = (0..70_000u64)
+            .map(|i| {
+                let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+                match i % 5 {
+                    0 => format!("uat-{x}"),
+                    1 => format!("uat-{}", x % 100),
+                    2 => format!("{}", x % 7),
+                    3 => format!("sha-{x}.sig"),
+                    _ => format!("uat-{x}-{}", i % 3),
+                }
+            })
+            .collect();
+        let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let rule = crate::policy::Rule {
+            choice: crate::policy::PolicyChoice {
+                alphabetical: Some("asc".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let eval = crate::policy::evaluate(&rule, &tags, crate::policy::Options::default());
+        let kept: Vec<&str> = tags
+            .iter()
+            .copied()
+            .filter(|t| !t.ends_with(".sig"))
+            .collect();
+        for kind in [RevisionKind::Badger, RevisionKind::FluxStorage] {
+            assert_eq!(
+                of_evaluation(&eval, tags.len(), kind),
+                Some(of_stored(kind, &stored_order(&kept)))
+            );
         }
     }
 

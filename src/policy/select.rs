@@ -6,8 +6,9 @@
 
 use super::evaluation::{Evaluation, Outcome, finish_warnings, quote_list};
 use super::exclusion::{stored_before, stored_cmp};
-use super::filter::Entry;
+use super::filter::{Entries, Entry};
 use super::profile::{Profile, StoredOrder};
+use super::revision::prefix_key;
 use super::{Kind, Options, Order, Policer, Rule, alphabetical, numerical, semver};
 use crate::gocompat::parse_float::{FloatError, parse_go_float};
 use crate::gocompat::semver::Version;
@@ -25,6 +26,10 @@ pub(super) enum Parsed {
     Text,
     Number(f64),
     Version(Box<Version>),
+    /// A version without prerelease whose numbers fit in 21, 21 and 22 bits
+    /// ([`pack_release`]), most of them: no allocation, and the packed numbers order
+    /// as the versions do.
+    Release(u64),
     NotNumber(FloatError),
     NotSemver,
     /// Parsed but refused by the range; whether it is a prerelease.
@@ -35,22 +40,82 @@ pub(super) enum Parsed {
 
 impl Parsed {
     pub(super) fn is_candidate(&self) -> bool {
-        matches!(self, Parsed::Text | Parsed::Number(_) | Parsed::Version(_))
+        matches!(
+            self,
+            Parsed::Text | Parsed::Number(_) | Parsed::Version(_) | Parsed::Release(_)
+        )
+    }
+
+    /// The version of a candidate of a semver policy.
+    pub(super) fn version(&self) -> Option<std::borrow::Cow<'_, Version>> {
+        match self {
+            Parsed::Version(v) => Some(std::borrow::Cow::Borrowed(v)),
+            &Parsed::Release(packed) => Some(std::borrow::Cow::Owned(Version::release(
+                packed >> 43,
+                (packed >> 22) & ((1 << 21) - 1),
+                packed & ((1 << 22) - 1),
+            ))),
+            _ => None,
+        }
     }
 }
 
-/// Reads every distinct key as the ordering does, with the tag parse of the release.
-pub(super) fn parse_keys(policer: &Policer, entries: &mut [Entry], profile: &Profile) {
+/// `major.minor.patch` as one number ordered as the versions are, when the version
+/// has no prerelease and the numbers fit (21, 21, 22 bits). Build metadata is dropped:
+/// no comparison reads it (Masterminds ignores it), and a reason re-reads the key.
+fn pack_release(v: &Version) -> Option<u64> {
+    let fits = v.major() < 1 << 21 && v.minor() < 1 << 21 && v.patch() < 1 << 22;
+    (fits && v.prerelease().is_empty()).then(|| v.major() << 43 | v.minor() << 22 | v.patch())
+}
+
+/// Reads every distinct key as the ordering does, with the tag parse of the release;
+/// `workers` chunks of keys on as many threads.
+pub(super) fn parse_keys(
+    policer: &Policer,
+    entries: &mut Entries,
+    tags: &[&str],
+    profile: &Profile,
+    workers: usize,
+) {
+    let (list, built) = entries.split_mut();
+    if matches!(policer, Policer::Alphabetical(_)) || workers <= 1 || list.len() < 1 << 12 {
+        parse_chunk(policer, list, built, tags, profile);
+        return;
+    }
+    let chunk_len = list.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let mut chunks = list.chunks_mut(chunk_len);
+        let first = chunks.next();
+        for chunk in chunks {
+            s.spawn(move || parse_chunk(policer, chunk, built, tags, profile));
+        }
+        if let Some(first) = first {
+            parse_chunk(policer, first, built, tags, profile);
+        }
+    });
+}
+
+fn parse_chunk(
+    policer: &Policer,
+    entries: &mut [Entry],
+    built: &[Box<str>],
+    tags: &[&str],
+    profile: &Profile,
+) {
     for entry in entries {
+        let key = entry.key_in(built, tags);
         entry.parsed = match policer {
             Policer::Alphabetical(_) => Parsed::Text,
-            Policer::Numerical(_) => match parse_go_float(&entry.key) {
+            Policer::Numerical(_) => match parse_go_float(key) {
                 Ok(n) => Parsed::Number(n),
                 Err(err) => Parsed::NotNumber(err),
             },
             Policer::Semver(constraints) => {
-                match Version::parse_flux_in(&entry.key, profile.semver, profile.strict_tag_parse) {
-                    Ok(v) if constraints.check(&v) => Parsed::Version(Box::new(v)),
+                match Version::parse_flux_in(key, profile.semver, profile.strict_tag_parse) {
+                    Ok(v) if constraints.check(&v) => match pack_release(&v) {
+                        Some(packed) => Parsed::Release(packed),
+                        None => Parsed::Version(Box::new(v)),
+                    },
                     Ok(v) => Parsed::OutOfRange {
                         prerelease: !v.prerelease().is_empty(),
                     },
@@ -64,7 +129,7 @@ pub(super) fn parse_keys(policer: &Policer, entries: &mut [Entry], profile: &Pro
 /// Everything after the keys are parsed: the failure, or the selection.
 pub(super) fn decide(
     eval: &mut Evaluation,
-    entries: &[Entry],
+    entries: &Entries,
     tags: &[&str],
     rule: &Rule,
     options: Options,
@@ -78,13 +143,10 @@ pub(super) fn decide(
         .min_by(|a, b| stored_cmp(tags, stored, a.first, b.first))
     {
         let tag = tags[bad.first as usize];
-        eval.error = Some(format!(
-            "failed to parse invalid numeric value '{}'",
-            bad.key
-        ));
+        let key = entries.key(bad, tags);
+        eval.error = Some(format!("failed to parse invalid numeric value '{key}'"));
         eval.warnings.push(format!(
-            "the numerical policy fails because the key '{}' of tag '{tag}' is not a number to Go's strconv.ParseFloat; every matching tag's key must be one",
-            bad.key
+            "the numerical policy fails because the key '{key}' of tag '{tag}' is not a number to Go's strconv.ParseFloat; every matching tag's key must be one"
         ));
         finish_warnings(eval, entries, tags, rule);
         return;
@@ -114,13 +176,13 @@ pub(super) fn decide(
 /// Every entry the controller could end up with.
 fn possible_winners(
     eval: &Evaluation,
-    entries: &[Entry],
+    entries: &Entries,
     tags: &[&str],
     filtered: bool,
     order: Option<Order>,
     stored: StoredOrder,
 ) -> Vec<u32> {
-    let run = |seq: &[u32]| -> Option<u32> { run_policy(eval, entries, seq, order) };
+    let run = |seq: &[u32]| -> Option<u32> { run_policy(eval, entries, tags, seq, order) };
     // The map's insertion order is the order of first appearance in stored order.
     let insertion = || {
         let mut seq: Vec<u32> = (0..entries.len() as u32).collect();
@@ -194,10 +256,15 @@ fn possible_winners(
                         winners.extend(all.iter().copied().filter(|&e| matches!(entries[e as usize].parsed, Parsed::Number(n) if Some(n) == top)));
                     }
                 }
-                Parsed::Version(top) => {
-                    winners.extend(all.iter().copied().filter(
-                        |&e| matches!(&entries[e as usize].parsed, Parsed::Version(v) if !top.greater_than(v)),
-                    ));
+                best @ (Parsed::Version(_) | Parsed::Release(_)) => {
+                    if let Some(top) = best.version() {
+                        winners.extend(all.iter().copied().filter(|&e| {
+                            entries[e as usize]
+                                .parsed
+                                .version()
+                                .is_some_and(|v| !top.greater_than(&v))
+                        }));
+                    }
                 }
                 _ => winners.push(best),
             }
@@ -209,7 +276,8 @@ fn possible_winners(
 /// The controller's `Latest` over keys in the given iteration order.
 fn run_policy(
     eval: &Evaluation,
-    entries: &[Entry],
+    entries: &Entries,
+    tags: &[&str],
     seq: &[u32],
     order: Option<Order>,
 ) -> Option<u32> {
@@ -217,7 +285,11 @@ fn run_policy(
         Kind::Alphabetical => {
             let order = order?;
             seq.iter().copied().min_by(|&a, &b| {
-                alphabetical::rank_cmp(order, &entries[a as usize].key, &entries[b as usize].key)
+                alphabetical::rank_cmp(
+                    order,
+                    entries.key(&entries[a as usize], tags),
+                    entries.key(&entries[b as usize], tags),
+                )
             })
         }
         Kind::Numerical => {
@@ -231,14 +303,11 @@ fn run_policy(
             numerical::latest(order?, values).map(|i| seq[i])
         }
         Kind::Semver => {
-            let accepted: Vec<(u32, &Version)> = seq
+            let accepted: Vec<(u32, std::borrow::Cow<Version>)> = seq
                 .iter()
-                .filter_map(|&e| match &entries[e as usize].parsed {
-                    Parsed::Version(v) => Some((e, v.as_ref())),
-                    _ => None,
-                })
+                .filter_map(|&e| Some((e, entries[e as usize].parsed.version()?)))
                 .collect();
-            semver::latest(accepted.iter().map(|(_, v)| *v)).map(|i| accepted[i].0)
+            semver::latest(accepted.iter().map(|(_, v)| v.as_ref())).map(|i| accepted[i].0)
         }
     }
 }
@@ -248,7 +317,7 @@ fn run_policy(
 /// equal versions the first one stored.
 fn rank_cmp(
     policer: &Policer,
-    entries: &[Entry],
+    entries: &Entries,
     tags: &[&str],
     stored: StoredOrder,
     a: u32,
@@ -259,10 +328,20 @@ fn rank_cmp(
         (Policer::Numerical(o), Parsed::Number(x), Parsed::Number(y)) => {
             numerical::rank_cmp(*o, *x, *y).then_with(|| stored_cmp(tags, stored, eb.kept, ea.kept))
         }
-        (Policer::Semver(_), Parsed::Version(x), Parsed::Version(y)) => {
-            semver::rank_cmp(x, y).then_with(|| stored_cmp(tags, stored, ea.kept, eb.kept))
+        // Packed versions order as their numbers (best first: the greater).
+        (Policer::Semver(_), Parsed::Release(x), Parsed::Release(y)) => y
+            .cmp(x)
+            .then_with(|| stored_cmp(tags, stored, ea.kept, eb.kept)),
+        (Policer::Semver(_), x, y) if x.is_candidate() && y.is_candidate() => {
+            match (x.version(), y.version()) {
+                (Some(x), Some(y)) => semver::rank_cmp(&x, &y)
+                    .then_with(|| stored_cmp(tags, stored, ea.kept, eb.kept)),
+                _ => std::cmp::Ordering::Equal,
+            }
         }
-        (Policer::Alphabetical(o), _, _) => alphabetical::rank_cmp(*o, &ea.key, &eb.key),
+        (Policer::Alphabetical(o), _, _) => {
+            alphabetical::rank_cmp(*o, entries.key(ea, tags), entries.key(eb, tags))
+        }
         _ => std::cmp::Ordering::Equal,
     }
 }
@@ -270,7 +349,7 @@ fn rank_cmp(
 /// Marks the selection, the alternatives and the ranks.
 fn rank(
     eval: &mut Evaluation,
-    entries: &[Entry],
+    entries: &Entries,
     tags: &[&str],
     winners: &[u32],
     options: Options,
@@ -300,14 +379,74 @@ fn rank(
         rest.select_nth_unstable_by(wanted - 1, cmp);
         rest.truncate(wanted);
     }
-    rest.sort_by(cmp);
+    match policer {
+        // Many keys to order as text: by their first sixteen bytes first, so that most
+        // comparisons never reach the keys.
+        Policer::Alphabetical(o) if rest.len() > 1 << 10 => {
+            let mut keyed: Vec<(u64, u64, u32)> = rest
+                .iter()
+                .map(|&e| {
+                    let key = entries.key(&entries[e as usize], tags).as_bytes();
+                    let rest_of_key = key.get(8..).unwrap_or_default();
+                    (prefix_key(key), prefix_key(rest_of_key), e)
+                })
+                .collect();
+            let key = |e: u32| entries.key(&entries[e as usize], tags).as_bytes();
+            // Bytes descending for ASC, ascending for DESC; equal keys (the same tag
+            // listed twice, without a filter) in entry order, as a stable sort leaves them.
+            keyed.sort_unstable_by(|x, y| {
+                let bytes = (x.0, x.1)
+                    .cmp(&(y.0, y.1))
+                    .then_with(|| key(x.2).cmp(key(y.2)));
+                match o {
+                    Order::Asc => bytes.reverse(),
+                    Order::Desc => bytes,
+                }
+                .then(x.2.cmp(&y.2))
+            });
+            rest = keyed.into_iter().map(|(_, _, e)| e).collect();
+        }
+        // Numbers side by side with their entries: no lookup per comparison.
+        Policer::Numerical(o) if rest.len() > 1 << 10 => {
+            let mut keyed: Vec<(f64, u32)> = rest
+                .iter()
+                .map(|&e| match entries[e as usize].parsed {
+                    Parsed::Number(n) => (n, e),
+                    _ => (f64::NAN, e),
+                })
+                .collect();
+            keyed.sort_unstable_by(|x, y| {
+                numerical::rank_cmp(*o, x.0, y.0).then_with(|| cmp(&x.1, &y.1))
+            });
+            rest = keyed.into_iter().map(|(_, e)| e).collect();
+        }
+        // Versions packed in a number ([`pack_release`]), side by side with their entries.
+        Policer::Semver(_)
+            if rest.len() > 1 << 10
+                && rest
+                    .iter()
+                    .all(|&e| matches!(entries[e as usize].parsed, Parsed::Release(_))) =>
+        {
+            let mut keyed: Vec<(u64, u32)> = rest
+                .iter()
+                .map(|&e| match entries[e as usize].parsed {
+                    Parsed::Release(packed) => (packed, e),
+                    _ => (0, e),
+                })
+                .collect();
+            // The greater version first.
+            keyed.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| cmp(&x.1, &y.1)));
+            rest = keyed.into_iter().map(|(_, e)| e).collect();
+        }
+        _ => rest.sort_by(cmp),
+    }
     ranked.extend(rest);
     for (r, &e) in ranked.iter().enumerate() {
         let kept = entries[e as usize].kept as usize;
-        eval.verdicts[kept].rank = Some(r as u32 + 1);
+        eval.verdicts.slots[kept].rank = r as u32 + 1;
     }
     let selected = entries[winners[0] as usize].kept as usize;
-    eval.verdicts[selected].outcome = Outcome::Selected;
+    eval.verdicts.slots[selected].outcome = Outcome::Selected;
     eval.selected = Some(selected);
     eval.alternatives = winners[1..]
         .iter()

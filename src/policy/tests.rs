@@ -67,10 +67,10 @@ fn tutorial_numerical_timestamp() {
         eval.selected_verdict().map(|v| v.tag),
         Some("uat-202305291203-815a0fd")
     );
-    assert_eq!(eval.verdicts[0].outcome, Outcome::Candidate);
-    assert_eq!(eval.verdicts[0].rank, Some(2));
-    assert_eq!(eval.verdicts[2].outcome, Outcome::NoMatch);
-    assert_eq!(eval.verdicts[4].outcome, Outcome::Excluded);
+    assert_eq!(eval.verdicts.at(0).outcome, Outcome::Candidate);
+    assert_eq!(eval.verdicts.at(0).rank, Some(2));
+    assert_eq!(eval.verdicts.at(2).outcome, Outcome::NoMatch);
+    assert_eq!(eval.verdicts.at(4).outcome, Outcome::Excluded);
     assert_eq!(eval.excluded_by(4), Some(DEFAULT_EXCLUSION));
     assert_eq!(
         eval.funnel,
@@ -152,7 +152,7 @@ fn one_bad_numeric_key_fails_the_policy() {
         Err("failed to parse invalid numeric value '0b101'".into())
     );
     let eval = evaluate(&r, &["1", "0b101"], Options::default());
-    assert_eq!(eval.verdicts[1].outcome, Outcome::Invalid);
+    assert_eq!(eval.verdicts.at(1).outcome, Outcome::Invalid);
     assert!(eval.warnings.iter().any(|w| w.contains("'0b101'")));
 }
 
@@ -231,11 +231,11 @@ fn semver_selection_and_reasons() {
         },
     );
     assert_eq!(eval.selected_verdict().map(|v| v.tag), Some("v2.5.0"));
-    assert_eq!(eval.verdicts[2].outcome, Outcome::OutOfRange);
-    assert_eq!(eval.verdicts[3].outcome, Outcome::OutOfRange);
-    assert_eq!(eval.verdicts[4].outcome, Outcome::Invalid);
-    assert_eq!(eval.verdicts[5].outcome, Outcome::Invalid);
-    assert_eq!(eval.verdicts[0].rank, Some(2));
+    assert_eq!(eval.verdicts.at(2).outcome, Outcome::OutOfRange);
+    assert_eq!(eval.verdicts.at(3).outcome, Outcome::OutOfRange);
+    assert_eq!(eval.verdicts.at(4).outcome, Outcome::Invalid);
+    assert_eq!(eval.verdicts.at(5).outcome, Outcome::Invalid);
+    assert_eq!(eval.verdicts.at(0).rank, Some(2));
     assert!(eval.reason(2).is_some());
     assert!(
         eval.warnings.iter().any(|w| w.contains("prerelease")),
@@ -292,4 +292,132 @@ fn fail_clears_the_selection() {
     assert!(eval.selected.is_none());
     assert!(eval.verdicts.iter().all(|v| v.outcome != Outcome::Selected));
     assert_eq!(eval.error.as_deref(), Some("access denied"));
+}
+
+/// Everything an evaluation tells, per tag and overall, as text.
+fn fingerprint(eval: &Evaluation) -> Vec<String> {
+    let mut out: Vec<String> = (0..eval.verdicts.len())
+        .map(|i| {
+            let v = eval.verdicts.at(i);
+            format!(
+                "{} {} {:?} {:?} {:?} {:?} {}",
+                v.tag,
+                v.outcome.as_str(),
+                v.rank,
+                eval.key(i),
+                eval.reason(i),
+                eval.excluded_by(i),
+                eval.is_shadowed(i)
+            )
+        })
+        .collect();
+    out.push(format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?}",
+        eval.selected, eval.alternatives, eval.error, eval.warnings, eval.funnel, eval.kind
+    ));
+    out
+}
+
+mod chunks {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tag() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u32..30).prop_map(|n| format!("t-{n}")),
+            (0u32..30).prop_map(|n| format!("t-0{n}")),
+            (0u32..9).prop_map(|n| format!("t-{n}.0")),
+            (0u32..3, 0u32..3, 0u32..3).prop_map(|(a, b, c)| format!("{a}.{b}.{c}")),
+            (0u32..3, 0u32..3, 0u32..3).prop_map(|(a, b, c)| format!("v{a}.{b}.{c}-rc.{c}")),
+            "[a-z]{1,3}",
+            "[a-z]{1,2}\\.sig",
+            Just("t-NaN".to_string()),
+            Just("t-x".to_string()),
+        ]
+    }
+
+    fn rules() -> Vec<Rule> {
+        let mut excluded = rule(alphabetical("asc"), None);
+        excluded.exclusion_list = vec!["^t-0".into(), "^[a-z]$".into()];
+        vec![
+            rule(alphabetical("asc"), None),
+            rule(alphabetical("desc"), Some(("^t-(?P<n>.*)$", "$n"))),
+            rule(numerical("asc"), Some(("^t-(?P<n>[0-9.]*)$", "$n"))),
+            rule(numerical("desc"), Some(("^t-(.+)$", "k$1"))),
+            rule(numerical("asc"), Some(("^t-(?P<n>.*)$", "$n"))),
+            rule(numerical("asc"), None),
+            rule(semver(">=0.0.0"), None),
+            rule(semver(">=1.0.0-0"), Some(("^v?(.*)$", "$1"))),
+            rule(semver(">=1.0.0"), Some(("^(v?[0-9])", "$1.0.0"))),
+            rule(numerical("bogus"), None),
+            rule(alphabetical("asc"), Some(("(?=x)", ""))),
+            excluded,
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Splitting the per-tag work over threads changes nothing: every tag's
+        /// outcome, key, rank and reason, the selection, the warnings, the counts.
+        #[test]
+        fn any_number_of_workers_gives_the_same_evaluation(
+            tags in proptest::collection::vec(tag(), 0..60),
+            rule_index in 0usize..12,
+            all in any::<bool>(),
+        ) {
+            let rule = &rules()[rule_index];
+            let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+            let options = Options { rank_all: all, ..Options::default() };
+            let alone = evaluate_on(rule, tags.clone(), options, 1, None);
+            let one = fingerprint(&alone);
+            let listed = tags.len().saturating_sub(1);
+            for (workers, kind) in [(2, RevisionKind::Badger), (3, RevisionKind::FluxStorage), (7, RevisionKind::Badger)] {
+                // The revision computed beside the engine is the one computed after it.
+                let eval = evaluate_on(rule, tags.clone(), options, workers, Some((kind, listed)));
+                prop_assert_eq!(&one, &fingerprint(&eval));
+                prop_assert_eq!(
+                    revision::of_evaluation(&eval, listed, kind),
+                    revision::of_evaluation(&alone, listed, kind)
+                );
+            }
+        }
+    }
+}
+
+/// Without a filter the same tag listed twice is two equal keys: every ranking keeps
+/// them in list order, however many candidates are ranked (and so sorted).
+#[test]
+fn equal_keys_rank_in_list_order() {
+    let owned: Vec<String> = (0..5000u64)
+        .map(|i| format!("k{}", (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 50) % 700))
+        .collect();
+    let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
+    for order in ["asc", "desc"] {
+        let options = Options {
+            rank_all: true,
+            ..Options::default()
+        };
+        let eval = evaluate(&rule(alphabetical(order), None), &tags, options);
+        let mut ranked: Vec<(u32, usize)> = eval
+            .verdicts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
+            .collect();
+        ranked.sort_unstable();
+        assert_eq!(ranked.len(), tags.len());
+        for pair in ranked.windows(2) {
+            let (a, b) = (tags[pair[0].1], tags[pair[1].1]);
+            let bytes = if order == "asc" {
+                b.as_bytes().cmp(a.as_bytes())
+            } else {
+                a.as_bytes().cmp(b.as_bytes())
+            };
+            assert!(
+                bytes.is_lt() || (bytes.is_eq() && pair[0].1 < pair[1].1),
+                "{order}: {a} ranked before {b}"
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
 //! of docs/json.md, the same in both formats.
 
-use crate::policy::{Funnel, Outcome};
+use crate::policy::{Evaluation, Funnel, Outcome};
 use crate::report::Explanation;
 use serde::Serialize;
 use std::io::Write;
@@ -18,7 +18,7 @@ struct Item<'r> {
     repository: Option<RepositoryJson<'r>>,
     rule: RuleJson<'r>,
     tag_source: TagSourceJson<'r>,
-    tags: Vec<TagJson<'r>>,
+    tags: TagsJson<'r>,
     selected: Option<SelectedJson<'r>>,
     alternatives: Vec<&'r str>,
     error: Option<&'r str>,
@@ -67,6 +67,33 @@ struct TagSourceJson<'r> {
     complete: bool,
     status_tag_count: Option<u64>,
     revision: Option<&'r str>,
+}
+
+/// Every tag with its verdict, serialized as it is read (never a list of a million
+/// structs). For JSON the list is left empty (`deferred`) and [`json`] writes the
+/// elements itself, rendered on all cores.
+struct TagsJson<'r> {
+    ev: &'r Evaluation<'r>,
+    deferred: bool,
+}
+
+impl Serialize for TagsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ev = self.ev;
+        let count = if self.deferred { 0 } else { ev.verdicts.len() };
+        serializer.collect_seq((0..count).map(|i| tag_json(ev, i)))
+    }
+}
+
+fn tag_json<'r>(ev: &'r Evaluation<'r>, i: usize) -> TagJson<'r> {
+    let v = ev.verdicts.at(i);
+    TagJson {
+        tag: v.tag,
+        outcome: v.outcome.as_str(),
+        key: ev.key(i),
+        rank: v.rank,
+        reason: ev.reason(i),
+    }
 }
 
 #[derive(Serialize)]
@@ -139,7 +166,7 @@ struct WhatIfJson<'r> {
     reason: Option<String>,
 }
 
-fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
+fn item<'r>(e: &'r Explanation<'r>, deferred: bool) -> Item<'r> {
     let ev = &e.evaluation;
     Item {
         policy: PolicyJson {
@@ -169,27 +196,16 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
             status_tag_count: e.tag_source.status_tag_count,
             revision: e.tag_source.revision.as_deref(),
         },
-        tags: ev
-            .verdicts
-            .iter()
-            .enumerate()
-            .map(|(i, v)| TagJson {
-                tag: v.tag,
-                outcome: v.outcome.as_str(),
-                key: ev.key(i),
-                rank: v.rank,
-                reason: ev.reason(i),
-            })
-            .collect(),
+        tags: TagsJson { ev, deferred },
         selected: ev.selected.map(|i| SelectedJson {
-            tag: ev.verdicts[i].tag,
+            tag: ev.verdicts.at(i).tag,
             key: ev.key(i),
             image: e.selected_image(),
         }),
         alternatives: ev
             .alternatives
             .iter()
-            .map(|&i| ev.verdicts[i].tag)
+            .map(|&i| ev.verdicts.at(i).tag)
             .collect(),
         error: ev.error.as_deref(),
         controller: e.controller.as_ref().map(|c| ControllerJson {
@@ -213,7 +229,7 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
             .what_if
             .iter()
             .map(|w| {
-                let v = &ev.verdicts[w.index];
+                let v = ev.verdicts.at(w.index);
                 WhatIfJson {
                     tag: &w.tag,
                     would_be_selected: v.outcome == Outcome::Selected,
@@ -226,18 +242,117 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
 }
 
 pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
+    // The document without the tags (small), then each item's `"tags": []` filled in.
+    // (The text `"tags": []` only occurs as that key: a quote inside a string value is
+    // escaped.)
     let doc = Document {
-        items: explanations.iter().map(item).collect(),
+        items: explanations.iter().map(|e| item(e, true)).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)?;
+    let text = serde_json::to_vec_pretty(&doc)?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    const EMPTY: &[u8] = b"\"tags\": []";
+    let mut rest = &text[..];
+    for e in explanations {
+        let Some(at) = rest.windows(EMPTY.len()).position(|w| w == EMPTY) else {
+            break;
+        };
+        buffered.write_all(&rest[..at])?;
+        let line_start = rest[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1);
+        let indent = at - line_start;
+        if e.evaluation.verdicts.is_empty() {
+            buffered.write_all(EMPTY)?;
+        } else {
+            buffered.write_all(b"\"tags\": [\n")?;
+            write_tags(&mut buffered, &e.evaluation, indent + 2)?;
+            buffered.write_all(b"\n")?;
+            buffered.write_all(&b" ".repeat(indent))?;
+            buffered.write_all(b"]")?;
+        }
+        rest = &rest[at + EMPTY.len()..];
+    }
+    buffered.write_all(rest)?;
+    writeln!(buffered)?;
+    // Only this buffer: the caller decides when its writer is flushed.
+    buffered.into_inner().map_err(|e| e.into_error())?;
+    Ok(())
+}
+
+/// Tags per batch a thread renders.
+const BATCH: usize = 1 << 14;
+
+/// The elements of `tags` as `serde_json`'s pretty printer writes them at `indent`
+/// spaces, comma-separated: batches rendered on all cores, written in order.
+fn write_tags(out: &mut dyn Write, ev: &Evaluation, indent: usize) -> anyhow::Result<()> {
+    let count = ev.verdicts.len();
+    let workers = if count < BATCH {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let render = |range: std::ops::Range<usize>| -> Vec<u8> {
+        let mut buf = Vec::with_capacity(range.len() * 192);
+        let mut element = Vec::with_capacity(512);
+        for i in range {
+            if i > 0 {
+                buf.extend_from_slice(b",\n");
+            }
+            element.clear();
+            // Writing to a Vec cannot fail.
+            let _ = serde_json::to_writer_pretty(&mut element, &tag_json(ev, i));
+            // Every newline of the element is structural (strings escape theirs).
+            buf.resize(buf.len() + indent, b' ');
+            for line in element.split_inclusive(|&b| b == b'\n') {
+                buf.extend_from_slice(line);
+                if line.ends_with(b"\n") {
+                    buf.resize(buf.len() + indent, b' ');
+                }
+            }
+        }
+        buf
+    };
+    let mut start = 0;
+    while start < count {
+        let ranges: Vec<std::ops::Range<usize>> = (0..workers)
+            .map(|w| {
+                let from = (start + w * BATCH).min(count);
+                from..(from + BATCH).min(count)
+            })
+            .collect();
+        start = ranges.last().map_or(count, |r| r.end);
+        let rendered: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let others: Vec<_> = ranges[1..]
+                .iter()
+                .map(|r| {
+                    let r = r.clone();
+                    s.spawn(move || render(r))
+                })
+                .collect();
+            let mut rendered = vec![render(ranges[0].clone())];
+            for handle in others {
+                match handle.join() {
+                    Ok(buf) => rendered.push(buf),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            rendered
+        });
+        for buf in rendered {
+            out.write_all(&buf)?;
+        }
+    }
     Ok(())
 }
 
 pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
     let doc = Document {
-        items: explanations.iter().map(item).collect(),
+        items: explanations.iter().map(|e| item(e, false)).collect(),
     };
-    serde_yaml_ng::to_writer(&mut *out, &doc)?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    serde_yaml_ng::to_writer(&mut buffered, &doc)?;
+    // Only this buffer: the caller decides when its writer is flushed.
+    buffered.into_inner().map_err(|e| e.into_error())?;
     Ok(())
 }

@@ -100,7 +100,7 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     label(out, "Funnel", funnel(e))?;
     match (ev.selected, &ev.error) {
         (Some(selected), _) => {
-            let v = &ev.verdicts[selected];
+            let v = ev.verdicts.at(selected);
             let mut text = paint(v.tag.to_string(), owo_colors::AnsiColors::Green);
             if let Some(key) = ev.key(selected).filter(|k| *k != v.tag) {
                 text.push_str(&format!("  key {key}"));
@@ -113,7 +113,7 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
                 let alts: Vec<&str> = ev
                     .alternatives
                     .iter()
-                    .map(|&i| ev.verdicts[i].tag)
+                    .map(|&i| ev.verdicts.at(i).tag)
                     .collect();
                 label(
                     out,
@@ -162,7 +162,7 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         }
     }
     for w in &e.what_if {
-        let v = &ev.verdicts[w.index];
+        let v = ev.verdicts.at(w.index);
         let text = if v.outcome == Outcome::Selected {
             paint(
                 format!("'{}' would be selected", w.tag),
@@ -287,7 +287,7 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
     }
     let mut t = table(look, &header);
     for (rank, i) in ranked {
-        let v = &ev.verdicts[i];
+        let v = ev.verdicts.at(i);
         let mut row = vec![
             Cell::new(rank),
             Cell::new(v.tag),
@@ -313,29 +313,31 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
 
 fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     let ev = &e.evaluation;
-    let mut counts: Vec<(Outcome, usize, Option<usize>)> = Vec::new();
-    for outcome in [
+    // One pass over the verdicts: per outcome the count and the first tag.
+    const SHOWN: [Outcome; 5] = [
         Outcome::Excluded,
         Outcome::NoMatch,
         Outcome::Invalid,
         Outcome::OutOfRange,
         Outcome::Unevaluated,
-    ] {
-        let mut first = None;
-        let mut n = 0;
-        for (i, v) in ev.verdicts.iter().enumerate() {
-            if v.outcome == outcome {
-                n += 1;
-                first.get_or_insert(i);
-            }
-        }
-        if n > 0 {
-            counts.push((outcome, n, first));
+    ];
+    let mut tally = [(0usize, None::<usize>); SHOWN.len()];
+    let (mut shadowed, mut first_shadowed) = (0usize, None::<usize>);
+    for (i, v) in ev.verdicts.iter().enumerate() {
+        if let Some(k) = SHOWN.iter().position(|&o| o == v.outcome) {
+            tally[k].0 += 1;
+            tally[k].1.get_or_insert(i);
+        } else if v.outcome == Outcome::Candidate && ev.is_shadowed(i) {
+            shadowed += 1;
+            first_shadowed.get_or_insert(i);
         }
     }
-    let shadowed = (0..ev.verdicts.len())
-        .filter(|&i| ev.is_shadowed(i))
-        .count();
+    let counts: Vec<(Outcome, usize, Option<usize>)> = SHOWN
+        .iter()
+        .zip(tally)
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(&outcome, (n, first))| (outcome, n, first))
+        .collect();
     if counts.is_empty() && shadowed == 0 {
         return Ok(());
     }
@@ -345,9 +347,9 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
         let example = first
             .map(|i| match ev.reason(i) {
                 Some(r) if look.wide || outcome != Outcome::NoMatch => {
-                    format!("{}: {r}", ev.verdicts[i].tag)
+                    format!("{}: {r}", ev.verdicts.at(i).tag)
                 }
-                _ => ev.verdicts[i].tag.to_string(),
+                _ => ev.verdicts.at(i).tag.to_string(),
             })
             .unwrap_or_default();
         t.add_row(vec![
@@ -356,16 +358,13 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
             Cell::new(example),
         ]);
     }
-    if shadowed > 0 {
-        let i = (0..ev.verdicts.len())
-            .find(|&i| ev.is_shadowed(i))
-            .unwrap_or_default();
+    if let Some(i) = first_shadowed {
         t.add_row(vec![
             Cell::new("same-key"),
             Cell::new(shadowed),
             Cell::new(format!(
                 "{}: {}",
-                ev.verdicts[i].tag,
+                ev.verdicts.at(i).tag,
                 ev.reason(i).unwrap_or_default()
             )),
         ]);

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, anyhow};
 use std::io::Read;
+use std::sync::Arc;
 
 /// Where the tags came from (the report names it `tagSource.kind`, docs/json.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +32,14 @@ pub const MAX_TAGS: usize = 2_000_000;
 /// The largest tags file read: `MAX_TAGS` tags of OCI's longest (128 bytes).
 const MAX_FILE_BYTES: u64 = (MAX_TAGS as u64) * 130;
 
-/// The text that holds the tags; tags are borrowed from it.
+/// The text that holds the tags; tags are borrowed from it. Cloning shares the text
+/// (the `--tags-file` text is handed to every repository).
 #[derive(Debug, Clone)]
 pub struct TagText {
     pub kind: SourceKind,
     /// The file name, `<stdin>`, or `--tags`.
     pub origin: String,
-    text: String,
+    text: Arc<String>,
     separator: char,
 }
 
@@ -47,7 +49,7 @@ impl TagText {
         TagText {
             kind: SourceKind::Flag,
             origin: "--tags".into(),
-            text: values.join(","),
+            text: Arc::new(values.join(",")),
             separator: ',',
         }
     }
@@ -65,7 +67,13 @@ impl TagText {
             "<stdin>".to_string()
         } else {
             std::fs::File::open(path)
-                .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+                .and_then(|f| {
+                    // One allocation of the file's size (a growing buffer would
+                    // briefly hold the old and the doubled copy).
+                    let size = f.metadata().map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+                    bytes.reserve_exact(size as usize + 1);
+                    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+                })
                 .with_context(|| format!("reading tags file {path}"))?;
             path.to_string()
         };
@@ -86,10 +94,11 @@ impl TagText {
         let tags = TagText {
             kind: SourceKind::File,
             origin,
-            text,
+            text: Arc::new(text),
             separator: '\n',
         };
-        if tags.count() > MAX_TAGS {
+        // Lines bound the tags from above: count exactly only when they might be too many.
+        if tags.lines() > MAX_TAGS && tags.count() > MAX_TAGS {
             return Err(too_many(&tags.origin));
         }
         Ok(tags)
@@ -100,7 +109,7 @@ impl TagText {
         TagText {
             kind: SourceKind::Status,
             origin,
-            text: tags.join("\n"),
+            text: Arc::new(tags.join("\n")),
             separator: '\n',
         }
     }
@@ -111,13 +120,21 @@ impl TagText {
         TagText {
             kind: SourceKind::Registry,
             origin,
-            text: tags.join("\n"),
+            text: Arc::new(tags.join("\n")),
             separator: '\n',
         }
     }
 
     pub fn tags(&self) -> Vec<&str> {
-        self.iter().collect()
+        let mut tags = Vec::with_capacity(self.lines());
+        tags.extend(self.iter());
+        tags
+    }
+
+    /// At least the number of tags (separators + 1), counted fast.
+    fn lines(&self) -> usize {
+        let separator = self.separator as u8;
+        self.text.bytes().filter(|&b| b == separator).count() + 1
     }
 
     fn count(&self) -> usize {
@@ -158,7 +175,7 @@ mod tests {
         let t = TagText {
             kind: SourceKind::File,
             origin: "x".into(),
-            text: "a\r\n\n b\nc\n".into(),
+            text: Arc::new("a\r\n\n b\nc\n".into()),
             separator: '\n',
         };
         assert_eq!(t.tags(), ["a", " b", "c"]);

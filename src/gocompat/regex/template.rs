@@ -209,6 +209,15 @@ impl GoRegex {
         }
     }
 
+    /// Whether [`GoRegex::extract`] with this template always gives a slice of the
+    /// text (the whole text, the whole match or one group), never a new string.
+    pub fn borrows(&self, template: &Template) -> bool {
+        matches!(
+            self.plan(template).kind,
+            PlanKind::Whole | PlanKind::WholeMatch | PlanKind::Single(_)
+        )
+    }
+
     /// The per-tag operation of Flux's filter: the first leftmost match anywhere in `text`;
     /// `None` when there is none; otherwise the key — `text` itself when the template is
     /// empty, else the template expanded against the match as Go's `ExpandString` does.

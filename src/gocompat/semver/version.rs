@@ -237,6 +237,19 @@ impl Version {
         Version::parse_in(s, release)
     }
 
+    /// A version of three numbers without prerelease or metadata, with no text
+    /// (`original` is empty): what a comparison needs of such a parsed version.
+    pub fn release(major: u64, minor: u64, patch: u64) -> Version {
+        Version {
+            major,
+            minor,
+            patch,
+            pre: (0, 0),
+            metadata: (0, 0),
+            original: String::new(),
+        }
+    }
+
     /// The string as it was parsed (Go's `Original()`).
     pub fn original(&self) -> &str {
         &self.original
