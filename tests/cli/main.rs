@@ -21,4 +21,5 @@ mod registry_support;
 mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;
+mod suggest;
 mod util;
