@@ -65,7 +65,9 @@ impl Release {
     /// What the controller Deployment's image says (`image` as the cluster
     /// reported it, or why it could not be read); the newest and a note when the
     /// tag is no modelled release.
-    pub fn detected(found: Result<(String, String), String>) -> Release {
+    pub fn detected(
+        found: Result<(String, String), crate::source::cluster::ControllerUnknown>,
+    ) -> Release {
         let reason = match found {
             Ok((deployment, image)) => match crate::model::split_tag(&image).1 {
                 Some(tag) => match Profile::for_version(tag) {
@@ -80,7 +82,7 @@ impl Release {
                 },
                 None => format!("the Deployment {deployment} runs {image}, which has no tag"),
             },
-            Err(reason) => reason,
+            Err(reason) => reason.0,
         };
         let profile = Profile::newest();
         Release {

@@ -26,7 +26,8 @@ pub use evaluation::{Evaluation, Funnel, Outcome, Verdict};
 pub use exclusion::DEFAULT_EXCLUSION;
 pub use profile::{Profile, RevisionKind, StoredOrder};
 pub use rule::{
-    FilterTags, Kind, Order, Policer, PolicyChoice, Rule, SHOWN_PATTERN_CHARS, choice_kind, elide,
+    FilterTags, InvalidPolicy, Kind, Order, Policer, PolicyChoice, Rule, SHOWN_PATTERN_CHARS,
+    choice_kind, elide,
 };
 
 use select::Parsed;
