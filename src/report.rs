@@ -96,6 +96,8 @@ pub struct Explanation<'a> {
     pub what_if: Vec<WhatIf>,
     /// Warnings about the inputs, besides the engine's own.
     pub notes: Vec<String>,
+    /// `--why TAG`: the tag to account for step by step.
+    pub why: Option<crate::anatomy::WhyTag>,
 }
 
 impl Explanation<'_> {
@@ -226,6 +228,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         controller,
         what_if,
         notes,
+        why: None,
     }
 }
 
