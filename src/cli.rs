@@ -174,6 +174,10 @@ pub struct ExplainArgs {
     /// List every tag, not just the top candidates and counts.
     #[arg(long)]
     pub all: bool,
+    /// Account for TAG step by step: exclusion, filter match or near miss, key, parse,
+    /// range, rank. A TAG not in the list is evaluated as if pushed (like --add-tag).
+    #[arg(long, value_name = "TAG")]
+    pub why: Option<String>,
     /// Force the tag source: `file` (--tags/--tags-file), `status` (the
     /// repository's status sample) or `registry`.
     #[arg(long, value_enum, value_name = "SOURCE")]

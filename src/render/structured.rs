@@ -1,6 +1,8 @@
 //! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
 //! of docs/json.md, the same in both formats.
 
+use crate::anatomy::{self, Anatomist};
+use crate::gocompat::regex::NearMiss;
 use crate::policy::{Funnel, Outcome};
 use crate::report::Explanation;
 use serde::Serialize;
@@ -28,6 +30,9 @@ struct Item<'r> {
     warnings: Vec<String>,
     funnel: FunnelJson,
     what_if: Vec<WhatIfJson<'r>>,
+    /// `--why TAG` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<WhyJson>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +81,114 @@ struct TagJson<'r> {
     key: Option<&'r str>,
     rank: Option<u32>,
     reason: Option<String>,
+    #[serde(rename = "match")]
+    matched: Option<MatchJson>,
+    #[serde(rename = "nearMiss")]
+    near_miss: Option<NearMissJson<'r>>,
+}
+
+/// Where the filter pattern matched: `{start, end, groups: {NAME_OR_INDEX: [start, end] | null}}`.
+#[derive(Serialize)]
+struct MatchJson {
+    start: usize,
+    end: usize,
+    groups: GroupsJson,
+}
+
+/// The groups in pattern order (a map keyed by name, or index when unnamed).
+struct GroupsJson(Vec<anatomy::Group>);
+
+impl Serialize for GroupsJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for g in &self.0 {
+            map.serialize_entry(&*g.key, &g.span.map(|(a, b)| [a, b]))?;
+        }
+        map.end()
+    }
+}
+
+impl From<anatomy::TagMatch> for MatchJson {
+    fn from(m: anatomy::TagMatch) -> Self {
+        MatchJson {
+            start: m.start,
+            end: m.end,
+            groups: GroupsJson(m.groups),
+        }
+    }
+}
+
+/// How far the pattern got into a tag it does not match.
+#[derive(Serialize)]
+struct NearMissJson<'r> {
+    offset: usize,
+    matched: &'r str,
+    expected: Option<String>,
+}
+
+impl<'r> NearMissJson<'r> {
+    fn new(tag: &'r str, nm: NearMiss) -> Self {
+        NearMissJson {
+            offset: nm.offset,
+            matched: tag.get(..nm.offset).unwrap_or(""),
+            expected: nm.expected,
+        }
+    }
+}
+
+/// `--why TAG`: the tag's fields and each step in words.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WhyJson {
+    tag: String,
+    in_list: bool,
+    outcome: &'static str,
+    rank: Option<u32>,
+    key: Option<String>,
+    excluded_by: Option<String>,
+    #[serde(rename = "match")]
+    matched: Option<MatchJson>,
+    near_miss: Option<WhyNearMissJson>,
+    steps: Vec<WhyStepJson>,
+}
+
+#[derive(Serialize)]
+struct WhyNearMissJson {
+    offset: usize,
+    matched: String,
+    expected: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WhyStepJson {
+    step: &'static str,
+    text: String,
+}
+
+impl From<anatomy::Why> for WhyJson {
+    fn from(w: anatomy::Why) -> Self {
+        let near_miss = w.anatomy.near_miss.map(|nm| WhyNearMissJson {
+            offset: nm.offset,
+            matched: w.tag.get(..nm.offset).unwrap_or("").to_string(),
+            expected: nm.expected,
+        });
+        WhyJson {
+            in_list: w.in_list,
+            outcome: w.outcome.as_str(),
+            rank: w.rank,
+            key: w.key,
+            excluded_by: w.excluded_by,
+            matched: w.anatomy.matched.map(MatchJson::from),
+            near_miss,
+            steps: w
+                .steps
+                .into_iter()
+                .map(|(step, text)| WhyStepJson { step, text })
+                .collect(),
+            tag: w.tag,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -141,6 +254,7 @@ struct WhatIfJson<'r> {
 
 fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
     let ev = &e.evaluation;
+    let mut anatomist = Anatomist::new(&e.rule);
     Item {
         policy: PolicyJson {
             namespace: &e.policy.namespace,
@@ -173,12 +287,17 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
             .verdicts
             .iter()
             .enumerate()
-            .map(|(i, v)| TagJson {
-                tag: v.tag,
-                outcome: v.outcome.as_str(),
-                key: ev.key(i),
-                rank: v.rank,
-                reason: ev.reason(i),
+            .map(|(i, v)| {
+                let a = anatomist.anatomy(ev, i);
+                TagJson {
+                    tag: v.tag,
+                    outcome: v.outcome.as_str(),
+                    key: ev.key(i),
+                    rank: v.rank,
+                    reason: ev.reason(i),
+                    matched: a.matched.map(MatchJson::from),
+                    near_miss: a.near_miss.map(|nm| NearMissJson::new(v.tag, nm)),
+                }
             })
             .collect(),
         selected: ev.selected.map(|i| SelectedJson {
@@ -222,6 +341,7 @@ fn item<'r>(e: &'r Explanation<'r>) -> Item<'r> {
                 }
             })
             .collect(),
+        why: anatomy::why(e, &mut anatomist).map(WhyJson::from),
     }
 }
 
