@@ -105,6 +105,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Put the $imagepolicy setter markers into a GitOps checkout (a dry run unless --write).
     Mark(MarkArgs),
+    /// Suggest ImagePolicies from a tag list: one per family of tags, each proven on the whole list.
+    Suggest(SuggestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +174,10 @@ pub struct ExplainArgs {
     /// List every tag, not just the top candidates and counts.
     #[arg(long)]
     pub all: bool,
+    /// Account for TAG step by step: exclusion, filter match or near miss, key, parse,
+    /// range, rank. A TAG not in the list is evaluated as if pushed (like --add-tag).
+    #[arg(long, value_name = "TAG")]
+    pub why: Option<String>,
     /// Force the tag source: `file` (--tags/--tags-file), `status` (the
     /// repository's status sample) or `registry`.
     #[arg(long, value_enum, value_name = "SOURCE")]
@@ -240,6 +246,34 @@ pub struct MarkArgs {
     /// The policy that owns an image several policies could own. Repeatable.
     #[arg(long = "policy", value_name = "NS:NAME")]
     pub policies: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Groups the tags by shape and suggests one ImagePolicy per family (semver, numerical \
+                  or alphabetical, with filterTags pattern and extract), each proven by the engine \
+                  on the whole list: the table shows what each selects and the equivalent \
+                  `flux create image policy` line; -o yaml prints the manifests, -o json both. \
+                  Tags from --tags/--tags-file (offline), else the registry of IMAGE (local docker \
+                  credentials or anonymous), else the registry of the ImageRepository named by \
+                  --image-repository in the cluster. Exit 0 with a suggestion, 1 with none, 2 when \
+                  the tags cannot be had."
+)]
+pub struct SuggestArgs {
+    /// The image repository whose registry lists the tags (e.g. ghcr.io/stefanprodan/podinfo).
+    pub image: Option<String>,
+    #[command(flatten)]
+    pub tag_list: TagArgs,
+    /// The ImageRepository the policies reference; without IMAGE or tags, its
+    /// registry (read from the cluster in -n) lists the tags.
+    #[arg(long, value_name = "NAME")]
+    pub image_repository: Option<String>,
+    /// Families with fewer tags get no policy.
+    #[arg(long, value_name = "N", default_value_t = crate::suggest::DEFAULT_MIN_TAGS)]
+    pub min_tags: usize,
+    /// IMAGE's registry speaks plain HTTP (the ImageRepository's spec.insecure).
+    #[arg(long, requires = "image")]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Args)]

@@ -304,14 +304,7 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
         ));
         return item;
     };
-    let rival = Rival {
-        rule,
-        options,
-        listed: &listed,
-        known: RefCell::default(),
-    };
     let selected = item.selected.clone();
-    let expected = selected.as_ref().map(|t| format!("{}:{t}", item.image));
     match registry_digest {
         Some(Ok(digest)) => item.registry_digest = Some(digest),
         Some(Err(e)) => item.warnings.push(format!("--digests: {e}")),
@@ -323,15 +316,60 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             .clone()
             .filter(|_| item.controller_tag.is_some() && item.controller_tag == selected)
     });
-    let state = |r: &ImageReference, ids: Option<&BTreeSet<String>>| {
-        state_of(r, ids, selected.as_deref(), want_digest.as_deref(), &rival)
+    let judge = Judge {
+        rival: Rival {
+            rule,
+            options,
+            listed: &listed,
+            known: RefCell::default(),
+        },
+        selected,
+        want_digest,
     };
+    item.workloads = workload_rows(&item, &judge, &reference, running);
+    item.markers = marker_rows(&item, &judge, &source.markers);
+    item.unmarked = unmarked_rows(&item, &source.plan);
+    item
+}
+
+/// Decides a running image's (or a marker value's) state against the selection.
+struct Judge<'a> {
+    rival: Rival<'a>,
+    selected: Option<String>,
+    /// The digest pods should run, when known.
+    want_digest: Option<String>,
+}
+
+impl Judge<'_> {
+    fn state(&self, r: &ImageReference, ids: Option<&BTreeSet<String>>) -> State {
+        state_of(
+            r,
+            ids,
+            self.selected.as_deref(),
+            self.want_digest.as_deref(),
+            &self.rival,
+        )
+    }
+}
+
+/// Every container of `running` whose image is the policy's repository.
+fn workload_rows(
+    item: &PolicyDiff,
+    judge: &Judge,
+    reference: &ImageReference,
+    running: &[Workload],
+) -> Vec<ContainerRow> {
+    let expected = judge
+        .selected
+        .as_ref()
+        .map(|t| format!("{}:{t}", item.image));
+    let mut rows = Vec::new();
     for w in running {
         for c in &w.containers {
-            let Some(r) = same_repository(&c.image, &reference) else {
+            let Some(r) = same_repository(&c.image, reference) else {
                 continue;
             };
-            item.workloads.push(ContainerRow {
+            rows.push(ContainerRow {
                 kind: w.kind.clone(),
                 namespace: w.namespace.clone(),
                 name: w.name.clone(),
@@ -340,19 +378,24 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
                 image: c.image.clone(),
                 image_ids: c.image_ids.iter().cloned().collect(),
                 expected: expected.clone(),
-                state: state(&r, Some(&c.image_ids)),
+                state: judge.state(&r, Some(&c.image_ids)),
             });
         }
     }
-    // Markers of this policy, and source workloads no marker covers.
+    rows
+}
+
+/// The policy's markers, each with the value the automation would write.
+fn marker_rows(item: &PolicyDiff, judge: &Judge, markers: &[Marker]) -> Vec<MarkerRow> {
     let mine = |m: &&Marker| {
         m.target
             .as_ref()
             .is_some_and(|t| t.namespace == item.namespace && t.name == item.name)
     };
-    for m in source.markers.iter().filter(mine) {
+    let mut rows = Vec::new();
+    for m in markers.iter().filter(mine) {
         let Some(target) = &m.target else { continue };
-        let would_write = selected.as_ref().map(|tag| match target.field {
+        let would_write = judge.selected.as_ref().map(|tag| match target.field {
             MarkerField::Image => match &item.controller_digest {
                 Some(d) if item.controller_tag.as_deref() == Some(tag.as_str()) => {
                     format!("{}:{tag}@{d}", item.image)
@@ -368,11 +411,11 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             (Some(v), Some(w)) if v == w => State::UpToDate,
             (Some(v), Some(_)) => match target.field {
                 MarkerField::Image => match ImageReference::parse(v) {
-                    Ok(r) => state(&r, None),
+                    Ok(r) => judge.state(&r, None),
                     Err(_) => State::Outdated,
                 },
                 MarkerField::Tag => {
-                    if rival.wins(v) {
+                    if judge.rival.wins(v) {
                         State::Ahead
                     } else {
                         State::Outdated
@@ -382,7 +425,7 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             },
             (None, Some(_)) => State::Outdated,
         };
-        item.markers.push(MarkerRow {
+        rows.push(MarkerRow {
             file: m.file.clone(),
             line: m.line,
             reference: m.reference.clone(),
@@ -392,16 +435,23 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             state,
         });
     }
-    // Places `mark` would mark for this policy: no marker covers them.
+    rows
+}
+
+/// The places `mark` would mark for this policy (no marker covers them),
+/// and the images several policies could own.
+fn unmarked_rows(item: &PolicyDiff, plan: &crate::mark::Plan) -> Vec<UnmarkedRow> {
     let id = format!("{}:{}", item.namespace, item.name);
-    for change in source.plan.changes.iter().filter(|c| c.policy == id) {
+    let selected = item.selected.as_deref();
+    let mut rows = Vec::new();
+    for change in plan.changes.iter().filter(|c| c.policy == id) {
         let key = change.field.rsplit('.').next().unwrap_or(&change.field);
         let value = match change.part {
-            MarkerField::Tag => selected.clone().unwrap_or_else(|| "TAG".to_string()),
+            MarkerField::Tag => selected.unwrap_or("TAG").to_string(),
             MarkerField::Name => item.image.clone(),
-            _ => format!("{}:{}", item.image, selected.as_deref().unwrap_or("TAG")),
+            _ => format!("{}:{}", item.image, selected.unwrap_or("TAG")),
         };
-        item.unmarked.push(UnmarkedRow {
+        rows.push(UnmarkedRow {
             file: change.file.clone(),
             line: Some(change.line),
             kind: change.kind.clone(),
@@ -414,13 +464,8 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             suggestion: format!("{key}: {value} {}", change.marker),
         });
     }
-    for a in source
-        .plan
-        .ambiguous
-        .iter()
-        .filter(|a| a.candidates.contains(&id))
-    {
-        item.unmarked.push(UnmarkedRow {
+    for a in plan.ambiguous.iter().filter(|a| a.candidates.contains(&id)) {
+        rows.push(UnmarkedRow {
             file: a.file.clone(),
             line: Some(a.line),
             kind: a.kind.clone(),
@@ -433,7 +478,7 @@ pub fn compare(inputs: Inputs, running: &[Workload], source: &SourceTree) -> Pol
             ),
         });
     }
-    item
+    rows
 }
 
 /// The automations of the policy's namespace and whether each selects it;

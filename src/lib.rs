@@ -5,6 +5,7 @@
 //! libraries the controller runs; `source` feeds it; `render` prints what it
 //! says; `commands` tie them together for each subcommand.
 
+pub mod anatomy;
 pub mod cli;
 pub mod commands;
 pub mod complete;

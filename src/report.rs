@@ -114,6 +114,8 @@ pub struct Explanation<'a> {
     /// The controller's release, given or detected; None when unknown (the newest
     /// semantics are then assumed).
     pub controller_version: Option<String>,
+    /// `--why TAG`: the tag to account for step by step.
+    pub why: Option<crate::anatomy::WhyTag>,
 }
 
 impl Explanation<'_> {
@@ -266,6 +268,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         notes,
         semantics,
         controller_version: controller_version.map(str::to_string),
+        why: None,
     }
 }
 

@@ -54,12 +54,29 @@ pub fn run(
     // Engine and report, one explanation per policy.
     let structured = matches!(config.render_options().format, Format::Json | Format::Yaml);
     let options = Options {
-        rank_all: args.all || structured,
+        rank_all: args.all || args.why.is_some() || structured,
         profile: inputs.release.profile,
     };
+    // `--why TAG`: a tag not in a policy's list is evaluated as if pushed.
+    let add_tags: Vec<Vec<String>> = repositories
+        .iter()
+        .map(|(key, _)| {
+            let mut add = args.add_tags.clone();
+            if let Some(why) = &args.why {
+                let listed = tags[key]
+                    .as_ref()
+                    .is_ok_and(|r| r.text.tags().contains(&why.as_str()));
+                if !listed && !add.contains(why) {
+                    add.push(why.clone());
+                }
+            }
+            add
+        })
+        .collect();
     let mut exit = Exit::Success;
     let mut explanations: Vec<Explanation> = Vec::with_capacity(policies.len());
-    for (policy, (key, repository)) in policies.iter().zip(&repositories) {
+    for ((policy, (key, repository)), add_tags) in policies.iter().zip(&repositories).zip(&add_tags)
+    {
         let explain = |tags, source, origin| {
             report::explain(
                 report::Inputs {
@@ -70,14 +87,14 @@ pub fn run(
                     tags,
                     source,
                     origin,
-                    add_tags: &args.add_tags,
+                    add_tags,
                     controller_version: inputs.release.version.as_deref(),
                     revision: structured,
                 },
                 options,
             )
         };
-        let explanation = match &tags[key] {
+        let mut explanation = match &tags[key] {
             Ok(resolved) => {
                 let text = &resolved.text;
                 let mut e = explain(text.tags(), super::source_kind(text.kind), &text.origin);
@@ -100,6 +117,9 @@ pub fn run(
                 e
             }
         };
+        if let Some(why) = &args.why {
+            explanation.why = why_tag(&explanation, why);
+        }
         explanations.push(explanation);
     }
     super::warn_all(err, &inputs.manifests.notes)?;
@@ -142,4 +162,15 @@ pub fn run(
         }
     }
     Ok(exit)
+}
+
+/// Where `--why`'s tag is among the verdicts; a tag in the list comes first, an added one
+/// last.
+fn why_tag(e: &Explanation, tag: &str) -> Option<crate::anatomy::WhyTag> {
+    let listed = e.tag_source.count;
+    let index = e.evaluation.verdicts.iter().position(|v| v.tag == tag)?;
+    Some(crate::anatomy::WhyTag {
+        index,
+        in_list: index < listed,
+    })
 }

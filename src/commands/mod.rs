@@ -7,6 +7,7 @@ pub mod explain;
 pub mod lint;
 pub mod list;
 pub mod mark;
+pub mod suggest;
 
 use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
 use crate::exit::Exit;
@@ -64,7 +65,9 @@ impl Release {
     /// What the controller Deployment's image says (`image` as the cluster
     /// reported it, or why it could not be read); the newest and a note when the
     /// tag is no modelled release.
-    pub fn detected(found: Result<(String, String), String>) -> Release {
+    pub fn detected(
+        found: Result<(String, String), crate::source::cluster::ControllerUnknown>,
+    ) -> Release {
         let reason = match found {
             Ok((deployment, image)) => match crate::model::split_tag(&image).1 {
                 Some(tag) => match Profile::for_version(tag) {
@@ -79,7 +82,7 @@ impl Release {
                 },
                 None => format!("the Deployment {deployment} runs {image}, which has no tag"),
             },
-            Err(reason) => reason,
+            Err(reason) => reason.0,
         };
         let profile = Profile::newest();
         Release {
@@ -321,6 +324,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         Command::Completion(args) => completion::run(args, out),
         Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Mark(args) => mark::run(&config, args, out, err),
+        Command::Suggest(args) => suggest::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(Exit::Success)

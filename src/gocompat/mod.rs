@@ -13,3 +13,24 @@
 pub mod parse_float;
 pub mod regex;
 pub mod semver;
+
+/// An error in the Go library's own words (Masterminds/semver's `NewVersion` or
+/// `NewConstraint`, fluxcd/pkg's `ParseVersion`), shown verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct GoError(pub String);
+
+impl From<String> for GoError {
+    fn from(text: String) -> GoError {
+        GoError(text)
+    }
+}
+
+impl std::ops::Deref for GoError {
+    type Target = str;
+
+    /// The Go text, to compare with the Go library's.
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}

@@ -386,7 +386,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// A key as the release's fluxcd/pkg `ParseVersion` reads it.
-    fn parse_tag(&self, key: &str) -> Result<Version, String> {
+    fn parse_tag(&self, key: &str) -> Result<Version, crate::gocompat::GoError> {
         Version::parse_flux_in(key, self.profile.semver, self.profile.strict_tag_parse)
     }
 

@@ -26,7 +26,8 @@ pub use evaluation::{Evaluation, Funnel, Outcome, Verdict, Verdicts};
 pub use exclusion::DEFAULT_EXCLUSION;
 pub use profile::{Profile, RevisionKind, StoredOrder};
 pub use rule::{
-    FilterTags, Kind, Order, Policer, PolicyChoice, Rule, SHOWN_PATTERN_CHARS, choice_kind, elide,
+    FilterTags, InvalidPolicy, Kind, Order, Policer, PolicyChoice, Rule, SHOWN_PATTERN_CHARS,
+    choice_kind, elide,
 };
 
 use select::Parsed;
@@ -157,7 +158,7 @@ fn after_scan<'a>(
     options: Options,
     workers: usize,
     pass: filter::Filter,
-    policer: Result<Policer, String>,
+    policer: Result<Policer, InvalidPolicy>,
     filter_error: Option<String>,
 ) {
     let stored = options.profile.stored_order;

@@ -12,6 +12,11 @@ use std::fmt;
 
 /// The order in which the controller's database holds a repository's tags, which is
 /// the order every later step iterates them in.
+/// A version that names no release this tool models.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownRelease(pub String);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoredOrder {
     /// The registry's order, page by page (before v1.0: the list is stored before it is
@@ -49,13 +54,16 @@ impl IrcVersion {
 
     /// `v1.0.3`, `1.0.3`, `v1.0.0-rc.1` (a prerelease or build suffix is dropped);
     /// anything else (`latest`, `main-3f2a1b`, `v1.0`) is not a release number.
-    pub fn parse(text: &str) -> Result<IrcVersion, String> {
-        let bad =
-            || format!("'{text}' is not an image-reflector-controller release (expected vX.Y.Z)");
+    pub fn parse(text: &str) -> Result<IrcVersion, UnknownRelease> {
+        let bad = || {
+            UnknownRelease(format!(
+                "'{text}' is not an image-reflector-controller release (expected vX.Y.Z)"
+            ))
+        };
         let core = text.strip_prefix('v').unwrap_or(text);
         let core = core.split(['-', '+']).next().unwrap_or(core);
         let mut parts = core.split('.');
-        let mut number = || -> Result<u64, String> {
+        let mut number = || -> Result<u64, UnknownRelease> {
             let p = parts.next().ok_or_else(bad)?;
             if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 9 {
                 return Err(bad());
@@ -120,16 +128,16 @@ impl Profile {
     /// The profile of a release given as `vX.Y.Z` (the image tag of the controller).
     /// Releases older than v0.33.0 are not modelled; releases newer than v1.2 are taken
     /// to behave like v1.2.
-    pub fn for_version(text: &str) -> Result<Profile, String> {
+    pub fn for_version(text: &str) -> Result<Profile, UnknownRelease> {
         let irc = IrcVersion::parse(text)?;
         Profile::for_release(irc)
     }
 
-    pub fn for_release(irc: IrcVersion) -> Result<Profile, String> {
+    pub fn for_release(irc: IrcVersion) -> Result<Profile, UnknownRelease> {
         if irc < OLDEST {
-            return Err(format!(
+            return Err(UnknownRelease(format!(
                 "image-reflector-controller {irc} is older than the oldest release modelled ({OLDEST})"
-            ));
+            )));
         }
         let before_v1 = Profile {
             irc,

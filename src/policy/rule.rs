@@ -4,8 +4,21 @@
 
 use super::exclusion::DEFAULT_EXCLUSION;
 use super::profile::Profile;
+use crate::gocompat::GoError;
 use crate::gocompat::semver::Constraints;
 use std::borrow::Cow;
+
+/// Why a policy is invalid, in the controller's words (without the
+/// `invalid policy: ` prefix the controller adds).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidPolicy(pub String);
+
+impl From<GoError> for InvalidPolicy {
+    fn from(error: GoError) -> InvalidPolicy {
+        InvalidPolicy(error.0)
+    }
+}
 
 /// The ordering direction of `alphabetical` and `numerical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,13 +29,13 @@ pub enum Order {
 
 impl Order {
     /// The controller upper-cases the order; `""` means ASC.
-    pub fn parse(order: &str) -> Result<Order, String> {
+    pub fn parse(order: &str) -> Result<Order, InvalidPolicy> {
         match order.to_uppercase().as_str() {
             "" | "ASC" => Ok(Order::Asc),
             "DESC" => Ok(Order::Desc),
-            other => Err(format!(
+            other => Err(InvalidPolicy(format!(
                 "invalid order argument provided: '{other}', must be one of: ASC, DESC"
-            )),
+            ))),
         }
     }
 
@@ -119,21 +132,29 @@ pub enum Policer {
 impl Policer {
     /// The controller's factory (the newest release); the error is its own words
     /// without the `invalid policy: ` prefix.
-    pub fn from_choice(choice: &PolicyChoice) -> Result<Policer, String> {
+    pub fn from_choice(choice: &PolicyChoice) -> Result<Policer, InvalidPolicy> {
         Policer::from_choice_in(choice, &Profile::newest())
     }
 
     /// The factory of the release `profile` describes: its Masterminds/semver parses
     /// the range.
-    pub fn from_choice_in(choice: &PolicyChoice, profile: &Profile) -> Result<Policer, String> {
+    pub fn from_choice_in(
+        choice: &PolicyChoice,
+        profile: &Profile,
+    ) -> Result<Policer, InvalidPolicy> {
         if let Some(range) = &choice.semver {
-            Constraints::parse_in(range, profile.semver).map(Policer::Semver)
+            Ok(Policer::Semver(Constraints::parse_in(
+                range,
+                profile.semver,
+            )?))
         } else if let Some(order) = &choice.alphabetical {
             Order::parse(order).map(Policer::Alphabetical)
         } else if let Some(order) = &choice.numerical {
             Order::parse(order).map(Policer::Numerical)
         } else {
-            Err("given ImagePolicyChoice object is invalid".to_string())
+            Err(InvalidPolicy(
+                "given ImagePolicyChoice object is invalid".to_string(),
+            ))
         }
     }
 

@@ -5,6 +5,7 @@ pub mod lint;
 pub mod list;
 pub mod mark;
 pub mod structured;
+pub mod suggest;
 pub mod table;
 
 use crate::report::Explanation;

@@ -1,6 +1,8 @@
 //! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
 //! of docs/json.md, the same in both formats.
 
+use crate::anatomy::{self, Anatomist};
+use crate::gocompat::regex::NearMiss;
 use crate::policy::{Evaluation, Funnel, Outcome};
 use crate::report::Explanation;
 use serde::Serialize;
@@ -28,6 +30,9 @@ struct Item<'r> {
     warnings: Vec<String>,
     funnel: FunnelJson,
     what_if: Vec<WhatIfJson<'r>>,
+    /// `--why TAG` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<WhyJson>,
 }
 
 #[derive(Serialize)]
@@ -73,26 +78,30 @@ struct TagSourceJson<'r> {
 /// structs). For JSON the list is left empty (`deferred`) and [`json`] writes the
 /// elements itself, rendered on all cores.
 struct TagsJson<'r> {
-    ev: &'r Evaluation<'r>,
+    e: &'r Explanation<'r>,
     deferred: bool,
 }
 
 impl Serialize for TagsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ev = self.ev;
+        let ev = &self.e.evaluation;
         let count = if self.deferred { 0 } else { ev.verdicts.len() };
-        serializer.collect_seq((0..count).map(|i| tag_json(ev, i)))
+        let mut anatomist = Anatomist::new(&self.e.rule);
+        serializer.collect_seq((0..count).map(|i| tag_json(ev, i, &mut anatomist)))
     }
 }
 
-fn tag_json<'r>(ev: &'r Evaluation<'r>, i: usize) -> TagJson<'r> {
+fn tag_json<'r>(ev: &'r Evaluation<'r>, i: usize, anatomist: &mut Anatomist) -> TagJson<'r> {
     let v = ev.verdicts.at(i);
+    let a = anatomist.anatomy(ev, i);
     TagJson {
         tag: v.tag,
         outcome: v.outcome.as_str(),
         key: ev.key(i),
         rank: v.rank,
         reason: ev.reason(i),
+        matched: a.matched.map(MatchJson::from),
+        near_miss: a.near_miss.map(|nm| NearMissJson::new(v.tag, nm)),
     }
 }
 
@@ -103,6 +112,114 @@ struct TagJson<'r> {
     key: Option<&'r str>,
     rank: Option<u32>,
     reason: Option<String>,
+    #[serde(rename = "match")]
+    matched: Option<MatchJson>,
+    #[serde(rename = "nearMiss")]
+    near_miss: Option<NearMissJson<'r>>,
+}
+
+/// Where the filter pattern matched: `{start, end, groups: {NAME_OR_INDEX: [start, end] | null}}`.
+#[derive(Serialize)]
+struct MatchJson {
+    start: usize,
+    end: usize,
+    groups: GroupsJson,
+}
+
+/// The groups in pattern order (a map keyed by name, or index when unnamed).
+struct GroupsJson(Vec<anatomy::Group>);
+
+impl Serialize for GroupsJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for g in &self.0 {
+            map.serialize_entry(&*g.key, &g.span.map(|(a, b)| [a, b]))?;
+        }
+        map.end()
+    }
+}
+
+impl From<anatomy::TagMatch> for MatchJson {
+    fn from(m: anatomy::TagMatch) -> Self {
+        MatchJson {
+            start: m.start,
+            end: m.end,
+            groups: GroupsJson(m.groups),
+        }
+    }
+}
+
+/// How far the pattern got into a tag it does not match.
+#[derive(Serialize)]
+struct NearMissJson<'r> {
+    offset: usize,
+    matched: &'r str,
+    expected: Option<String>,
+}
+
+impl<'r> NearMissJson<'r> {
+    fn new(tag: &'r str, nm: NearMiss) -> Self {
+        NearMissJson {
+            offset: nm.offset,
+            matched: tag.get(..nm.offset).unwrap_or(""),
+            expected: nm.expected,
+        }
+    }
+}
+
+/// `--why TAG`: the tag's fields and each step in words.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WhyJson {
+    tag: String,
+    in_list: bool,
+    outcome: &'static str,
+    rank: Option<u32>,
+    key: Option<String>,
+    excluded_by: Option<String>,
+    #[serde(rename = "match")]
+    matched: Option<MatchJson>,
+    near_miss: Option<WhyNearMissJson>,
+    steps: Vec<WhyStepJson>,
+}
+
+#[derive(Serialize)]
+struct WhyNearMissJson {
+    offset: usize,
+    matched: String,
+    expected: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WhyStepJson {
+    step: &'static str,
+    text: String,
+}
+
+impl From<anatomy::Why> for WhyJson {
+    fn from(w: anatomy::Why) -> Self {
+        let near_miss = w.anatomy.near_miss.map(|nm| WhyNearMissJson {
+            offset: nm.offset,
+            matched: w.tag.get(..nm.offset).unwrap_or("").to_string(),
+            expected: nm.expected,
+        });
+        WhyJson {
+            in_list: w.in_list,
+            outcome: w.outcome.as_str(),
+            rank: w.rank,
+            key: w.key,
+            excluded_by: w.excluded_by,
+            matched: w.anatomy.matched.map(MatchJson::from),
+            near_miss,
+            steps: w
+                .steps
+                .into_iter()
+                .map(|(step, text)| WhyStepJson { step, text })
+                .collect(),
+            tag: w.tag,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -168,6 +285,7 @@ struct WhatIfJson<'r> {
 
 fn item<'r>(e: &'r Explanation<'r>, deferred: bool) -> Item<'r> {
     let ev = &e.evaluation;
+    let mut anatomist = Anatomist::new(&e.rule);
     Item {
         policy: PolicyJson {
             namespace: &e.policy.namespace,
@@ -196,7 +314,7 @@ fn item<'r>(e: &'r Explanation<'r>, deferred: bool) -> Item<'r> {
             status_tag_count: e.tag_source.status_tag_count,
             revision: e.tag_source.revision.as_deref(),
         },
-        tags: TagsJson { ev, deferred },
+        tags: TagsJson { e, deferred },
         selected: ev.selected.map(|i| SelectedJson {
             tag: ev.verdicts.at(i).tag,
             key: ev.key(i),
@@ -238,6 +356,7 @@ fn item<'r>(e: &'r Explanation<'r>, deferred: bool) -> Item<'r> {
                 }
             })
             .collect(),
+        why: anatomy::why(e, &mut anatomist).map(WhyJson::from),
     }
 }
 
@@ -266,7 +385,7 @@ pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result
             buffered.write_all(EMPTY)?;
         } else {
             buffered.write_all(b"\"tags\": [\n")?;
-            write_tags(&mut buffered, &e.evaluation, indent + 2)?;
+            write_tags(&mut buffered, e, indent + 2)?;
             buffered.write_all(b"\n")?;
             buffered.write_all(&b" ".repeat(indent))?;
             buffered.write_all(b"]")?;
@@ -283,16 +402,15 @@ pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result
 /// Tags per batch a thread renders.
 const BATCH: usize = 1 << 14;
 
-/// The elements of `tags` as `serde_json`'s pretty printer writes them at `indent`
-/// spaces, comma-separated: batches rendered on all cores, written in order.
-fn write_tags(out: &mut dyn Write, ev: &Evaluation, indent: usize) -> anyhow::Result<()> {
+/// The elements of the tags as `serde_json`'s pretty printer writes them at `indent`
+/// spaces, comma-separated: batches rendered on every core (each thread with its own
+/// [`Anatomist`]), written in order.
+fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Result<()> {
+    let ev = &e.evaluation;
     let count = ev.verdicts.len();
-    let workers = if count < BATCH {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    };
-    let render = |range: std::ops::Range<usize>| -> Vec<u8> {
+    let batches = count.div_ceil(BATCH);
+    let batch = |b: usize| b * BATCH..((b + 1) * BATCH).min(count);
+    let render = |anatomist: &mut Anatomist, range: std::ops::Range<usize>| -> Vec<u8> {
         let mut buf = Vec::with_capacity(range.len() * 192);
         let mut element = Vec::with_capacity(512);
         for i in range {
@@ -301,7 +419,7 @@ fn write_tags(out: &mut dyn Write, ev: &Evaluation, indent: usize) -> anyhow::Re
             }
             element.clear();
             // Writing to a Vec cannot fail.
-            let _ = serde_json::to_writer_pretty(&mut element, &tag_json(ev, i));
+            let _ = serde_json::to_writer_pretty(&mut element, &tag_json(ev, i, anatomist));
             // Every newline of the element is structural (strings escape theirs).
             buf.resize(buf.len() + indent, b' ');
             for line in element.split_inclusive(|&b| b == b'\n') {
@@ -313,37 +431,41 @@ fn write_tags(out: &mut dyn Write, ev: &Evaluation, indent: usize) -> anyhow::Re
         }
         buf
     };
-    let mut start = 0;
-    while start < count {
-        let ranges: Vec<std::ops::Range<usize>> = (0..workers)
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().min(8))
+        .min(batches);
+    if workers <= 1 {
+        let mut anatomist = Anatomist::new(&e.rule);
+        for b in 0..batches {
+            out.write_all(&render(&mut anatomist, batch(b)))?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        // Worker `w` renders batches w, w + workers, …; one batch ahead at most.
+        let rendered: Vec<std::sync::mpsc::Receiver<Vec<u8>>> = (0..workers)
             .map(|w| {
-                let from = (start + w * BATCH).min(count);
-                from..(from + BATCH).min(count)
+                let (done, rendered) = std::sync::mpsc::sync_channel(1);
+                let render = &render;
+                s.spawn(move || {
+                    let mut anatomist = Anatomist::new(&e.rule);
+                    for b in (w..batches).step_by(workers) {
+                        if done.send(render(&mut anatomist, batch(b))).is_err() {
+                            break;
+                        }
+                    }
+                });
+                rendered
             })
             .collect();
-        start = ranges.last().map_or(count, |r| r.end);
-        let rendered: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let others: Vec<_> = ranges[1..]
-                .iter()
-                .map(|r| {
-                    let r = r.clone();
-                    s.spawn(move || render(r))
-                })
-                .collect();
-            let mut rendered = vec![render(ranges[0].clone())];
-            for handle in others {
-                match handle.join() {
-                    Ok(buf) => rendered.push(buf),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            rendered
-        });
-        for buf in rendered {
+        for b in 0..batches {
+            let buf = rendered[b % workers]
+                .recv()
+                .map_err(|_| anyhow::anyhow!("rendering the tags stopped"))?;
             out.write_all(&buf)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! The human view of `explain`: a `kubectl describe`-like header per policy,
 //! then a kubectl-style table (upper-case headers, aligned, no borders).
 
+use crate::anatomy::{self, Anatomist};
 use crate::policy::{self, Kind, Outcome};
 use crate::report::Explanation;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
@@ -185,7 +186,9 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         label(out, "What if", text)?;
     }
     writeln!(out)?;
-    if look.all {
+    if e.why.is_some() {
+        why(out, e, look)?;
+    } else if look.all {
         all_tags(out, e, look)?;
     } else {
         top_candidates(out, e, look)?;
@@ -285,6 +288,12 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
     if look.wide {
         header.push("REASON");
     }
+    // The MATCH column comes last: colour inside a cell would skew the columns after it.
+    let mut anatomist = Anatomist::new(&e.rule);
+    let anatomy = look.wide && anatomist.has_pattern();
+    if anatomy {
+        header.push("MATCH");
+    }
     let mut t = table(look, &header);
     for (rank, i) in ranked {
         let v = ev.verdicts.at(i);
@@ -296,6 +305,10 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
         ];
         if look.wide {
             row.push(Cell::new(ev.reason(i).unwrap_or_default()));
+        }
+        if anatomy {
+            let a = anatomist.anatomy(ev, i);
+            row.push(Cell::new(anatomy::cell(v.tag, &a, look.color)));
         }
         t.add_row(row);
     }
@@ -343,9 +356,17 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
     }
     writeln!(out)?;
     let mut t = table(look, &["REJECTED", "TAGS", "EXAMPLE"]);
+    let mut anatomist = Anatomist::new(&e.rule);
     for (outcome, n, first) in counts {
         let example = first
             .map(|i| match ev.reason(i) {
+                Some(r) if look.wide && outcome == Outcome::NoMatch => {
+                    let tag = ev.verdicts.at(i).tag;
+                    match anatomist.anatomy(ev, i).near_miss {
+                        Some(nm) => format!("{tag}: {r}: {}", anatomy::near_miss_text(tag, &nm)),
+                        None => format!("{tag}: {r}"),
+                    }
+                }
                 Some(r) if look.wide || outcome != Outcome::NoMatch => {
                     format!("{}: {r}", ev.verdicts.at(i).tag)
                 }
@@ -375,16 +396,57 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
 
 fn all_tags(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     let ev = &e.evaluation;
-    let mut t = table(look, &["TAG", "OUTCOME", "KEY", "RANK", "REASON"]);
+    // MATCH, the regex anatomy, comes last: colour inside a cell would skew later columns.
+    let mut anatomist = Anatomist::new(&e.rule);
+    let anatomy = anatomist.has_pattern();
+    let mut header = vec!["TAG", "OUTCOME", "KEY", "RANK", "REASON"];
+    if anatomy {
+        header.push("MATCH");
+    }
+    let mut t = table(look, &header);
     for (i, v) in ev.verdicts.iter().enumerate() {
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(v.tag),
             outcome_cell(v.outcome, look),
             Cell::new(ev.key(i).unwrap_or("")),
             Cell::new(v.rank.map(|r| r.to_string()).unwrap_or_default()),
             Cell::new(ev.reason(i).unwrap_or_default()),
-        ]);
+        ];
+        if anatomy {
+            let a = anatomist.anatomy(ev, i);
+            row.push(Cell::new(anatomy::cell(v.tag, &a, look.color)));
+        }
+        t.add_row(row);
     }
     print(out, t)?;
+    Ok(())
+}
+
+/// `--why TAG`: the tag through every step, instead of the tables.
+fn why(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    let mut anatomist = Anatomist::new(&e.rule);
+    let Some(why) = anatomy::why(e, &mut anatomist) else {
+        return Ok(());
+    };
+    let listed = if why.in_list {
+        "in the tag list"
+    } else {
+        "not in the tag list: evaluated as if pushed"
+    };
+    let outcome = if look.color {
+        let color = match why.outcome {
+            Outcome::Selected => owo_colors::AnsiColors::Green,
+            Outcome::Candidate => owo_colors::AnsiColors::Cyan,
+            Outcome::Invalid => owo_colors::AnsiColors::Red,
+            _ => owo_colors::AnsiColors::BrightBlack,
+        };
+        why.outcome.as_str().color(color).bold().to_string()
+    } else {
+        why.outcome.as_str().to_string()
+    };
+    label(out, "Why", format!("{}  {outcome}  ({listed})", why.tag))?;
+    for (step, text) in &why.steps {
+        label(out, &format!("  {step}"), text)?;
+    }
     Ok(())
 }

@@ -385,7 +385,7 @@ impl Cluster {
     /// `app.kubernetes.io/component=image-reflector-controller` (preferring the one named
     /// `image-reflector-controller`), else a GET of that Deployment in `flux-system`.
     /// Returns `(namespace/name, image)`; the error says why it cannot be read.
-    pub async fn controller_image(&self) -> Result<(String, String), String> {
+    pub async fn controller_image(&self) -> Result<(String, String), ControllerUnknown> {
         use k8s_openapi::api::apps::v1::Deployment;
         let all: Api<Deployment> = Api::all(self.client.clone());
         tracing::debug!(
@@ -416,10 +416,10 @@ impl Cluster {
         );
         match flux.get(CONTROLLER_NAME).await {
             Ok(deployment) => controller_container_image(&deployment),
-            Err(kube::Error::Api(status)) if status.code == 404 => Err(format!(
+            Err(kube::Error::Api(status)) if status.code == 404 => Err(ControllerUnknown(format!(
                 "{list_failure}, and there is no Deployment {CONTROLLER_NAMESPACE}/{CONTROLLER_NAME}"
-            )),
-            Err(e) => Err(format!(
+            ))),
+            Err(e) => Err(ControllerUnknown(format!(
                 "{list_failure}; {}",
                 api_error(
                     e,
@@ -428,7 +428,7 @@ impl Cluster {
                     &format!("deployments.apps/{CONTROLLER_NAME}"),
                     Some(CONTROLLER_NAMESPACE)
                 )
-            )),
+            ))),
         }
     }
 
@@ -447,6 +447,11 @@ impl Cluster {
 }
 
 /// The label Flux's install manifests put on the controller's Deployment.
+/// Why the controller's release cannot be read from the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ControllerUnknown(pub String);
+
 const CONTROLLER_SELECTOR: &str = "app.kubernetes.io/component=image-reflector-controller";
 const CONTROLLER_NAME: &str = "image-reflector-controller";
 const CONTROLLER_NAMESPACE: &str = "flux-system";
@@ -455,7 +460,7 @@ const CONTROLLER_NAMESPACE: &str = "flux-system";
 /// image-reflector-controller, else the one named `manager`, else the first.
 fn controller_container_image(
     deployment: &k8s_openapi::api::apps::v1::Deployment,
-) -> Result<(String, String), String> {
+) -> Result<(String, String), ControllerUnknown> {
     let id = format!(
         "{}/{}",
         deployment.metadata.namespace.as_deref().unwrap_or_default(),
@@ -478,7 +483,9 @@ fn controller_container_image(
         .or_else(|| containers.first());
     match container.and_then(|c| c.image.clone()) {
         Some(image) => Ok((id, image)),
-        None => Err(format!("the Deployment {id} has no container image")),
+        None => Err(ControllerUnknown(format!(
+            "the Deployment {id} has no container image"
+        ))),
     }
 }
 

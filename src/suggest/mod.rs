@@ -6,9 +6,11 @@
 //! I/O.
 //!
 //! `shape` tokenises, `family` groups, `propose` picks and renders a policy,
-//! `prove` runs the engine.
+//! `prove` runs the engine; `manifest` writes a suggestion as the user
+//! applies it (ImagePolicy, `flux create image policy`).
 
 mod family;
+pub mod manifest;
 mod propose;
 mod prove;
 mod shape;

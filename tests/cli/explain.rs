@@ -468,3 +468,223 @@ fn logs_stay_off_stdout() {
     assert!(err.contains("verbosity 9"), "{err}");
     assert!(err.lines().all(|l| l.starts_with(['D', 'T'])), "{err}");
 }
+
+fn tutorial(dir: &Dir, extra: &[&str]) -> std::process::Output {
+    dir.cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("tutorial"),
+            "--tags-file",
+            &example("tutorial/tags.txt"),
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn all_shows_the_regex_anatomy_of_every_tag() {
+    let dir = Dir::new();
+    let out = tutorial(&dir, &["--all"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().find(|l| l.starts_with("TAG")).unwrap();
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        columns,
+        ["TAG", "OUTCOME", "KEY", "RANK", "REASON", "MATCH"]
+    );
+    let line = |tag: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{tag} ")))
+            .unwrap_or_else(|| panic!("{tag} missing:\n{text}"))
+            .to_string()
+    };
+    // A match: the extracted group in brackets, after the key.
+    let selected = line("uat-202305291203-815a0fd");
+    assert!(selected.contains("202305291203"), "{selected}");
+    assert!(
+        selected.ends_with("uat-[202305291203]-815a0fd"),
+        "{selected}"
+    );
+    // A near miss: how far the pattern got and what it wanted.
+    assert!(
+        line("uat-20230529120-badbad0").ends_with(
+            "matched 'uat-20230529120', fails at 15: expected [0-9]{12} (11 of 12 matched)"
+        ),
+        "{text}"
+    );
+    assert!(
+        line("latest").ends_with("matched '', fails at 0: expected 'u' of 'uat-'"),
+        "{text}"
+    );
+    assert!(
+        line("uat-202305291203-815a0fd.sig").ends_with("'^.*\\.sig$'"),
+        "excluded tags have no anatomy:\n{text}"
+    );
+    assert!(!text.contains('\x1b'), "{text}");
+
+    // In colour: no brackets, the groups painted instead.
+    let colored = tutorial(&dir, &["--all", "--color", "always"]);
+    let text = String::from_utf8(colored.stdout).unwrap();
+    assert!(!text.contains("uat-[202305291203]"), "{text}");
+    assert!(text.contains('\x1b'), "{text}");
+}
+
+#[test]
+fn wide_shows_the_match_of_the_top_candidates_and_the_near_miss_example() {
+    let dir = Dir::new();
+    let out = tutorial(&dir, &["-o", "wide"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("RANK   TAG"), "{text}");
+    assert!(text.contains("uat-[202305281712]-1c0f4e2"), "{text}");
+    assert!(
+        text.contains(
+            "latest: does not match the filter pattern: matched '', fails at 0: expected 'u' of 'uat-'"
+        ),
+        "{text}"
+    );
+    // The default table computes none of it.
+    let plain = String::from_utf8(tutorial(&dir, &[]).stdout).unwrap();
+    assert!(
+        !plain.contains("MATCH") && !plain.contains("uat-["),
+        "{plain}"
+    );
+}
+
+#[test]
+fn why_accounts_for_a_tag_not_in_the_list() {
+    let dir = Dir::new();
+    let out = tutorial(&dir, &["--why", "uat-2023-broken"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "Why:         uat-2023-broken  no-match  (not in the tag list: evaluated as if pushed)",
+        "  exclusion: passes: matches none of '^.*\\.sig$'",
+        "  filter:    does not match '^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$': matched 'uat-2023', fails at 8: expected [0-9]{12} (4 of 12 matched)",
+        "  rank:      not a candidate (no-match); the selection is 'uat-202305291203-815a0fd'",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    assert!(!text.contains("RANK   TAG"), "the tables give way:\n{text}");
+
+    // A tag in the list, step by step to its rank.
+    let text =
+        String::from_utf8(tutorial(&dir, &["--why", "uat-202305281712-1c0f4e2"]).stdout).unwrap();
+    for expected in [
+        "Why:         uat-202305281712-1c0f4e2  candidate  (in the tag list)",
+        "  filter:    matches '^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$' at 0..24: uat-[202305281712]-1c0f4e2; ts = '202305281712' (4..16)",
+        "  key:       '202305281712' (extract '$ts')",
+        "  parse:     the number 202305281712",
+        "  rank:      3 of 3: below 'uat-202305291203-815a0fd' (key '202305281712' vs '202305291203'; numerical asc: the greatest number wins)",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    assert!(!text.contains("What if"), "{text}");
+}
+
+#[test]
+fn why_names_the_constraint_that_rejects_a_version() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("semver"),
+            "--tags-file",
+            &example("semver/tags.txt"),
+            "--why",
+            "7.0.0",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  parse:     version 7.0.0"), "{text}");
+    assert!(
+        text.contains("  range:     7.0.0 does not satisfy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_tags_carry_match_and_near_miss() {
+    let dir = Dir::new();
+    let out = tutorial(
+        &dir,
+        &[
+            "-o",
+            "json",
+            "--add-tag",
+            "uat-2023-broken",
+            "--why",
+            "uat-2023-broken",
+        ],
+    );
+    let doc = json(&out.stdout);
+    let item = &doc["items"][0];
+    let tags = item["tags"].as_array().unwrap();
+    let tag = |name: &str| tags.iter().find(|t| t["tag"] == name).unwrap().clone();
+    assert_eq!(
+        tag("uat-202305291203-815a0fd")["match"],
+        serde_json::json!({"start": 0, "end": 24, "groups": {"ts": [4, 16]}})
+    );
+    assert!(tag("uat-202305291203-815a0fd")["nearMiss"].is_null());
+    assert!(tag("uat-2023-broken")["match"].is_null());
+    assert_eq!(
+        tag("uat-2023-broken")["nearMiss"],
+        serde_json::json!({"offset": 8, "matched": "uat-2023", "expected": "[0-9]{12} (4 of 12 matched)"})
+    );
+    let sig = tag("sha256-5b3f0c1e9a.sig");
+    assert!(sig["match"].is_null() && sig["nearMiss"].is_null());
+    let latest = tag("latest");
+    let mut keys: Vec<&str> = latest
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "key", "match", "nearMiss", "outcome", "rank", "reason", "tag"
+        ]
+    );
+    // --why: one more object, with each step.
+    let why = &item["why"];
+    assert_eq!(why["tag"], "uat-2023-broken");
+    assert_eq!(why["inList"], false);
+    assert_eq!(why["outcome"], "no-match");
+    assert_eq!(why["nearMiss"]["offset"], 8);
+    assert_eq!(why["steps"][1]["step"], "filter");
+    // Without --why there is no such field.
+    let doc = json(&tutorial(&dir, &["-o", "json"]).stdout);
+    assert!(doc["items"][0].get("why").is_none());
+}
+
+#[test]
+fn json_without_a_pattern_matches_the_whole_tag() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &example("semver"),
+            "--tags-file",
+            &example("semver/tags.txt"),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    let tags = doc["items"][0]["tags"].as_array().unwrap();
+    let t = tags.iter().find(|t| t["tag"] == "5.2.1").unwrap();
+    assert_eq!(
+        t["match"],
+        serde_json::json!({"start": 0, "end": 5, "groups": {}})
+    );
+    assert!(t["nearMiss"].is_null());
+}

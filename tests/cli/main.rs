@@ -22,4 +22,5 @@ mod releases;
 mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;
+mod suggest;
 mod util;

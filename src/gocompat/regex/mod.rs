@@ -31,6 +31,7 @@
 //! - A pattern Go accepts can still exceed the regex crate's compiled-size limit (hundreds of
 //!   `\pL{1000}`); that is reported as an error that says so ([`GoRegexError::is_engine_limit`]).
 
+mod anatomy;
 mod error;
 mod parse;
 mod size;
@@ -39,6 +40,7 @@ mod template;
 mod translate;
 mod tree;
 
+pub use anatomy::{NearMiss, NearMisses};
 pub use error::GoRegexError;
 pub use template::{Scratch, Template, TemplatePiece};
 

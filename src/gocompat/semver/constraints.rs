@@ -5,6 +5,7 @@
 use super::Release;
 use super::scan::{Span, dotted_idents, run, slice};
 use super::version::{Version, compare_prerelease};
+use crate::gocompat::GoError;
 
 /// v3.5.0's `MaxConstraintLen`: a longer range is refused before anything else.
 pub const MAX_CONSTRAINT_LEN: usize = 512;
@@ -344,22 +345,20 @@ pub struct Constraints {
 impl Constraints {
     /// Masterminds `NewConstraint` of the newest release modelled (v3.5.0). The error is
     /// Go's error text, e.g. `improper constraint: "foo"` or `constraint parser error`.
-    pub fn parse(range: &str) -> Result<Constraints, String> {
+    pub fn parse(range: &str) -> Result<Constraints, GoError> {
         Constraints::parse_in(range, Release::NEWEST)
     }
 
     /// Masterminds `NewConstraint` as `release` has it, guards and error texts included.
-    pub fn parse_in(range: &str, release: Release) -> Result<Constraints, String> {
+    pub fn parse_in(range: &str, release: Release) -> Result<Constraints, GoError> {
         if release.length_guards() && range.len() > MAX_CONSTRAINT_LEN {
-            return Err(format!(
-                "constraint string is too long (max {MAX_CONSTRAINT_LEN} bytes)"
-            ));
+            return Err(
+                format!("constraint string is too long (max {MAX_CONSTRAINT_LEN} bytes)").into(),
+            );
         }
         let rewritten = rewrite_range(range);
         if release.length_guards() && rewritten.matches("||").count() + 1 > MAX_CONSTRAINT_GROUPS {
-            return Err(format!(
-                "too many constraint groups (max {MAX_CONSTRAINT_GROUPS})"
-            ));
+            return Err(format!("too many constraint groups (max {MAX_CONSTRAINT_GROUPS})").into());
         }
         let mut groups = Vec::new();
         let mut contains_pre = Vec::new();

@@ -2,6 +2,7 @@
 //! tags) and as `Version.Compare` orders it, quirks included (docs/semantics.md, "SemVer").
 
 use super::scan::{Span, dotted_idents, is_ident, run, slice};
+use crate::gocompat::GoError;
 
 use super::Release;
 
@@ -159,18 +160,16 @@ fn validate_prerelease(p: &str) -> Result<(), &'static str> {
 impl Version {
     /// Masterminds `NewVersion` of the newest release modelled (v3.5.0), with the
     /// package defaults (`coerceNewVersion`). The error is Go's error text.
-    pub fn parse(s: &str) -> Result<Version, String> {
+    pub fn parse(s: &str) -> Result<Version, GoError> {
         Version::parse_in(s, Release::NEWEST)
     }
 
     /// Masterminds `NewVersion` as `release` has it: v3.3.1 refuses leading zeros in
     /// the numeric parts (its regular expression is `0|[1-9]\d*`), v3.5.0 refuses a
     /// version over [`MAX_VERSION_LEN`] bytes, the others coerce leading zeros.
-    pub fn parse_in(s: &str, release: Release) -> Result<Version, String> {
+    pub fn parse_in(s: &str, release: Release) -> Result<Version, GoError> {
         if release.length_guards() && s.len() > MAX_VERSION_LEN {
-            return Err(format!(
-                "version string is too long (max {MAX_VERSION_LEN} bytes)"
-            ));
+            return Err(format!("version string is too long (max {MAX_VERSION_LEN} bytes)").into());
         }
         let invalid = || go_error(ERR_INVALID_SEMVER, release);
         let p = scan_loose(s.as_bytes()).ok_or_else(invalid)?;
@@ -191,7 +190,7 @@ impl Version {
                 || p.patch.is_some_and(leading_zero)
                 || pre_zero
             {
-                return Err(invalid());
+                return Err(invalid().into());
             }
         }
         let major = parse_segment(s, p.major, release)?;
@@ -219,7 +218,7 @@ impl Version {
 
     /// fluxcd/pkg `version.ParseVersion` of the newest release: `strings.SplitN(s, ".",
     /// 3)` must give three parts (at least two dots), then `NewVersion`.
-    pub fn parse_flux(s: &str) -> Result<Version, String> {
+    pub fn parse_flux(s: &str) -> Result<Version, GoError> {
         Version::parse_flux_in(s, Release::NEWEST, false)
     }
 
@@ -228,11 +227,11 @@ impl Version {
     /// `StrictNewVersion(strings.TrimPrefix(s, "v"))` must accept the tag (exactly
     /// three numeric parts, no leading zeros), then `NewVersion` parses it. Since v1.0
     /// (v0.10.0) only the two dots are counted before the lenient `NewVersion`.
-    pub fn parse_flux_in(s: &str, release: Release, strict: bool) -> Result<Version, String> {
+    pub fn parse_flux_in(s: &str, release: Release, strict: bool) -> Result<Version, GoError> {
         if strict {
             strict_new_version(s.strip_prefix('v').unwrap_or(s), release)?;
         } else if s.bytes().filter(|&c| c == b'.').nth(1).is_none() {
-            return Err(go_error(ERR_INVALID_SEMVER, release));
+            return Err(go_error(ERR_INVALID_SEMVER, release).into());
         }
         Version::parse_in(s, release)
     }
