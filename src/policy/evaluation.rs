@@ -359,30 +359,46 @@ impl<'a> Evaluation<'a> {
 
     /// Why a tag has its outcome, in a sentence; None for plain candidates.
     pub fn reason(&self, index: usize) -> Option<String> {
-        let v = self.verdicts.get(index)?;
+        let mut reason = String::new();
+        self.write_reason(index, &mut reason).then_some(reason)
+    }
+
+    /// [`Evaluation::reason`] appended to `out` (a renderer of every tag reuses one
+    /// buffer); false when there is none.
+    pub fn write_reason(&self, index: usize, out: &mut String) -> bool {
+        use std::fmt::Write;
+        let Some(v) = self.verdicts.get(index) else {
+            return false;
+        };
         let key = self.key(index).unwrap_or(v.tag);
-        match self.detail(index)? {
-            Detail::None => None,
-            Detail::ExcludedBy(p) => Some(format!(
-                "matches exclusion pattern '{}'",
-                self.exclusions.get(p as usize)?
-            )),
-            Detail::NoMatch => Some("does not match the filter pattern".to_string()),
-            Detail::NotNumber(err) => Some(format!("key '{key}' is {err}")),
-            Detail::NotSemver => Some(match self.parse_tag(key) {
-                Err(err) => format!("key '{key}' is not a semver version: {err}"),
-                Ok(_) => format!("key '{key}' is not a semver version"),
-            }),
-            Detail::OutOfRange => match (&self.policer, self.parse_tag(key)) {
-                (Some(Policer::Semver(c)), Ok(version)) => c.rejection(&version),
-                _ => None,
+        // Writing to a String cannot fail.
+        let _ = match self.detail(index) {
+            None | Some(Detail::None) => return false,
+            Some(Detail::ExcludedBy(p)) => match self.exclusions.get(p as usize) {
+                Some(pattern) => write!(out, "matches exclusion pattern '{pattern}'"),
+                None => return false,
             },
-            Detail::Shadowed(kept) => Some(format!(
-                "shares the key '{key}' with '{}', which the controller keeps instead",
-                self.verdicts.get(kept as usize)?.tag
-            )),
-            Detail::Unevaluated => Some("not evaluated: the policy cannot run".to_string()),
-        }
+            Some(Detail::NoMatch) => out.write_str("does not match the filter pattern"),
+            Some(Detail::NotNumber(err)) => write!(out, "key '{key}' is {err}"),
+            Some(Detail::NotSemver) => match self.parse_tag(key) {
+                Err(err) => write!(out, "key '{key}' is not a semver version: {err}"),
+                Ok(_) => write!(out, "key '{key}' is not a semver version"),
+            },
+            Some(Detail::OutOfRange) => match (&self.policer, self.parse_tag(key)) {
+                (Some(Policer::Semver(c)), Ok(version)) => return c.write_rejection(&version, out),
+                _ => return false,
+            },
+            Some(Detail::Shadowed(kept)) => match self.verdicts.get(kept as usize) {
+                Some(kept) => write!(
+                    out,
+                    "shares the key '{key}' with '{}', which the controller keeps instead",
+                    kept.tag
+                ),
+                None => return false,
+            },
+            Some(Detail::Unevaluated) => out.write_str("not evaluated: the policy cannot run"),
+        };
+        true
     }
 
     /// A key as the release's fluxcd/pkg `ParseVersion` reads it.

@@ -7,6 +7,7 @@ pub mod mark;
 pub mod structured;
 pub mod suggest;
 pub mod table;
+mod tags_json;
 
 use crate::report::Explanation;
 use std::io::Write;

@@ -1,6 +1,7 @@
 //! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
 //! of docs/json.md, the same in both formats.
 
+use super::tags_json;
 use crate::anatomy::{self, Anatomist};
 use crate::gocompat::regex::NearMiss;
 use crate::policy::{Evaluation, Funnel, Outcome};
@@ -400,70 +401,87 @@ pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result
 }
 
 /// Tags per batch a thread renders.
-const BATCH: usize = 1 << 14;
+const BATCH: usize = 1 << 13;
 
 /// The elements of the tags as `serde_json`'s pretty printer writes them at `indent`
-/// spaces, comma-separated: batches rendered on every core (each thread with its own
-/// [`Anatomist`]), written in order.
+/// spaces, comma-separated: batches rendered on every core, written in order.
 fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Result<()> {
     let ev = &e.evaluation;
     let count = ev.verdicts.len();
     let batches = count.div_ceil(BATCH);
-    let batch = |b: usize| b * BATCH..((b + 1) * BATCH).min(count);
-    let render = |anatomist: &mut Anatomist, range: std::ops::Range<usize>| -> Vec<u8> {
-        let mut buf = Vec::with_capacity(range.len() * 192);
-        let mut element = Vec::with_capacity(512);
-        for i in range {
+    let writer = tags_json::TagWriter::new(indent);
+    let render = |anatomist: &mut Anatomist, b: usize, buf: &mut Vec<u8>| {
+        buf.clear();
+        let mut reason = String::new();
+        for i in b * BATCH..((b + 1) * BATCH).min(count) {
             if i > 0 {
                 buf.extend_from_slice(b",\n");
             }
-            element.clear();
-            // Writing to a Vec cannot fail.
-            let _ = serde_json::to_writer_pretty(&mut element, &tag_json(ev, i, anatomist));
-            // Every newline of the element is structural (strings escape theirs).
-            buf.resize(buf.len() + indent, b' ');
-            for line in element.split_inclusive(|&b| b == b'\n') {
-                buf.extend_from_slice(line);
-                if line.ends_with(b"\n") {
-                    buf.resize(buf.len() + indent, b' ');
-                }
-            }
+            writer.write(buf, ev, i, anatomist, &mut reason);
         }
-        buf
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get().min(8))
         .min(batches);
     if workers <= 1 {
         let mut anatomist = Anatomist::new(&e.rule);
+        let mut buf = Vec::new();
         for b in 0..batches {
-            out.write_all(&render(&mut anatomist, batch(b)))?;
+            render(&mut anatomist, b, &mut buf);
+            out.write_all(&buf)?;
         }
         return Ok(());
     }
+    // Each worker (with its own Anatomist) takes an empty buffer, then the next batch:
+    // batches cost unequal time, so none is assigned ahead. The pool bounds the memory,
+    // and the first batch not yet written always has its buffer, so the writer never
+    // waits for a buffer it holds.
+    let (recycle, pool) = std::sync::mpsc::channel::<Vec<u8>>();
+    for _ in 0..2 * workers {
+        // Cannot fail: the receiver is alive.
+        let _ = recycle.send(Vec::with_capacity(BATCH * 400));
+    }
+    let pool = std::sync::Mutex::new(pool);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, rendered) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
     std::thread::scope(|s| {
-        // Worker `w` renders batches w, w + workers, …; one batch ahead at most.
-        let rendered: Vec<std::sync::mpsc::Receiver<Vec<u8>>> = (0..workers)
-            .map(|w| {
-                let (done, rendered) = std::sync::mpsc::sync_channel(1);
-                let render = &render;
-                s.spawn(move || {
-                    let mut anatomist = Anatomist::new(&e.rule);
-                    for b in (w..batches).step_by(workers) {
-                        if done.send(render(&mut anatomist, batch(b))).is_err() {
-                            break;
-                        }
+        for _ in 0..workers {
+            let (render, pool, next, done) = (&render, &pool, &next, done.clone());
+            s.spawn(move || {
+                let mut anatomist = Anatomist::new(&e.rule);
+                loop {
+                    let (b, mut buf) = {
+                        let Ok(pool) = pool.lock() else { return };
+                        let Ok(buf) = pool.recv() else { return };
+                        (next.fetch_add(1, std::sync::atomic::Ordering::Relaxed), buf)
+                    };
+                    if b >= batches {
+                        return;
                     }
-                });
-                rendered
-            })
-            .collect();
-        for b in 0..batches {
-            let buf = rendered[b % workers]
-                .recv()
-                .map_err(|_| anyhow::anyhow!("rendering the tags stopped"))?;
-            out.write_all(&buf)?;
+                    render(&mut anatomist, b, &mut buf);
+                    if done.send((b, buf)).is_err() {
+                        return;
+                    }
+                }
+            });
         }
+        drop(done);
+        let mut waiting = std::collections::BTreeMap::new();
+        for b in 0..batches {
+            let buf = loop {
+                if let Some(buf) = waiting.remove(&b) {
+                    break buf;
+                }
+                let (n, buf) = rendered
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("rendering the tags stopped"))?;
+                waiting.insert(n, buf);
+            };
+            out.write_all(&buf)?;
+            let _ = recycle.send(buf);
+        }
+        // The workers waiting for a buffer are done.
+        drop(recycle);
         Ok(())
     })
 }
@@ -478,3 +496,6 @@ pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result
     buffered.into_inner().map_err(|e| e.into_error())?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

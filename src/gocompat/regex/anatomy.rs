@@ -24,8 +24,8 @@ use super::{DEEP_HEIGHT, GoRegex, parse, translate};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::util::{start, syntax};
+use regex_automata::{Anchored, MatchKind};
 use std::collections::HashMap;
 
 /// How far a pattern got into a text it does not match.
@@ -62,6 +62,10 @@ pub struct NearMisses {
     reps: Vec<u8>,
     program: Option<Program>,
     scratch: Scratch,
+    /// The states along the text from one start ([`NearMisses::progress`]).
+    path: Vec<LazyStateID>,
+    /// [`NearMisses::start`] per look-behind byte (slot 0: the text's start).
+    starts: [Option<Option<LazyStateID>>; 257],
 }
 
 impl GoRegex {
@@ -118,6 +122,8 @@ impl NearMisses {
             reps,
             program,
             scratch: Scratch::default(),
+            path: Vec::new(),
+            starts: [None; 257],
         })
     }
 
@@ -154,6 +160,7 @@ impl NearMisses {
 
     fn reset(&mut self) {
         self.alive.clear();
+        self.starts = [None; 257];
         self.dfa.reset_cache(&mut self.cache);
         self.clears = self.cache.clear_count();
     }
@@ -165,25 +172,41 @@ impl NearMisses {
         // (start, offset, ran out)
         let mut best: Option<(usize, usize, bool)> = None;
         let mut first_alive: Option<(usize, usize, bool)> = None;
+        let mut path = std::mem::take(&mut self.path);
         for p in 0..=bytes.len() {
             if !text.is_char_boundary(p) {
                 continue;
             }
-            let input = Input::new(text).range(p..).anchored(Anchored::Yes);
-            let mut sid = self.dfa.start_state_forward(&mut self.cache, &input).ok()?;
-            if !self.is_alive(sid)? {
-                continue;
+            if self.cache.clear_count() != self.clears {
+                return None;
             }
-            let mut reached = bytes.len();
-            let mut ran_out = true;
-            for (i, &b) in bytes.iter().enumerate().skip(p) {
+            let Some(mut sid) = self.start(p.checked_sub(1).map(|b| bytes[b]))? else {
+                continue;
+            };
+            // The states after each byte, up to the dead state. Whether a continuation
+            // still matches holds for a prefix of them (a state that can still reach a
+            // match is reached from one that can), so the last such state is found by
+            // halving, not by asking every state.
+            path.clear();
+            path.push(sid);
+            for &b in &bytes[p..] {
                 sid = self.dfa.next_state(&mut self.cache, sid, b).ok()?;
-                if !self.is_alive(sid)? {
-                    reached = i;
-                    ran_out = false;
+                if sid.is_dead() {
                     break;
                 }
+                path.push(sid);
             }
+            let (mut alive, mut dead) = (0, path.len());
+            while dead - alive > 1 {
+                let mid = alive + (dead - alive) / 2;
+                if self.is_alive(path[mid])? {
+                    alive = mid;
+                } else {
+                    dead = mid;
+                }
+            }
+            let ran_out = alive == bytes.len() - p;
+            let mut reached = p + alive;
             while !text.is_char_boundary(reached) {
                 reached -= 1;
             }
@@ -196,6 +219,7 @@ impl NearMisses {
                 break;
             }
         }
+        self.path = path;
         if self.cache.clear_count() != self.clears {
             return None;
         }
@@ -204,6 +228,23 @@ impl NearMisses {
                 // Nothing of the text can begin a match (the pattern matches nothing here).
                 .unwrap_or((0, 0, false)),
         )
+    }
+
+    /// The anchored start state after `look_behind` (none at the text's start) when some
+    /// continuation from it reaches a match. (Remembered per byte: most starts of an
+    /// anchored pattern can never match.)
+    fn start(&mut self, look_behind: Option<u8>) -> Option<Option<LazyStateID>> {
+        let slot = look_behind.map_or(0, |b| usize::from(b) + 1);
+        if let Some(known) = self.starts[slot] {
+            return Some(known);
+        }
+        let config = start::Config::new()
+            .anchored(Anchored::Yes)
+            .look_behind(look_behind);
+        let sid = self.dfa.start_state(&mut self.cache, &config).ok()?;
+        let start = self.is_alive(sid)?.then_some(sid);
+        self.starts[slot] = Some(start);
+        Some(start)
     }
 
     /// Whether some continuation from `sid` reaches a match; `None` when the search is too

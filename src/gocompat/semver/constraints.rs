@@ -407,43 +407,53 @@ impl Constraints {
     /// Why `v` is rejected, for humans: `None` when `check` accepts it; otherwise, per OR
     /// group, the constraint that rejects it, joined with "; ".
     pub fn rejection(&self, v: &Version) -> Option<String> {
+        let mut rejection = String::new();
+        self.write_rejection(v, &mut rejection).then_some(rejection)
+    }
+
+    /// [`Constraints::rejection`] appended to `out`; false when `check` accepts `v`.
+    pub fn write_rejection(&self, v: &Version, out: &mut String) -> bool {
+        use std::fmt::Write;
         if self.check(v) {
-            return None;
+            return false;
         }
-        let reasons: Vec<String> = self
-            .groups
-            .iter()
-            .zip(&self.contains_pre)
-            .map(|(group, &pre)| {
-                let release = self.release;
-                if release.per_group_prerelease() && !pre && !v.prerelease().is_empty() {
-                    return format!(
-                        "{} is a prerelease and no constraint in \"{}\" names a prerelease",
-                        v.original(),
-                        group_text(group)
-                    );
-                }
+        let release = self.release;
+        for (n, (group, &pre)) in self.groups.iter().zip(&self.contains_pre).enumerate() {
+            if n > 0 {
+                out.push_str("; ");
+            }
+            // Writing to a String cannot fail.
+            let _ = if release.per_group_prerelease() && !pre && !v.prerelease().is_empty() {
+                write!(
+                    out,
+                    "{} is a prerelease and no constraint in \"{}\" names a prerelease",
+                    v.original(),
+                    group_text(group)
+                )
+            } else {
                 match group
                     .iter()
                     .find(|c| !c.check(v, c.admits_prerelease(pre, release)))
                 {
                     Some(c) if !v.prerelease().is_empty() && !c.admits_prerelease(pre, release) => {
-                        format!(
+                        write!(
+                            out,
                             "{} is a prerelease and the constraint \"{}\" names no prerelease",
                             v.original(),
                             c.text()
                         )
                     }
-                    Some(c) => format!("{} does not satisfy \"{}\"", v.original(), c.text()),
-                    None => format!(
+                    Some(c) => write!(out, "{} does not satisfy \"{}\"", v.original(), c.text()),
+                    None => write!(
+                        out,
                         "{} does not satisfy \"{}\"",
                         v.original(),
                         group_text(group)
                     ),
                 }
-            })
-            .collect();
-        Some(reasons.join("; "))
+            };
+        }
+        true
     }
 
     /// Some constraint names a prerelease, so prereleases can be selected by its group.
