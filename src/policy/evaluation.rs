@@ -7,7 +7,7 @@ use super::profile::{Profile, RevisionKind, StoredOrder};
 use super::select::Parsed;
 use super::{Kind, Policer, Rule, choice_kind, numerical, semver};
 use crate::gocompat::parse_float::FloatError;
-use crate::gocompat::semver::Version;
+use crate::gocompat::semver::{Refusal, Version};
 
 /// A tag's fate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,8 @@ enum Detail {
     NoMatch,
     NotNumber(FloatError),
     NotSemver,
-    OutOfRange,
+    /// Why the range refuses the key, when it has one OR group.
+    OutOfRange(Option<Refusal>),
     /// Same key as a tag the controller keeps instead.
     Shadowed(u32),
     Unevaluated,
@@ -235,7 +236,10 @@ impl<'a> Evaluation<'a> {
                 Parsed::NotNumber(err) => Detail::NotNumber(err),
                 _ => Detail::NotSemver,
             },
-            Outcome::OutOfRange => Detail::OutOfRange,
+            Outcome::OutOfRange => match entry?.parsed {
+                Parsed::OutOfRange { refusal, .. } => Detail::OutOfRange(refusal),
+                _ => Detail::OutOfRange(None),
+            },
             Outcome::Candidate => match entry {
                 Some(e) if e.kept as usize != index => Detail::Shadowed(e.kept),
                 _ => Detail::None,
@@ -311,7 +315,15 @@ pub(super) fn finish_warnings(
             if !constraints.mentions_prerelease() {
                 let pre: Vec<&str> = entries
                     .iter()
-                    .filter(|e| matches!(e.parsed, Parsed::OutOfRange { prerelease: true }))
+                    .filter(|e| {
+                        matches!(
+                            e.parsed,
+                            Parsed::OutOfRange {
+                                prerelease: true,
+                                ..
+                            }
+                        )
+                    })
                     .map(|e| tags[e.kept as usize])
                     .collect();
                 if !pre.is_empty() {
@@ -375,17 +387,34 @@ impl<'a> Evaluation<'a> {
         let _ = match self.detail(index) {
             None | Some(Detail::None) => return false,
             Some(Detail::ExcludedBy(p)) => match self.exclusions.get(p as usize) {
-                Some(pattern) => write!(out, "matches exclusion pattern '{pattern}'"),
+                Some(pattern) => {
+                    out.push_str("matches exclusion pattern '");
+                    out.push_str(pattern);
+                    out.write_char('\'')
+                }
                 None => return false,
             },
             Some(Detail::NoMatch) => out.write_str("does not match the filter pattern"),
             Some(Detail::NotNumber(err)) => write!(out, "key '{key}' is {err}"),
-            Some(Detail::NotSemver) => match self.parse_tag(key) {
-                Err(err) => write!(out, "key '{key}' is not a semver version: {err}"),
-                Ok(_) => write!(out, "key '{key}' is not a semver version"),
-            },
-            Some(Detail::OutOfRange) => match (&self.policer, self.parse_tag(key)) {
-                (Some(Policer::Semver(c)), Ok(version)) => return c.write_rejection(&version, out),
+            Some(Detail::NotSemver) => {
+                out.push_str("key '");
+                out.push_str(key);
+                out.push_str("' is not a semver version");
+                match self.parse_tag(key) {
+                    Err(err) => write!(out, ": {err}"),
+                    Ok(_) => Ok(()),
+                }
+            }
+            Some(Detail::OutOfRange(refusal)) => match (&self.policer, refusal) {
+                // The key is the version's text: it was parsed as it is.
+                (Some(Policer::Semver(c)), Some(refusal)) => {
+                    c.write_sole_refusal(key, refusal, out);
+                    return true;
+                }
+                (Some(Policer::Semver(c)), None) => match self.parse_tag(key) {
+                    Ok(version) => return c.write_rejection(&version, out),
+                    Err(_) => return false,
+                },
                 _ => return false,
             },
             Some(Detail::Shadowed(kept)) => match self.verdicts.get(kept as usize) {

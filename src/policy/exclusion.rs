@@ -3,6 +3,7 @@
 //! before v1.0), the order every later step starts from (docs/semantics.md, "Scan").
 
 use super::profile::StoredOrder;
+use super::revision::Record;
 use crate::gocompat::regex::GoRegex;
 use std::cmp::Ordering;
 
@@ -34,7 +35,63 @@ pub(super) fn stored_cmp(tags: &[&str], order: StoredOrder, a: u32, b: u32) -> O
     }
 }
 
+/// [`stored_cmp`] of the tags of two sort records.
+pub(super) fn stored_record_cmp(
+    tags: &[&str],
+    order: StoredOrder,
+    a: &Record,
+    b: &Record,
+) -> Ordering {
+    match order {
+        StoredOrder::DescendingBytes => b.cmp(a, tags).then(a.index().cmp(&b.index())),
+        StoredOrder::Registry => a.index().cmp(&b.index()),
+    }
+}
+
 /// Whether tag `a` comes before tag `b` in the stored order.
 pub(super) fn stored_before(tags: &[&str], order: StoredOrder, a: u32, b: u32) -> bool {
     stored_cmp(tags, order, a, b) == Ordering::Less
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sort records' stored order is the tags' ([`stored_cmp`]), in both releases'
+    /// orders: prefixes, zero bytes, equal tags and tags longer than a record's head.
+    #[test]
+    fn records_sort_as_their_tags() {
+        let tags = [
+            "a",
+            "a\0",
+            "a",
+            "",
+            "1.2.3",
+            "1.2.3+build.1",
+            "v1.2.3",
+            "a-build-name-past-twenty-four-bytes.7",
+            "a-build-name-past-twenty-four-bytes.10",
+            "a-build-name-past-twenty-four-bytes",
+            "a-build-name-past-twenty-four",
+            "a-build-name-past-twenty",
+        ];
+        let records: Vec<Record> = tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Record::of(t, i as u32))
+            .collect();
+        for order in [StoredOrder::DescendingBytes, StoredOrder::Registry] {
+            for a in &records {
+                for b in &records {
+                    assert_eq!(
+                        stored_record_cmp(&tags, order, a, b),
+                        stored_cmp(&tags, order, a.index(), b.index()),
+                        "{:?} {:?} {order:?}",
+                        tags[a.index() as usize],
+                        tags[b.index() as usize]
+                    );
+                }
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ pub mod revision;
 mod rule;
 mod select;
 pub mod semver;
+mod sorted;
 
 pub use evaluation::{Evaluation, Funnel, Outcome, Verdict, Verdicts};
 pub use exclusion::DEFAULT_EXCLUSION;
@@ -214,7 +215,7 @@ fn after_scan<'a>(
         Policer::Semver(_) => None,
     };
     eval.policer = Some(policer);
-    select::decide(eval, &entries, tags, rule, options, order);
+    select::decide(eval, &entries, tags, rule, options, order, workers);
     eval.entries = entries;
 }
 

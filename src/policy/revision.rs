@@ -6,6 +6,7 @@
 
 use super::evaluation::{Evaluation, Outcome, Slot};
 use super::profile::RevisionKind;
+use super::sorted::sort_in_halves;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 
@@ -53,14 +54,14 @@ fn badger_of<'t>(stored: impl Iterator<Item = &'t str>) -> String {
 /// Go's `json.Marshal` of the list, fed to Adler-32 a block at a time.
 struct Badger {
     adler: adler2::Adler32,
-    json: String,
+    json: Vec<u8>,
     first: bool,
 }
 
 impl Badger {
     fn new() -> Badger {
-        let mut json = String::with_capacity(1 << 16);
-        json.push('[');
+        let mut json = Vec::with_capacity(1 << 16);
+        json.push(b'[');
         Badger {
             adler: adler2::Adler32::new(),
             json,
@@ -71,19 +72,19 @@ impl Badger {
     /// One tag (the bytes of a `str`).
     fn push(&mut self, tag: &[u8]) {
         if !self.first {
-            self.json.push(',');
+            self.json.push(b',');
         }
         self.first = false;
-        go_json_string(&mut self.json, std::str::from_utf8(tag).unwrap_or_default());
+        go_json_string(&mut self.json, tag);
         if self.json.len() >= 1 << 15 {
-            self.adler.write_slice(self.json.as_bytes());
+            self.adler.write_slice(&self.json);
             self.json.clear();
         }
     }
 
     fn finish(mut self) -> String {
-        self.json.push(']');
-        self.adler.write_slice(self.json.as_bytes());
+        self.json.push(b']');
+        self.adler.write_slice(&self.json);
         self.adler.checksum().to_string()
     }
 }
@@ -169,7 +170,7 @@ pub(super) struct Record {
 const HEAD: usize = 24;
 
 impl Record {
-    fn of(tag: &str, index: u32) -> Record {
+    pub(super) fn of(tag: &str, index: u32) -> Record {
         let bytes = tag.as_bytes();
         let part = |from: usize| prefix_key(bytes.get(from..).unwrap_or_default());
         Record {
@@ -190,8 +191,13 @@ impl Record {
         &buf[..self.len as usize]
     }
 
+    /// The tag's index in the list.
+    pub(super) fn index(&self) -> u32 {
+        self.index
+    }
+
     /// Byte order of the tags.
-    fn cmp(&self, other: &Record, tags: &[&str]) -> Ordering {
+    pub(super) fn cmp(&self, other: &Record, tags: &[&str]) -> Ordering {
         self.head.cmp(&other.head).then_with(|| {
             if self.len as usize > HEAD && other.len as usize > HEAD {
                 let text = |r: &Record| tags[r.index as usize].as_bytes();
@@ -221,24 +227,7 @@ pub(super) fn stored_list(tags: &[&str], slots: &[Slot], listed: usize) -> Vec<R
 /// halves side by side, then merged as they are hashed). Equal tags are equal bytes, so
 /// an unstable sort stores the same list.
 pub(super) fn of_list(kind: RevisionKind, mut kept: Vec<Record>, tags: &[&str]) -> String {
-    let descending = |a: &Record, b: &Record| b.cmp(a, tags);
-    let half = kept.len() / 2;
-    let (left, right) = kept.split_at_mut(half);
-    if left.len() >= PARALLEL_SORT_MIN {
-        std::thread::scope(|s| {
-            s.spawn(|| left.sort_unstable_by(descending));
-            right.sort_unstable_by(descending);
-        });
-    } else {
-        left.sort_unstable_by(descending);
-        right.sort_unstable_by(descending);
-    }
-    let (left, right) = kept.split_at(half);
-    let merged = Merge {
-        left: left.iter().peekable(),
-        right: right.iter().peekable(),
-        before: |a: &Record, b: &Record| descending(a, b).is_le(),
-    };
+    let merged = sort_in_halves(&mut kept, true, |a: &Record, b: &Record| b.cmp(a, tags));
     let mut buf = [0u8; HEAD];
     match kind {
         RevisionKind::Badger => {
@@ -258,9 +247,6 @@ pub(super) fn of_list(kind: RevisionKind, mut kept: Vec<Record>, tags: &[&str]) 
     }
 }
 
-/// Below this many tags per half, sorting on a second thread does not pay.
-const PARALLEL_SORT_MIN: usize = 1 << 14;
-
 /// The first eight bytes, big-endian, zero-padded: ordered as the bytes are (ties,
 /// such as `a` and `a\0`, are left to the whole text).
 pub(super) fn prefix_key(bytes: &[u8]) -> u64 {
@@ -270,59 +256,43 @@ pub(super) fn prefix_key(bytes: &[u8]) -> u64 {
     u64::from_be_bytes(buf)
 }
 
-/// Two sorted sequences merged (the left one first among equals).
-struct Merge<I: Iterator, F> {
-    left: std::iter::Peekable<I>,
-    right: std::iter::Peekable<I>,
-    before: F,
-}
-
-impl<'t, T: 't, I: Iterator<Item = &'t T>, F: Fn(&T, &T) -> bool> Iterator for Merge<I, F> {
-    type Item = &'t T;
-
-    fn next(&mut self) -> Option<&'t T> {
-        match (self.left.peek(), self.right.peek()) {
-            (Some(a), Some(b)) if !(self.before)(a, b) => self.right.next(),
-            (Some(_), _) => self.left.next(),
-            (None, _) => self.right.next(),
-        }
-    }
-}
-
-/// Go's `encoding/json` string encoding (HTML escaping on, as `json.Marshal` has it).
-fn go_json_string(out: &mut String, s: &str) {
+/// Go's `encoding/json` string encoding (HTML escaping on, as `json.Marshal` has it) of
+/// a tag's bytes (always UTF-8: a tag is a `str`).
+fn go_json_string(out: &mut Vec<u8>, tag: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    // Nearly every tag is plain ASCII with nothing to escape.
-    if s.bytes()
-        .all(|b| (0x20..0x80).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&'))
-    {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
+    out.push(b'"');
+    // Nearly every tag is plain ASCII with nothing to escape. Every byte is looked at
+    // (no early exit), which the compiler turns into a few wide operations.
+    let escaped = tag.iter().fold(false, |escaped, &b| {
+        escaped | !(0x20..0x80).contains(&b) | matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&')
+    });
+    if !escaped {
+        out.extend_from_slice(tag);
+        out.push(b'"');
         return;
     }
-    out.push('"');
-    for c in s.chars() {
+    let mut utf8 = [0u8; 4];
+    for c in String::from_utf8_lossy(tag).chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\x08' => out.extend_from_slice(b"\\b"),
+            '\x0c' => out.extend_from_slice(b"\\f"),
             '<' | '>' | '&' | '\0'..='\x1f' => {
                 let b = c as u8;
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 0xf) as usize] as char);
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
             }
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+            '\u{2028}' => out.extend_from_slice(b"\\u2028"),
+            '\u{2029}' => out.extend_from_slice(b"\\u2029"),
+            c => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
         }
     }
-    out.push('"');
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -340,9 +310,9 @@ mod tests {
 
     #[test]
     fn go_json_of_the_list() {
-        let mut s = String::new();
-        go_json_string(&mut s, "a<b>&\"\\\n\x01\u{2028}é");
-        assert_eq!(s, r#""a\u003cb\u003e\u0026\"\\\n\u0001\u2028é""#);
+        let mut s = Vec::new();
+        go_json_string(&mut s, "a<b>&\"\\\n\x01\u{2028}é".as_bytes());
+        assert_eq!(s, r#""a\u003cb\u003e\u0026\"\\\n\u0001\u2028é""#.as_bytes());
     }
 
     #[test]

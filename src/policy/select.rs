@@ -5,13 +5,14 @@
 //! The candidates are then ranked best first for display.
 
 use super::evaluation::{Evaluation, Outcome, finish_warnings, quote_list};
-use super::exclusion::{stored_before, stored_cmp};
+use super::exclusion::{stored_before, stored_cmp, stored_record_cmp};
 use super::filter::{Entries, Entry};
 use super::profile::{Profile, StoredOrder};
-use super::revision::prefix_key;
+use super::revision::{Record, prefix_key};
+use super::sorted::sort_in_halves;
 use super::{Kind, Options, Order, Policer, Rule, alphabetical, numerical, semver};
 use crate::gocompat::parse_float::{FloatError, parse_go_float};
-use crate::gocompat::semver::Version;
+use crate::gocompat::semver::{Refusal, Version};
 
 /// A map of at most this many keys is iterated as a rotation of insertion order.
 const GO_MAP_ROTATION_LIMIT: usize = 8;
@@ -32,11 +33,16 @@ pub(super) enum Parsed {
     Release(u64),
     NotNumber(FloatError),
     NotSemver,
-    /// Parsed but refused by the range; whether it is a prerelease.
+    /// Parsed but refused by the range; whether it is a prerelease, and why, when the
+    /// range has one OR group (the reason is then written without parsing the key again).
     OutOfRange {
         prerelease: bool,
+        refusal: Option<Refusal>,
     },
 }
+
+// Every distinct key holds one: a million keys make each byte here a megabyte.
+const _: () = assert!(std::mem::size_of::<Parsed>() <= 16);
 
 impl Parsed {
     pub(super) fn is_candidate(&self) -> bool {
@@ -118,6 +124,7 @@ fn parse_chunk(
                     },
                     Ok(v) => Parsed::OutOfRange {
                         prerelease: !v.prerelease().is_empty(),
+                        refusal: constraints.sole_refusal(&v),
                     },
                     Err(_) => Parsed::NotSemver,
                 }
@@ -134,6 +141,7 @@ pub(super) fn decide(
     rule: &Rule,
     options: Options,
     order: Option<Order>,
+    workers: usize,
 ) {
     let stored = options.profile.stored_order;
     // A numerical policy fails on any key that is not a number.
@@ -168,7 +176,7 @@ pub(super) fn decide(
             _ => "version list argument cannot be empty".to_string(),
         });
     } else {
-        rank(eval, entries, tags, &winners, options);
+        rank(eval, entries, tags, &winners, options, workers);
     }
     finish_warnings(eval, entries, tags, rule);
 }
@@ -353,6 +361,7 @@ fn rank(
     tags: &[&str],
     winners: &[u32],
     options: Options,
+    workers: usize,
 ) {
     let Some(policer) = eval.policer.as_ref() else {
         return;
@@ -379,6 +388,8 @@ fn rank(
         rest.select_nth_unstable_by(wanted - 1, cmp);
         rest.truncate(wanted);
     }
+    // Each total (ties go by entry or tag index): the halves merge into the one order.
+    let parallel = workers > 1;
     match policer {
         // Many keys to order as text: by their first sixteen bytes first, so that most
         // comparisons never reach the keys.
@@ -394,7 +405,7 @@ fn rank(
             let key = |e: u32| entries.key(&entries[e as usize], tags).as_bytes();
             // Bytes descending for ASC, ascending for DESC; equal keys (the same tag
             // listed twice, without a filter) in entry order, as a stable sort leaves them.
-            keyed.sort_unstable_by(|x, y| {
+            rest = sort_in_halves(&mut keyed, parallel, |x, y| {
                 let bytes = (x.0, x.1)
                     .cmp(&(y.0, y.1))
                     .then_with(|| key(x.2).cmp(key(y.2)));
@@ -403,8 +414,9 @@ fn rank(
                     Order::Desc => bytes,
                 }
                 .then(x.2.cmp(&y.2))
-            });
-            rest = keyed.into_iter().map(|(_, _, e)| e).collect();
+            })
+            .map(|&(_, _, e)| e)
+            .collect();
         }
         // Numbers side by side with their entries: no lookup per comparison.
         Policer::Numerical(o) if rest.len() > 1 << 10 => {
@@ -415,10 +427,11 @@ fn rank(
                     _ => (f64::NAN, e),
                 })
                 .collect();
-            keyed.sort_unstable_by(|x, y| {
+            rest = sort_in_halves(&mut keyed, parallel, |x, y| {
                 numerical::rank_cmp(*o, x.0, y.0).then_with(|| cmp(&x.1, &y.1))
-            });
-            rest = keyed.into_iter().map(|(_, e)| e).collect();
+            })
+            .map(|&(_, e)| e)
+            .collect();
         }
         // Versions packed in a number ([`pack_release`]), side by side with their entries.
         Policer::Semver(_)
@@ -427,16 +440,27 @@ fn rank(
                     .iter()
                     .all(|&e| matches!(entries[e as usize].parsed, Parsed::Release(_))) =>
         {
-            let mut keyed: Vec<(u64, u32)> = rest
+            // Each with its kept tag's sort record, made in list order: equal versions
+            // are then told apart in the stored order without reading the tags, which in
+            // sorted order would be a cache miss each.
+            let mut keyed: Vec<(u64, Record, u32)> = rest
                 .iter()
-                .map(|&e| match entries[e as usize].parsed {
-                    Parsed::Release(packed) => (packed, e),
-                    _ => (0, e),
+                .map(|&e| {
+                    let entry = &entries[e as usize];
+                    let packed = match entry.parsed {
+                        Parsed::Release(packed) => packed,
+                        _ => 0,
+                    };
+                    (packed, Record::of(tags[entry.kept as usize], entry.kept), e)
                 })
                 .collect();
             // The greater version first.
-            keyed.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| cmp(&x.1, &y.1)));
-            rest = keyed.into_iter().map(|(_, e)| e).collect();
+            rest = sort_in_halves(&mut keyed, parallel, |x, y| {
+                y.0.cmp(&x.0)
+                    .then_with(|| stored_record_cmp(tags, stored, &x.1, &y.1))
+            })
+            .map(|&(_, _, e)| e)
+            .collect();
         }
         _ => rest.sort_by(cmp),
     }

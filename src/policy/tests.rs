@@ -421,3 +421,70 @@ fn equal_keys_rank_in_list_order() {
         }
     }
 }
+
+/// Many equal versions written differently (a `v`, build metadata, text past the sort
+/// records' 24 bytes, the same tag twice), enough to be ranked in halves on two threads:
+/// the greater version first, equal versions in stored order, whatever the release's
+/// stored order and the number of threads.
+#[test]
+fn equal_versions_rank_in_stored_order() {
+    let decorations = [
+        "",
+        "v",
+        "+b.1",
+        "+b.10",
+        "+a-build-name-past-twenty-four-bytes.7",
+    ];
+    let mut owned = Vec::new();
+    let mut versions = Vec::new();
+    for i in 0..40_000u64 {
+        let mix = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        let version = (mix % 4, (mix >> 4) % 7, (mix >> 8) % 31);
+        let decoration = decorations[(mix >> 16) as usize % decorations.len()];
+        let (prefix, suffix) = match decoration {
+            "v" => ("v", ""),
+            d => ("", d),
+        };
+        owned.push(format!(
+            "{prefix}{}.{}.{}{suffix}",
+            version.0, version.1, version.2
+        ));
+        versions.push(version);
+    }
+    let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let r = rule(semver(">=1.0.0 <3.0.0"), None);
+    for release in ["v1.2.0", "v0.35.0"] {
+        let profile = Profile::for_version(release).expect("a modelled release");
+        let options = Options {
+            rank_all: true,
+            profile,
+        };
+        for workers in [1, 2] {
+            let eval = evaluate_on(&r, tags.clone(), options, workers, None);
+            let mut ranked: Vec<(u32, usize)> = eval
+                .verdicts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
+                .collect();
+            ranked.sort_unstable();
+            let in_range = versions.iter().filter(|v| (1..3).contains(&v.0)).count();
+            assert_eq!(ranked.len(), in_range, "{release}, {workers} workers");
+            for pair in ranked.windows(2) {
+                let (a, b) = (pair[0].1, pair[1].1);
+                let stored_first = match profile.stored_order {
+                    StoredOrder::DescendingBytes => {
+                        (tags[b].as_bytes(), a) < (tags[a].as_bytes(), b)
+                    }
+                    StoredOrder::Registry => a < b,
+                };
+                assert!(
+                    versions[a] > versions[b] || (versions[a] == versions[b] && stored_first),
+                    "{release}, {workers} workers: {} ranked before {}",
+                    tags[a],
+                    tags[b]
+                );
+            }
+        }
+    }
+}

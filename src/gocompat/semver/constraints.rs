@@ -223,7 +223,15 @@ fn build_constraint(
 
 impl Constraint {
     fn text(&self) -> String {
-        format!("{}{}", self.origfunc, self.orig)
+        let mut text = String::new();
+        self.write_text(&mut text);
+        text
+    }
+
+    /// [`Constraint::text`] appended to `out`.
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self.origfunc);
+        out.push_str(&self.orig);
     }
 
     /// Whether a prerelease may pass this constraint: since v3.4.0 when its group names
@@ -332,6 +340,18 @@ impl Constraint {
     }
 }
 
+/// Why one OR group of a range refuses a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A prerelease, and no constraint of the group names one (Masterminds v3.4+).
+    Prerelease,
+    /// The group's constraint at `index` refuses it; `prerelease`: because it is one and
+    /// the constraint admits none.
+    Constraint { index: u32, prerelease: bool },
+    /// No one constraint refuses it alone.
+    Group,
+}
+
 /// A parsed range (Masterminds `Constraints`): OR groups of ANDed constraints.
 #[derive(Debug, Clone)]
 pub struct Constraints {
@@ -413,47 +433,86 @@ impl Constraints {
 
     /// [`Constraints::rejection`] appended to `out`; false when `check` accepts `v`.
     pub fn write_rejection(&self, v: &Version, out: &mut String) -> bool {
-        use std::fmt::Write;
         if self.check(v) {
             return false;
         }
-        let release = self.release;
-        for (n, (group, &pre)) in self.groups.iter().zip(&self.contains_pre).enumerate() {
-            if n > 0 {
+        for group in 0..self.groups.len() {
+            if group > 0 {
                 out.push_str("; ");
             }
-            // Writing to a String cannot fail.
-            let _ = if release.per_group_prerelease() && !pre && !v.prerelease().is_empty() {
-                write!(
-                    out,
-                    "{} is a prerelease and no constraint in \"{}\" names a prerelease",
-                    v.original(),
-                    group_text(group)
-                )
-            } else {
-                match group
-                    .iter()
-                    .find(|c| !c.check(v, c.admits_prerelease(pre, release)))
-                {
-                    Some(c) if !v.prerelease().is_empty() && !c.admits_prerelease(pre, release) => {
-                        write!(
-                            out,
-                            "{} is a prerelease and the constraint \"{}\" names no prerelease",
-                            v.original(),
-                            c.text()
-                        )
-                    }
-                    Some(c) => write!(out, "{} does not satisfy \"{}\"", v.original(), c.text()),
-                    None => write!(
-                        out,
-                        "{} does not satisfy \"{}\"",
-                        v.original(),
-                        group_text(group)
-                    ),
-                }
-            };
+            self.write_refusal(group, v.original(), self.refusal(group, v), out);
         }
         true
+    }
+
+    /// What [`Constraints::rejection`] says of a version the range refuses, kept without
+    /// the version when the range has one OR group (most have): the sentence is then
+    /// written from the version's text alone ([`Constraints::write_sole_refusal`]).
+    /// None when `check` accepts `v`, or for several groups.
+    pub fn sole_refusal(&self, v: &Version) -> Option<Refusal> {
+        (self.groups.len() == 1 && !self.check(v)).then(|| self.refusal(0, v))
+    }
+
+    /// [`Constraints::rejection`] of a refused version, from its text (`original`) and
+    /// its [`Constraints::sole_refusal`].
+    pub fn write_sole_refusal(&self, original: &str, refusal: Refusal, out: &mut String) {
+        self.write_refusal(0, original, refusal, out);
+    }
+
+    /// Why OR group `group` refuses `v`.
+    fn refusal(&self, group: usize, v: &Version) -> Refusal {
+        let (constraints, pre, release) =
+            (&self.groups[group], self.contains_pre[group], self.release);
+        if release.per_group_prerelease() && !pre && !v.prerelease().is_empty() {
+            return Refusal::Prerelease;
+        }
+        match constraints
+            .iter()
+            .position(|c| !c.check(v, c.admits_prerelease(pre, release)))
+        {
+            Some(index) => Refusal::Constraint {
+                // A range's length is bounded well below 2^32 constraints.
+                index: index as u32,
+                prerelease: !v.prerelease().is_empty()
+                    && !constraints[index].admits_prerelease(pre, release),
+            },
+            None => Refusal::Group,
+        }
+    }
+
+    /// The sentence of one group's [`Refusal`] of the version written `original`.
+    /// Appended piece by piece: a reason is written for most tags of a long list.
+    fn write_refusal(&self, group: usize, original: &str, refusal: Refusal, out: &mut String) {
+        let constraints = &self.groups[group];
+        out.push_str(original);
+        match refusal {
+            Refusal::Prerelease => {
+                out.push_str(" is a prerelease and no constraint in \"");
+                write_group_text(constraints, out);
+                out.push_str("\" names a prerelease");
+            }
+            Refusal::Constraint {
+                index,
+                prerelease: true,
+            } => {
+                out.push_str(" is a prerelease and the constraint \"");
+                constraints[index as usize].write_text(out);
+                out.push_str("\" names no prerelease");
+            }
+            Refusal::Constraint {
+                index,
+                prerelease: false,
+            } => {
+                out.push_str(" does not satisfy \"");
+                constraints[index as usize].write_text(out);
+                out.push('"');
+            }
+            Refusal::Group => {
+                out.push_str(" does not satisfy \"");
+                write_group_text(constraints, out);
+                out.push('"');
+            }
+        }
     }
 
     /// Some constraint names a prerelease, so prereleases can be selected by its group.
@@ -476,12 +535,14 @@ impl Constraints {
     }
 }
 
-fn group_text(group: &[Constraint]) -> String {
-    group
-        .iter()
-        .map(Constraint::text)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A group's constraints as text, separated by spaces, appended to `out`.
+fn write_group_text(group: &[Constraint], out: &mut String) {
+    for (n, c) in group.iter().enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        c.write_text(out);
+    }
 }
 
 /// Go's `constraintRangeRegex` = `\s*(cv)\s+-\s+(cv)\s*`, unanchored, at byte `s`:

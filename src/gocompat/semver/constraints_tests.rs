@@ -581,3 +581,53 @@ fn rejection_messages() {
         vec![vec![">=1.0.0".to_string(), "<=2.0.0".to_string()]]
     );
 }
+
+/// A range of one OR group keeps why it refuses a version without the version, and the
+/// sentence written from the version's text is the one written from the version.
+#[test]
+fn sole_refusal_writes_the_rejection() {
+    let ranges = [
+        ">=1.0.0 <3.0.0",
+        ">=1.0.0-0 <3.0.0",
+        "~2.3.0-rc.1",
+        "!=1.2.3",
+        "1.2 - 2.3",
+        "^2.x, <2.20.0-rc",
+        "1.x || 2.3.*",
+        ">= 1, <2 || ~3.1",
+    ];
+    let versions = [
+        "0.9.0",
+        "1.2.3",
+        "v2.5.0",
+        "2.9.9-rc.1",
+        "3.0.0",
+        "2.20.0-rc.2+b",
+        "4.0.0-0",
+    ];
+    for release in [
+        Release::V3_3_0,
+        Release::V3_3_1,
+        Release::V3_4_0,
+        Release::V3_5_0,
+    ] {
+        for range in ranges {
+            let k = Constraints::parse_in(range, release).expect("a valid range");
+            for text in versions {
+                let version = v(text);
+                let rejection = k.rejection(&version);
+                match k.sole_refusal(&version) {
+                    Some(refusal) => {
+                        let mut written = String::new();
+                        k.write_sole_refusal(text, refusal, &mut written);
+                        assert_eq!(Some(written), rejection, "{range} {text} {release:?}");
+                    }
+                    None => assert!(
+                        rejection.is_none() || range.contains("||"),
+                        "{range} {text} {release:?}: no refusal kept"
+                    ),
+                }
+            }
+        }
+    }
+}

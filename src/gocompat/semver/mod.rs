@@ -20,7 +20,7 @@ mod constraints;
 mod scan;
 mod version;
 
-pub use constraints::{Constraints, MAX_CONSTRAINT_GROUPS, MAX_CONSTRAINT_LEN};
+pub use constraints::{Constraints, MAX_CONSTRAINT_GROUPS, MAX_CONSTRAINT_LEN, Refusal};
 pub use version::{MAX_VERSION_LEN, Version};
 
 /// A Masterminds/semver release that an image-reflector-controller release was built
