@@ -109,6 +109,17 @@ impl<'a> Verdicts<'a> {
         }
     }
 
+    /// The ranked verdicts, best first: each rank with the verdict's index.
+    pub fn ranked(&self) -> Vec<(u32, usize)> {
+        let mut ranked: Vec<(u32, usize)> = self
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
+            .collect();
+        ranked.sort_unstable();
+        ranked
+    }
+
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Verdict<'a>> + '_ {
         self.tags
             .iter()

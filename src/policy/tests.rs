@@ -385,6 +385,11 @@ mod chunks {
     }
 }
 
+/// The indices of the ranked tags, best first.
+fn by_rank(eval: &Evaluation) -> Vec<usize> {
+    eval.verdicts.ranked().into_iter().map(|(_, i)| i).collect()
+}
+
 /// Without a filter the same tag listed twice is two equal keys: every ranking keeps
 /// them in list order, however many candidates are ranked (and so sorted).
 #[test]
@@ -399,23 +404,17 @@ fn equal_keys_rank_in_list_order() {
             ..Options::default()
         };
         let eval = evaluate(&rule(alphabetical(order), None), &tags, options);
-        let mut ranked: Vec<(u32, usize)> = eval
-            .verdicts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
-            .collect();
-        ranked.sort_unstable();
+        let ranked = by_rank(&eval);
         assert_eq!(ranked.len(), tags.len());
         for pair in ranked.windows(2) {
-            let (a, b) = (tags[pair[0].1], tags[pair[1].1]);
+            let (a, b) = (tags[pair[0]], tags[pair[1]]);
             let bytes = if order == "asc" {
                 b.as_bytes().cmp(a.as_bytes())
             } else {
                 a.as_bytes().cmp(b.as_bytes())
             };
             assert!(
-                bytes.is_lt() || (bytes.is_eq() && pair[0].1 < pair[1].1),
+                bytes.is_lt() || (bytes.is_eq() && pair[0] < pair[1]),
                 "{order}: {a} ranked before {b}"
             );
         }
@@ -461,17 +460,11 @@ fn equal_versions_rank_in_stored_order() {
         };
         for workers in [1, 2] {
             let eval = evaluate_on(&r, tags.clone(), options, workers, None);
-            let mut ranked: Vec<(u32, usize)> = eval
-                .verdicts
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
-                .collect();
-            ranked.sort_unstable();
+            let ranked = by_rank(&eval);
             let in_range = versions.iter().filter(|v| (1..3).contains(&v.0)).count();
             assert_eq!(ranked.len(), in_range, "{release}, {workers} workers");
             for pair in ranked.windows(2) {
-                let (a, b) = (pair[0].1, pair[1].1);
+                let (a, b) = (pair[0], pair[1]);
                 let stored_first = match profile.stored_order {
                     StoredOrder::DescendingBytes => {
                         (tags[b].as_bytes(), a) < (tags[a].as_bytes(), b)

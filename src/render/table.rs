@@ -273,13 +273,7 @@ fn outcome_cell(outcome: Outcome, look: Look) -> Cell {
 
 fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     let ev = &e.evaluation;
-    let mut ranked: Vec<(u32, usize)> = ev
-        .verdicts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| v.rank.map(|r| (r, i)))
-        .collect();
-    ranked.sort_unstable();
+    let mut ranked = ev.verdicts.ranked();
     ranked.truncate(TOP);
     if ranked.is_empty() {
         return Ok(());
