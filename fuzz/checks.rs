@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use arbitrary::{Arbitrary, Unstructured};
+use kubectl_imagepolicy::gitops;
 use kubectl_imagepolicy::gocompat::parse_float::{FloatError, parse_go_float};
 use kubectl_imagepolicy::gocompat::regex::{GoRegex, Template};
 use kubectl_imagepolicy::gocompat::semver::{Constraints, Version};
@@ -14,7 +15,7 @@ use kubectl_imagepolicy::lint;
 use kubectl_imagepolicy::policy::numerical;
 use kubectl_imagepolicy::policy::{self, FilterTags, Options, Order, Outcome, PolicyChoice, Rule};
 use kubectl_imagepolicy::source::files::{self, Manifests};
-use kubectl_imagepolicy::source::{markers, positions};
+use kubectl_imagepolicy::source::positions;
 
 /// A check of one fuzz target over the fuzzer's raw bytes.
 pub type Check = fn(&[u8]);
@@ -26,6 +27,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("semver", semver),
     ("numerical", numerical),
     ("engine", engine),
+    ("gitops", gitops),
 ];
 
 fn decode<'a, T: Arbitrary<'a>>(data: &'a [u8]) -> Option<T> {
@@ -63,7 +65,7 @@ pub fn manifests(data: &[u8]) {
             name: "fuzz.yaml".to_string(),
             documents,
         }];
-        let found = markers::scan_text(text, "fuzz.yaml");
+        let found = gitops::markers::scan(&gitops::File::from_text("fuzz.yaml", text));
         let report = lint::lint(&parsed, Some(&found), "default");
         for finding in &report.findings {
             assert!(finding.line >= 1, "finding without a line: {finding:?}");
@@ -297,5 +299,52 @@ pub fn engine(data: &[u8]) {
         possible(&rule, &tags),
         possible(&rule, &reversed),
         "{tags:?}"
+    );
+}
+
+/// A file of a GitOps tree through the reader and `mark`: no panic; the
+/// markers `mark` writes change no parsed value, are read back as working
+/// markers, and a second plan is empty.
+pub fn gitops(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let file = gitops::File::from_text("fuzz.yaml", text);
+    let _ = gitops::markers::scan(&file);
+    let owners = [kubectl_imagepolicy::mark::Owner {
+        namespace: "ns".into(),
+        name: "p".into(),
+        image: "ghcr.io/acme/app".into(),
+        digests: false,
+    }];
+    let files = [file];
+    let plan = kubectl_imagepolicy::mark::plan(&files, &owners, &[]);
+    let Some(edited) = kubectl_imagepolicy::mark::edited_files(&files, &plan).pop() else {
+        return;
+    };
+    let values = |t: &str| {
+        let t = t.strip_prefix('\u{feff}').unwrap_or(t);
+        positions::parse(t).map(|docs| docs.iter().map(|d| d.root.to_value()).collect::<Vec<_>>())
+    };
+    let before = values(text).expect("the planner reads only files that parse");
+    let after = values(&edited.after)
+        .unwrap_or_else(|e| panic!("marked file does not parse: {e}\n{}", edited.after));
+    assert_eq!(before, after, "a value changed:\n{}", edited.after);
+    let marked = gitops::File::from_text("fuzz.yaml", &edited.after);
+    let read = gitops::markers::scan(&marked);
+    for change in &plan.changes {
+        assert!(
+            read.iter()
+                .any(|m| m.ignored.is_none()
+                    && change.marker.contains(&format!("\"{}\"", m.reference))),
+            "{change:?} is not read back:\n{}",
+            edited.after
+        );
+    }
+    let again = kubectl_imagepolicy::mark::plan(&[marked], &owners, &[]);
+    assert!(
+        again.changes.is_empty(),
+        "not idempotent: {:?}",
+        again.changes
     );
 }

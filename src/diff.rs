@@ -4,9 +4,9 @@
 //! and which ImageUpdateAutomations will write it. The command gathers the
 //! inputs; `render::diff` prints the [`Report`].
 
+use crate::gitops::{Marker, MarkerField};
 use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
 use crate::policy::{self, Options, Profile, Rule};
-use crate::source::markers::{Marker, MarkerField};
 use crate::source::reference::ImageReference;
 use crate::source::tag_source::TagSourceError;
 use crate::source::workloads::Workload;
@@ -31,6 +31,8 @@ pub enum State {
     NoSelection,
     /// A marker naming a policy that does not exist.
     UnknownPolicy,
+    /// A marker the controller does not read (its `reason` says why).
+    Ignored,
 }
 
 impl State {
@@ -44,6 +46,7 @@ impl State {
             State::Pinned => "pinned",
             State::NoSelection => "no-selection",
             State::UnknownPolicy => "unknown-policy",
+            State::Ignored => "ignored",
         }
     }
 }
@@ -73,6 +76,9 @@ pub struct MarkerRow {
     pub value: Option<String>,
     pub would_write: Option<String>,
     pub state: State,
+    /// Why the controller ignores the marker (state `ignored`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -395,6 +401,19 @@ fn marker_rows(item: &PolicyDiff, judge: &Judge, markers: &[Marker]) -> Vec<Mark
     let mut rows = Vec::new();
     for m in markers.iter().filter(mine) {
         let Some(target) = &m.target else { continue };
+        if let Some(reason) = &m.ignored {
+            rows.push(MarkerRow {
+                file: m.file.clone(),
+                line: m.line,
+                reference: m.reference.clone(),
+                field: target.field.as_str().to_string(),
+                value: m.value.clone(),
+                would_write: None,
+                state: State::Ignored,
+                reason: Some(reason.clone()),
+            });
+            continue;
+        }
         let would_write = judge.selected.as_ref().map(|tag| match target.field {
             MarkerField::Image => match &item.controller_digest {
                 Some(d) if item.controller_tag.as_deref() == Some(tag.as_str()) => {
@@ -433,6 +452,7 @@ fn marker_rows(item: &PolicyDiff, judge: &Judge, markers: &[Marker]) -> Vec<Mark
             value: m.value.clone(),
             would_write,
             state,
+            reason: None,
         });
     }
     rows
@@ -462,6 +482,21 @@ fn unmarked_rows(item: &PolicyDiff, plan: &crate::mark::Plan) -> Vec<UnmarkedRow
                 .unwrap_or_else(|| change.field.clone()),
             image: change.image.clone(),
             suggestion: format!("{key}: {value} {}", change.marker),
+        });
+    }
+    for s in plan
+        .skipped
+        .iter()
+        .filter(|s| !s.covered && s.policies.contains(&id))
+    {
+        rows.push(UnmarkedRow {
+            file: s.file.clone(),
+            line: s.line,
+            kind: String::new(),
+            name: String::new(),
+            container: String::new(),
+            image: item.image.clone(),
+            suggestion: format!("cannot be marked: {}", s.reason),
         });
     }
     for a in plan.ambiguous.iter().filter(|a| a.candidates.contains(&id)) {
@@ -506,6 +541,29 @@ pub fn automations(
     }
 }
 
+/// Markers the controller ignores, with why.
+pub fn ignored_markers(markers: &[Marker]) -> Vec<MarkerRow> {
+    markers
+        .iter()
+        .filter_map(|m| {
+            Some(MarkerRow {
+                file: m.file.clone(),
+                line: m.line,
+                reference: m.reference.clone(),
+                field: m
+                    .target
+                    .as_ref()
+                    .map_or("?", |t| t.field.as_str())
+                    .to_string(),
+                value: m.value.clone(),
+                would_write: None,
+                state: State::Ignored,
+                reason: Some(m.ignored.clone()?),
+            })
+        })
+        .collect()
+}
+
 /// Markers naming a policy that does not exist among `policies`.
 pub fn unknown_markers(markers: &[Marker], policies: &[&ImagePolicy]) -> Vec<MarkerRow> {
     markers
@@ -528,7 +586,12 @@ pub fn unknown_markers(markers: &[Marker], policies: &[&ImagePolicy]) -> Vec<Mar
                 .to_string(),
             value: m.value.clone(),
             would_write: None,
-            state: State::UnknownPolicy,
+            state: if m.ignored.is_some() {
+                State::Ignored
+            } else {
+                State::UnknownPolicy
+            },
+            reason: m.ignored.clone(),
         })
         .collect()
 }

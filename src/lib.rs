@@ -11,6 +11,7 @@ pub mod commands;
 pub mod complete;
 pub mod diff;
 pub mod exit;
+pub mod gitops;
 pub mod gocompat;
 pub mod lint;
 pub mod logging;

@@ -151,3 +151,116 @@ proptest! {
         }
     }
 }
+
+// ---- `mark` on generated GitOps files ----
+
+use kubectl_imagepolicy::gitops::{self, File};
+use kubectl_imagepolicy::mark::{self, Owner};
+use kubectl_imagepolicy::source::positions;
+
+/// One container's image value, written in one of YAML's ways.
+fn image_value(indent: usize) -> impl Strategy<Value = String> {
+    let pad = " ".repeat(indent + 2);
+    prop_oneof![
+        Just("ghcr.io/acme/app:1.0".to_string()),
+        Just("\"ghcr.io/acme/app:1.0\"".to_string()),
+        Just("'ghcr.io/acme/app:1.0'".to_string()),
+        Just(format!(">-\n{pad}ghcr.io/acme/app:1.0")),
+        Just(format!("|-\n{pad}ghcr.io/acme/app:1.0")),
+        Just(format!("\n{pad}ghcr.io/acme/app:1.0")),
+        Just("&img ghcr.io/acme/app:1.0".to_string()),
+        Just("docker.io/library/nginx:1.25".to_string()),
+    ]
+}
+
+fn trailing() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just(""),
+        Just("  # pinned, see #42"),
+        Just(" # {\"$imagepolicy\": \"ns:p\"} # bump"),
+        Just("\t# tab"),
+    ]
+}
+
+/// A Deployment with a few containers (one maybe in flow style), a
+/// kustomization and Helm values.
+fn gitops_file() -> impl Strategy<Value = String> {
+    let container = (image_value(8), trailing(), any::<bool>(), any::<bool>()).prop_map(
+        |(value, tail, flow, comment_above)| {
+            if flow {
+                return "      - {name: f, image: ghcr.io/acme/app:1.0}\n".to_string();
+            }
+            let above = if comment_above {
+                "        # {\"$imagepolicy\": \"ns:p\"}\n"
+            } else {
+                ""
+            };
+            // A comment cannot follow a value continued on the next lines.
+            let tail = if value.contains('\n') { "" } else { tail };
+            format!("      - name: c\n{above}        image: {value}{tail}\n")
+        },
+    );
+    (
+        prop::collection::vec(container, 1..4),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(containers, crlf, bom, extra)| {
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            text.push_str("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n");
+            for c in containers {
+                text.push_str(&c);
+            }
+            if extra {
+                text.push_str("---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n- name: ghcr.io/acme/app\n  newTag: \"1.0\"\n  digest: sha256:aaaa\n---\nkind: HelmRelease\nmetadata:\n  name: r\nspec:\n  values:\n    image:\n      registry: ghcr.io\n      repository: acme/app\n      tag: 1.0\n");
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            text
+        })
+}
+
+fn values(text: &str) -> Vec<serde_yaml_ng::Value> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    positions::parse(text)
+        .expect("parses")
+        .iter()
+        .map(|d| d.root.to_value())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `mark` changes no parsed value of any document, every marker it
+    /// writes is one the controller reads, and a second run changes nothing.
+    #[test]
+    fn mark_changes_no_value_and_its_markers_are_read(text in gitops_file()) {
+        let owners = [Owner {
+            namespace: "ns".into(),
+            name: "p".into(),
+            image: "ghcr.io/acme/app".into(),
+            digests: false,
+        }];
+        let files = [File::from_text("f.yaml", &text)];
+        let plan = mark::plan(&files, &owners, &[]);
+        let edited = mark::edited_files(&files, &plan);
+        let after = edited.first().map_or(text.clone(), |e| e.after.clone());
+        prop_assert_eq!(values(&text), values(&after), "{}", after);
+        let marked = File::from_text("f.yaml", &after);
+        let read = gitops::markers::scan(&marked);
+        for change in &plan.changes {
+            prop_assert!(
+                read.iter().any(|m| m.ignored.is_none() && m.reference == change.marker.split('"').nth(3).unwrap_or_default()),
+                "{:?} not read in\n{}", change, after
+            );
+        }
+        let again = mark::plan(&[marked], &owners, &[]);
+        prop_assert!(again.changes.is_empty(), "{:?}\n{}", again.changes, after);
+    }
+}

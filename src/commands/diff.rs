@@ -5,9 +5,10 @@
 use crate::cli::{Config, DiffArgs};
 use crate::diff::{self, Report, SourceTree};
 use crate::exit::Exit;
+use crate::gitops;
 use crate::model::{ImagePolicy, ImageUpdateAutomation};
 use crate::source::tag_source::TagService;
-use crate::source::{markers, walk, workloads, yaml};
+use crate::source::{workloads, yaml};
 use anyhow::Result;
 use std::io::Write;
 
@@ -129,19 +130,24 @@ fn read_source(
     if paths.is_empty() {
         return Ok(Default::default());
     }
-    let texts = walk::read_all(paths)?;
-    let automations = texts
+    let tree = gitops::Tree::read(paths)?;
+    let automations = tree
+        .files
         .iter()
-        .flat_map(|(name, text)| yaml::documents(text, name).unwrap_or_default())
+        .filter(|f| f.documents.is_ok())
+        .flat_map(|f| yaml::documents(&f.text, &f.path).unwrap_or_default())
         .filter(|y| y.get("kind").and_then(|k| k.as_str()) == Some("ImageUpdateAutomation"))
         .filter_map(|y| serde_yaml_ng::from_value(y).ok())
         .collect();
-    let tree = SourceTree {
-        markers: texts
+    let mut plan = crate::mark::plan(&tree.files, owners, &[]);
+    plan.skipped.extend(
+        tree.left_out
             .iter()
-            .flat_map(|(name, text)| markers::scan_text(text, name))
-            .collect(),
-        plan: crate::mark::plan(&texts, owners, &[]),
+            .map(|(file, reason)| crate::mark::Skipped::file(file, reason)),
+    );
+    let source = SourceTree {
+        markers: tree.markers(),
+        plan,
     };
-    Ok((tree, automations))
+    Ok((source, automations))
 }

@@ -3,9 +3,10 @@
 
 use crate::cli::{Config, LintArgs};
 use crate::exit::Exit;
+use crate::gitops;
 use crate::lint::{self, Severity};
 use crate::render;
-use crate::source::{markers, positions};
+use crate::source::positions;
 use std::io::Write;
 
 /// Runs `lint`: 0 without errors (warnings allowed), 1 with any error.
@@ -19,7 +20,8 @@ pub fn run(
     let markers = if args.source.is_empty() {
         None
     } else {
-        Some(markers::scan(&args.source)?)
+        let tree = gitops::Tree::read(&args.source)?;
+        Some(tree.markers())
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let release = super::Release::from_flag(config)?;

@@ -3,9 +3,10 @@
 
 use crate::cli::{Config, MarkArgs};
 use crate::exit::Exit;
+use crate::gitops;
 use crate::mark::{self, Skipped};
 use crate::model::ImagePolicy;
-use crate::source::{markers, walk};
+use crate::source::walk;
 use anyhow::{Result, bail};
 use std::io::Write;
 
@@ -32,44 +33,50 @@ pub fn run(
             );
         }
     }
-    let tree = walk::yaml_tree(&args.source)?;
+    let tree = gitops::tree::read_dir(&args.source)?;
 
     // Plan, then write.
     let mut plan = mark::plan(&tree.files, &owners, &args.policies);
-    plan.skipped
-        .extend(tree.left_out.iter().map(|(file, reason)| Skipped {
-            file: file.clone(),
-            line: None,
-            reason: reason.clone(),
-        }));
-    let found: Vec<_> = tree
-        .files
-        .iter()
-        .flat_map(|(name, text)| markers::scan_text(text, name))
-        .collect();
+    plan.skipped.extend(
+        tree.left_out
+            .iter()
+            .map(|(file, reason)| Skipped::file(file, reason)),
+    );
+    let found = tree.markers();
     let all: Vec<&ImagePolicy> = inputs
         .manifests
         .policies
         .iter()
         .map(|p| &p.object)
         .collect();
-    let unknown = crate::diff::unknown_markers(&found, &all);
+    let ignored = crate::diff::ignored_markers(&found);
+    let mut unknown = crate::diff::unknown_markers(&found, &all);
+    unknown.retain(|m| m.reason.is_none());
     let edited = mark::edited_files(&tree.files, &plan);
     let mut failed = false;
+    let mut written = Vec::new();
     if args.write {
-        for (file, before, after) in &edited {
-            if let Err(e) = walk::replace_file(file, before, after) {
-                writeln!(err, "error: {e:#}")?;
-                failed = true;
+        for e in &edited {
+            match walk::replace_file(&e.file, &e.before, &e.after) {
+                Ok(()) => written.push(e.file.clone()),
+                Err(e) => {
+                    writeln!(err, "error: {e:#}")?;
+                    failed = true;
+                }
             }
+        }
+        if failed && !written.is_empty() {
+            writeln!(err, "written nonetheless: {}", written.join(", "))?;
         }
     }
 
     // Render.
     let document = crate::render::mark::Document {
         written: args.write && !failed,
+        files_written: &written,
         plan: &plan,
         unknown_markers: &unknown,
+        ignored_markers: &ignored,
     };
     crate::render::mark::render(out, &document, &edited, config.render_options())?;
     for a in &plan.ambiguous {
@@ -82,11 +89,13 @@ pub fn run(
             a.candidates.join(", ")
         )?;
     }
+    // As `kubectl diff`: a dry run is 1 when something would change; a
+    // write is 0 once written (places left for the user are reported).
     Ok(if failed {
         Exit::Error
     } else if args.write {
-        Exit::failure_if(!plan.ambiguous.is_empty())
+        Exit::Success
     } else {
-        Exit::failure_if(!plan.changes.is_empty() || !plan.ambiguous.is_empty())
+        Exit::failure_if(!plan.changes.is_empty())
     })
 }

@@ -232,6 +232,10 @@ impl Inputs {
                     namespace: policy.namespace().to_string(),
                     name: policy.metadata.name.clone(),
                     image: repository.spec.image.clone(),
+                    digests: matches!(
+                        policy.spec.digest_reflection_policy.as_deref(),
+                        Some("IfNotPresent" | "Always")
+                    ),
                 }),
                 None => unknown.push(format!(
                     "ImagePolicy {}/{}: its ImageRepository {}/{} is unknown: its image cannot be found",

@@ -1,8 +1,9 @@
 //! `--source DIR`: every `$imagepolicy` setter marker must name a policy the
-//! files define; otherwise the automation never updates that field.
+//! files define, in a form and place the controller reads (`crate::gitops`);
+//! otherwise the automation never updates that field.
 
 use super::{Finding, Inventory, Severity, closest};
-use crate::source::markers::Marker;
+use crate::gitops::Marker;
 use std::collections::HashSet;
 
 pub fn check(inv: &Inventory, markers: &[Marker], out: &mut Vec<Finding>) {
@@ -11,6 +12,18 @@ pub fn check(inv: &Inventory, markers: &[Marker], out: &mut Vec<Finding>) {
         .map(|p| (p.namespace.as_str(), p.name.as_str()))
         .collect();
     for m in markers {
+        if let Some(reason) = &m.ignored {
+            out.push(Finding {
+                file: m.file.clone(),
+                line: m.line,
+                severity: Severity::Error,
+                rule: "marker-ignored",
+                message: format!(
+                    "image-automation-controller ignores this $imagepolicy marker, so it never updates the field: {reason}"
+                ),
+            });
+            continue;
+        }
         let Some(target) = &m.target else {
             out.push(Finding {
                 file: m.file.clone(),

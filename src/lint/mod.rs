@@ -14,9 +14,9 @@ mod references;
 mod schema;
 mod shared;
 
+use crate::gitops::Marker;
 use crate::model::GROUP;
 use crate::policy::Profile;
-use crate::source::markers::Marker;
 use crate::source::positions::Node;
 pub use crate::source::positions::ParsedFile;
 use serde::Serialize;
@@ -225,6 +225,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "marker-unknown-policy",
         Severity::Error,
         "a $imagepolicy marker naming a policy not in the files",
+    ),
+    (
+        "marker-ignored",
+        Severity::Error,
+        "a $imagepolicy marker in a form, place or file image-automation-controller does not read",
     ),
     (
         "marker-malformed",

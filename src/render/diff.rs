@@ -95,9 +95,23 @@ pub fn render(out: &mut dyn Write, report: &Report, options: super::Options) -> 
                 ]);
             }
             super::table::print(out, t)?;
+            for m in &item.markers {
+                if let Some(reason) = &m.reason {
+                    writeln!(
+                        out,
+                        "  {}:{}: the controller ignores this marker: {reason}",
+                        m.file, m.line
+                    )?;
+                }
+            }
         }
         for u in &item.unmarked {
             let at = u.line.map_or(u.file.clone(), |l| format!("{}:{l}", u.file));
+            if u.kind.is_empty() {
+                // A place the automation cannot update, and why.
+                writeln!(out, "  {at}: {}: {}", u.image, u.suggestion)?;
+                continue;
+            }
             writeln!(
                 out,
                 "  {at}: {}/{} container {} runs {} with no $imagepolicy marker: the automation cannot update it; write\n    {}",
@@ -122,11 +136,18 @@ pub fn render(out: &mut dyn Write, report: &Report, options: super::Options) -> 
         }
     }
     for m in &report.unknown_markers {
-        writeln!(
-            out,
-            "{}:{}: marker {} names a policy that does not exist",
-            m.file, m.line, m.reference
-        )?;
+        match &m.reason {
+            Some(reason) => writeln!(
+                out,
+                "{}:{}: the controller ignores this marker: {reason}",
+                m.file, m.line
+            )?,
+            None => writeln!(
+                out,
+                "{}:{}: marker {} names a policy that does not exist",
+                m.file, m.line, m.reference
+            )?,
+        }
     }
     Ok(())
 }

@@ -13,17 +13,22 @@ use std::io::Write;
 #[serde(rename_all = "camelCase")]
 pub struct Document<'p> {
     pub written: bool,
+    /// The files written (with `--write`), also when another failed.
+    pub files_written: &'p [String],
     #[serde(flatten)]
     pub plan: &'p Plan,
     /// Markers already in the tree that name a policy that does not exist.
     pub unknown_markers: &'p [MarkerRow],
+    /// Markers in the tree that the controller ignores, with why (a place
+    /// `mark` marks again has its broken comment replaced).
+    pub ignored_markers: &'p [MarkerRow],
 }
 
-/// `edited`: each changed file, `(file, before, after)`.
+/// `edited`: each changed file.
 pub fn render(
     out: &mut dyn Write,
     document: &Document,
-    edited: &[(String, String, String)],
+    edited: &[crate::mark::Edited],
     options: super::Options,
 ) -> anyhow::Result<()> {
     if super::write_document(out, options.format, document)? {
@@ -36,19 +41,22 @@ pub fn render(
     }
     .look(false);
     if plan.changes.is_empty() {
-        writeln!(
-            out,
+        let message = if plan.ambiguous.is_empty() && plan.skipped.is_empty() {
             "nothing to mark: every place of the policies' images has its marker"
-        )?;
+        } else {
+            "nothing to mark that can be marked: the places below are left to you"
+        };
+        writeln!(out, "{message}")?;
     } else if !document.written {
-        for (file, before, after) in edited {
-            let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
+        for e in edited {
+            let diff = similar::TextDiff::from_lines(e.before.as_str(), e.after.as_str());
+            let path = e.relative.trim_start_matches('/');
             write!(
                 out,
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
-                    .header(&format!("a/{file}"), &format!("b/{file}"))
+                    .header(&format!("a/{path}"), &format!("b/{path}"))
             )?;
         }
     } else {
@@ -97,6 +105,18 @@ pub fn render(
             t.add_row(vec![place, s.reason.clone()]);
         }
         super::table::print(out, t)?;
+    }
+    if !document.ignored_markers.is_empty() {
+        writeln!(out, "\nMARKERS THE CONTROLLER IGNORES")?;
+        for m in document.ignored_markers {
+            writeln!(
+                out,
+                "  {}:{}: {}",
+                m.file,
+                m.line,
+                m.reason.as_deref().unwrap_or_default()
+            )?;
+        }
     }
     if !document.unknown_markers.is_empty() {
         writeln!(out, "\nMARKERS NAMING A POLICY THAT DOES NOT EXIST")?;

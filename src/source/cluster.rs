@@ -95,7 +95,9 @@ pub fn parse_timeout(text: &str) -> Result<Option<Duration>> {
             }
         };
         let value: f64 = number.parse().map_err(|_| bad())?;
-        total += Duration::from_secs_f64(value * unit);
+        // Checked: `99999999999999999999s` is an error, not a panic.
+        let part = Duration::try_from_secs_f64(value * unit).map_err(|_| bad())?;
+        total = total.checked_add(part).ok_or_else(bad)?;
         number.clear();
     }
     if !number.is_empty() {
@@ -600,6 +602,9 @@ mod tests {
 
     #[test]
     fn request_timeouts_like_kubectl() {
+        for huge in ["99999999999999999999s", "1e400s", "99999999999999999999h"] {
+            assert!(parse_timeout(huge).is_err(), "{huge}");
+        }
         assert_eq!(parse_timeout("0").unwrap(), None);
         assert_eq!(parse_timeout("30").unwrap(), Some(Duration::from_secs(30)));
         assert_eq!(parse_timeout("10s").unwrap(), Some(Duration::from_secs(10)));

@@ -2,7 +2,6 @@
 
 pub mod cluster;
 pub mod files;
-pub mod markers;
 pub mod positions;
 pub mod reference;
 pub mod registry;

@@ -12,15 +12,38 @@ use super::yaml::{pos, scan_error};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 
+/// How a scalar is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|`
+    Literal,
+    /// `>`
+    Folded,
+}
+
 /// A scalar as written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     /// The text after YAML's unescaping and folding.
     pub text: String,
-    /// Written without quotes (and not as a block scalar): YAML resolves its type.
-    pub plain: bool,
+    pub style: Style,
     /// An explicit tag (`!!str`), as `handle` + `suffix`.
     pub tag: Option<String>,
+}
+
+impl Scalar {
+    /// Written without quotes (and not as a block scalar): YAML resolves its type.
+    pub fn plain(&self) -> bool {
+        self.style == Style::Plain
+    }
+
+    /// A `|` or `>` block scalar: its text starts on the line after the indicator.
+    pub fn block(&self) -> bool {
+        matches!(self.style, Style::Literal | Style::Folded)
+    }
 }
 
 /// A node's content.
@@ -32,10 +55,17 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
-/// A YAML node and where it starts.
+/// A YAML node and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub pos: Pos,
+    /// Where it ends (exclusive; for a block scalar, where the next token starts).
+    pub end: Pos,
+    /// Written in flow style (`{…}`, `[…]`), or inside such a collection.
+    pub flow: bool,
+    /// A copy made by an alias (`*a`) or a merge key (`<<: *a`): the node
+    /// itself is written at the anchor, `pos`.
+    pub alias: bool,
     pub value: Value,
 }
 
@@ -125,7 +155,7 @@ impl Node {
                 _ => Resolved::String,
             });
         }
-        if !s.plain {
+        if !s.plain() {
             return Some(Resolved::String);
         }
         Some(match plain_value(&s.text) {
@@ -154,7 +184,9 @@ impl Node {
         match &self.value {
             Value::Scalar(s) => match self.resolved() {
                 Some(Resolved::Null) => V::Null,
-                Some(Resolved::String) if !s.plain || s.tag.is_some() => V::String(s.text.clone()),
+                Some(Resolved::String) if !s.plain() || s.tag.is_some() => {
+                    V::String(s.text.clone())
+                }
                 _ => plain_value(&s.text),
             },
             Value::Seq(items) => V::Sequence(items.iter().map(Node::to_value).collect()),
@@ -207,9 +239,19 @@ pub fn load(paths: &[String]) -> anyhow::Result<Vec<ParsedFile>> {
     Ok(parsed)
 }
 
+/// A collection being read: where it starts, its anchor, whether it is
+/// written in flow style, and what it holds so far.
 enum Frame {
-    Seq(Pos, usize, Vec<Node>),
-    Map(Pos, usize, Vec<(Node, Node)>, Option<Node>),
+    Seq(Pos, usize, bool, Vec<Node>),
+    Map(Pos, usize, bool, Vec<(Node, Node)>, Option<Node>),
+}
+
+impl Frame {
+    fn flow(&self) -> bool {
+        match self {
+            Frame::Seq(_, _, flow, _) | Frame::Map(_, _, flow, _, _) => *flow,
+        }
+    }
 }
 
 /// Alias expansions may add at most this many nodes to a file (an alias
@@ -239,9 +281,22 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     let mut expanded = 0usize;
     let mut root: Option<Node> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    // A collection starting at `{` or `[` is written in flow style.
+    let opens_flow = |at: Pos| {
+        lines
+            .get(at.line.wrapping_sub(1))
+            .and_then(|l| l.chars().nth(at.col - 1))
+            .is_some_and(|c| c == '{' || c == '[')
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| scan_error(&e))?;
         let here = pos(&span);
+        let end = Pos {
+            line: span.end.line(),
+            col: span.end.col() + 1,
+        };
+        let in_flow = stack.last().is_some_and(Frame::flow);
         let done = match event {
             Event::DocumentStart(_) => {
                 root = None;
@@ -252,9 +307,12 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
                 let index = documents.len() + 1;
                 let node = root.take().unwrap_or(Node {
                     pos: here,
+                    end: here,
+                    flow: false,
+                    alias: false,
                     value: Value::Scalar(Scalar {
                         text: String::new(),
-                        plain: true,
+                        style: Style::Plain,
                         tag: None,
                     }),
                 });
@@ -272,7 +330,9 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
                             ),
                         });
                     }
-                    Some((node.clone(), 0))
+                    let mut copy = node.clone();
+                    mark_alias(&mut copy);
+                    Some((copy, 0))
                 }
                 None => {
                     return Err(YamlError {
@@ -283,27 +343,53 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
             },
             Event::Scalar(text, style, anchor, tag) => Some((
                 Node {
-                    pos: here,
+                    // The parser's spans: a block scalar starts at its text,
+                    // a quoted one ends after any comment; ours are as written.
+                    pos: match style {
+                        ScalarStyle::Literal | ScalarStyle::Folded => {
+                            block_header(&lines, here).unwrap_or(here)
+                        }
+                        _ => here,
+                    },
+                    end: match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            quoted_end(&lines, here).unwrap_or(end)
+                        }
+                        _ => end,
+                    },
+                    flow: in_flow,
+                    alias: false,
                     value: Value::Scalar(Scalar {
                         text: text.into_owned(),
-                        plain: style == ScalarStyle::Plain,
+                        style: match style {
+                            ScalarStyle::Plain => Style::Plain,
+                            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                            ScalarStyle::Literal => Style::Literal,
+                            ScalarStyle::Folded => Style::Folded,
+                        },
                         tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                     }),
                 },
                 anchor,
             )),
             Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq(here, anchor, Vec::new()));
+                let flow = in_flow || opens_flow(here);
+                stack.push(Frame::Seq(here, anchor, flow, Vec::new()));
                 None
             }
             Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map(here, anchor, Vec::new(), None));
+                let flow = in_flow || opens_flow(here);
+                stack.push(Frame::Map(here, anchor, flow, Vec::new(), None));
                 None
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(p, anchor, items)) => Some((
+                Some(Frame::Seq(p, anchor, flow, items)) => Some((
                     Node {
                         pos: p,
+                        end,
+                        flow,
+                        alias: false,
                         value: Value::Seq(items),
                     },
                     anchor,
@@ -311,9 +397,12 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
                 _ => None,
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(p, anchor, entries, _)) => Some((
+                Some(Frame::Map(p, anchor, flow, entries, _)) => Some((
                     Node {
                         pos: p,
+                        end,
+                        flow,
+                        alias: false,
                         value: Value::Map(merge_keys(entries)),
                     },
                     anchor,
@@ -330,8 +419,8 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
             anchors.insert(anchor, (node.clone(), size));
         }
         match stack.last_mut() {
-            Some(Frame::Seq(_, _, items)) => items.push(node),
-            Some(Frame::Map(_, _, entries, pending)) => match pending.take() {
+            Some(Frame::Seq(_, _, _, items)) => items.push(node),
+            Some(Frame::Map(_, _, _, entries, pending)) => match pending.take() {
                 Some(key) => entries.push((key, node)),
                 None => *pending = Some(node),
             },
@@ -341,9 +430,97 @@ pub fn parse(text: &str) -> Result<Vec<Document>, YamlError> {
     Ok(documents)
 }
 
+/// Where a block scalar's header (`|`, `>-`, `|2+`…) is, for its text starting
+/// at `text`: on the last line above that is not blank, the indicator that
+/// only indentation and chomping marks, then a comment or nothing, follow.
+fn block_header(lines: &[&str], text: Pos) -> Option<Pos> {
+    let mut line = text.line.checked_sub(1)?;
+    // An empty block scalar: the parser puts it after the header.
+    if lines
+        .get(line.wrapping_sub(1))
+        .is_some_and(|l| header_col(l).is_some())
+        && text.col == 1
+        && lines.get(line).is_none_or(|l| l.trim().is_empty())
+    {
+        return Some(Pos {
+            line,
+            col: header_col(lines[line - 1])?,
+        });
+    }
+    while line >= 1 && lines.get(line - 1)?.trim().is_empty() {
+        line -= 1;
+    }
+    let col = header_col(lines.get(line.checked_sub(1)?)?)?;
+    Some(Pos { line, col })
+}
+
+/// The 1-based column of a block scalar header on `line`.
+fn header_col(line: &str) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    (0..chars.len()).find_map(|i| {
+        if !matches!(chars[i], '|' | '>') {
+            return None;
+        }
+        if i > 0 && !(chars[i - 1].is_whitespace() || matches!(chars[i - 1], ':' | '-' | '!')) {
+            return None;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && matches!(chars[j], '-' | '+' | '0'..='9') {
+            j += 1;
+        }
+        let rest: String = chars[j..].iter().collect();
+        let rest = rest.trim_start();
+        let separated = j == chars.len() || chars[j].is_whitespace();
+        (separated && (rest.is_empty() || rest.starts_with('#'))).then_some(i + 1)
+    })
+}
+
+/// Where a quoted scalar starting at `start` ends: after its closing quote
+/// (`\"` escapes in double quotes, `''` in single ones), across lines.
+fn quoted_end(lines: &[&str], start: Pos) -> Option<Pos> {
+    let first = lines.get(start.line.checked_sub(1)?)?;
+    let quote = first.chars().nth(start.col - 1)?;
+    let mut skip = start.col; // characters of the first line already read
+    for (i, line) in lines.iter().enumerate().skip(start.line - 1) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut j = skip;
+        while j < chars.len() {
+            match chars[j] {
+                '\\' if quote == '"' => j += 2,
+                c if c == quote => {
+                    if quote == '\'' && chars.get(j + 1) == Some(&'\'') {
+                        j += 2;
+                        continue;
+                    }
+                    return Some(Pos {
+                        line: i + 1,
+                        col: j + 2,
+                    });
+                }
+                _ => j += 1,
+            }
+        }
+        skip = 0;
+    }
+    None
+}
+
+/// Flags a copy made by an alias, all the way down.
+fn mark_alias(node: &mut Node) {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        n.alias = true;
+        match &mut n.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => todo.extend(items.iter_mut()),
+            Value::Map(entries) => todo.extend(entries.iter_mut().flat_map(|(k, v)| [k, v])),
+        }
+    }
+}
+
 /// Applies `<<: *anchor` (or a list of them): entries not already present are added.
 fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
-    let is_merge = |k: &Node| k.as_scalar().is_some_and(|s| s.plain && s.text == "<<");
+    let is_merge = |k: &Node| k.as_scalar().is_some_and(|s| s.plain() && s.text == "<<");
     if !entries.iter().any(|(k, _)| is_merge(k)) {
         return entries;
     }

@@ -69,81 +69,11 @@ pub(crate) fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// The YAML files of a GitOps tree, as the automation reads them (`.yaml`,
-/// `.yml`, or named `Kustomization`; hidden entries skipped), with their
-/// bytes. Symbolic links are not followed (a link may lead out of the
-/// tree, and a rename would replace the link); unreadable and non-UTF-8
-/// files are left out. Both come back as `(path, reason)`.
-pub struct Tree {
-    pub files: Vec<(String, String)>,
-    pub left_out: Vec<(String, String)>,
-}
-
-/// Reads the tree under `root`, which must be a directory.
-pub fn yaml_tree(root: &str) -> Result<Tree> {
-    let meta = std::fs::metadata(root).with_context(|| format!("reading --source {root}"))?;
-    if !meta.is_dir() {
-        return Err(anyhow!("--source {root}: not a directory"));
-    }
-    let mut tree = Tree {
-        files: Vec::new(),
-        left_out: Vec::new(),
-    };
-    let mut todo = vec![PathBuf::from(root)];
-    while let Some(dir) = todo.pop() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                tree.left_out
-                    .push((dir.display().to_string(), format!("unreadable: {e}")));
-                continue;
-            }
-        };
-        entries.sort();
-        let mut subdirs = Vec::new();
-        for entry in entries {
-            let name = entry.display().to_string();
-            let file_name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if file_name.starts_with('.') {
-                continue;
-            }
-            let Ok(meta) = std::fs::symlink_metadata(&entry) else {
-                continue;
-            };
-            let yaml = file_name == "Kustomization"
-                || entry
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "yaml" | "yml"));
-            if meta.file_type().is_symlink() {
-                if yaml || entry.is_dir() {
-                    tree.left_out
-                        .push((name, "a symbolic link: not followed".to_string()));
-                }
-            } else if meta.is_dir() {
-                subdirs.push(entry);
-            } else if yaml {
-                match std::fs::read(&entry) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(text) => tree.files.push((name, text)),
-                        Err(_) => tree
-                            .left_out
-                            .push((name, "not valid UTF-8 text".to_string())),
-                    },
-                    Err(e) => tree.left_out.push((name, format!("unreadable: {e}"))),
-                }
-            }
-        }
-        // Depth first, in name order.
-        todo.extend(subdirs.into_iter().rev());
-    }
-    Ok(tree)
-}
-
 /// Replaces `path`'s content with `text`, never leaving half a file: the
 /// text goes to a temporary file in the same directory, with the original's
-/// permissions, then is renamed over it. Refused when the file no longer
-/// holds `expected` (it changed since it was read).
+/// permissions, then is renamed over it. Refused when the file is read-only
+/// (its owner said not to change it) or no longer holds `expected` (it
+/// changed since it was read).
 pub fn replace_file(path: &str, expected: &str, text: &str) -> Result<()> {
     use std::io::Write;
     let current = std::fs::read(path).with_context(|| format!("reading {path} again"))?;
@@ -154,6 +84,11 @@ pub fn replace_file(path: &str, expected: &str, text: &str) -> Result<()> {
     let permissions = std::fs::metadata(target)
         .with_context(|| format!("reading {path}"))?
         .permissions();
+    if permissions.readonly() {
+        return Err(anyhow!(
+            "{path}: read-only: not written (make it writable to mark it)"
+        ));
+    }
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -162,20 +97,16 @@ pub fn replace_file(path: &str, expected: &str, text: &str) -> Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("file");
-    let temporary = dir.join(format!(".{name}.imagepolicy-{}.tmp", std::process::id()));
     let written = (|| -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".imagepolicy.tmp")
+            .tempfile_in(dir)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::set_permissions(&temporary, permissions)?;
-        std::fs::rename(&temporary, target)
+        file.as_file().sync_all()?;
+        file.as_file().set_permissions(permissions)?;
+        file.persist(target).map_err(|e| e.error)?;
+        Ok(())
     })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(anyhow!("writing {path}: {e}"));
-    }
-    Ok(())
+    written.map_err(|e| anyhow!("writing {path}: {e}"))
 }

@@ -55,7 +55,11 @@ fn marks(dir: &Path, rule: &str) -> BTreeSet<(String, u64)> {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if line.trim_end().ends_with(&mark) {
+            // A mark alone on its line points at the next line (a marker
+            // line can carry nothing after its JSON).
+            if line.trim() == mark {
+                found.insert((f.display().to_string(), i as u64 + 2));
+            } else if line.trim_end().ends_with(&mark) {
                 found.insert((f.display().to_string(), i as u64 + 1));
             }
         }

@@ -11,6 +11,7 @@ mod diff;
 mod dist;
 mod errors;
 mod explain;
+mod gitops;
 mod krew;
 mod kubectl;
 mod lint;

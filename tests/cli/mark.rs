@@ -155,8 +155,9 @@ fn write_changes_only_the_marked_lines_and_is_idempotent() {
 fn without_policy_the_ambiguous_image_stays_unmarked() {
     let dir = Dir::new();
     let root = tree(&dir);
+    // Written: exit 0; the ambiguous image is reported, not a failure.
     let out = mark(&dir, &root, &["--write"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let podinfo = std::fs::read_to_string(root.join("apps/podinfo.yaml")).unwrap();
     assert!(!podinfo.contains("$imagepolicy"), "{podinfo}");
     let deploy = std::fs::read(root.join("apps/deploy.yaml")).unwrap();
@@ -273,11 +274,19 @@ fn diff_lists_as_unmarked_exactly_what_mark_would_write() {
             )
         })
         .collect();
+    // What mark writes, and the places it cannot mark for this policy.
     let changes: BTreeSet<(String, u64)> = planned["changes"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["policy"] == "flux-system:k8s-debugger-uat-policy")
+        .chain(planned["skipped"].as_array().unwrap().iter().filter(|s| {
+            s["covered"] == false
+                && s["policies"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!("flux-system:k8s-debugger-uat-policy"))
+        }))
         .map(|c| {
             (
                 c["file"].as_str().unwrap().to_string(),
@@ -286,14 +295,25 @@ fn diff_lists_as_unmarked_exactly_what_mark_would_write() {
         })
         .collect();
     assert_eq!(unmarked, changes);
-    assert_eq!(unmarked.len(), 8);
+    assert_eq!(unmarked.len(), 9);
 
-    // After the write, diff has nothing unmarked left for it.
+    // After the write, diff has nothing unmarked left for it but the place
+    // no marker can reach (the one-line flow mapping), still listed.
     mark(&dir, &root, &["--write", "--policy", "apps:podinfo-stable"]);
     let doc = diff_json(&dir, &root);
     for item in doc["items"].as_array().unwrap() {
         if item["name"] != "podinfo-rc" {
-            assert_eq!(item["unmarked"].as_array().unwrap().len(), 0, "{item}");
+            let left: Vec<&str> = item["unmarked"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["suggestion"].as_str().unwrap())
+                .collect();
+            assert!(
+                left.iter()
+                    .all(|s| s.starts_with("cannot be marked: a flow-style")),
+                "{item}"
+            );
         }
     }
 }
@@ -337,7 +357,7 @@ fn bad_input_is_reported_and_the_rest_is_marked() {
         skipped
             .iter()
             .any(|s| s["file"].as_str().unwrap().ends_with("link.yaml")
-                && s["reason"].as_str().unwrap().contains("not followed")),
+                && s["reason"].as_str().unwrap().contains("symbolic link")),
         "{skipped:?}"
     );
     assert!(
