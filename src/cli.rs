@@ -110,6 +110,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = COMPLETION_EXAMPLES)]
 pub struct CompletionArgs {
     /// The shell, or `kubectl`: the `kubectl_complete-imagepolicy` helper that
     /// kubectl 1.26+ runs to complete `kubectl imagepolicy …`.
@@ -161,6 +162,7 @@ impl TagArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXPLAIN_EXAMPLES)]
 pub struct ExplainArgs {
     /// ImagePolicy names (default: every policy found).
     pub names: Vec<String>,
@@ -189,7 +191,8 @@ pub struct ExplainArgs {
     long_about = "Checks ImagePolicy and ImageRepository manifests offline, as a GitOps repository's CI \
                   would: `FILE:LINE: error|warning: MESSAGE` per finding (-o json|yaml for an array of \
                   {file, line, severity, rule, message}; -o wide adds the rule id). Exit 0 without \
-                  errors (warnings allowed), 1 with any error, 2 on unreadable input."
+                  errors (warnings allowed), 1 with any error, 2 on unreadable input.",
+    after_help = LINT_EXAMPLES
 )]
 pub struct LintArgs {
     /// Manifest file or directory (recursive); `-` reads standard input. Repeatable.
@@ -208,6 +211,7 @@ pub struct LintArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = DIFF_EXAMPLES)]
 pub struct DiffArgs {
     /// ImagePolicy names (default: every policy in scope).
     pub names: Vec<String>,
@@ -230,7 +234,8 @@ pub struct DiffArgs {
                   images, Kustomization images entries (newTag, newName) and HelmRelease values \
                   (repository, tag). A dry run by default: a unified diff of what would change, exit 1 \
                   when something would change (or an image needs --policy), 0 when nothing. \
-                  --write applies it: only the marked lines change, each file is replaced atomically."
+                  --write applies it: only the marked lines change, each file is replaced atomically.",
+    after_help = MARK_EXAMPLES
 )]
 pub struct MarkArgs {
     /// ImagePolicy names (default: every policy in scope).
@@ -257,7 +262,8 @@ pub struct MarkArgs {
                   Tags from --tags/--tags-file (offline), else the registry of IMAGE (local docker \
                   credentials or anonymous), else the registry of the ImageRepository named by \
                   --image-repository in the cluster. Exit 0 with a suggestion, 1 with none, 2 when \
-                  the tags cannot be had."
+                  the tags cannot be had.",
+    after_help = SUGGEST_EXAMPLES
 )]
 pub struct SuggestArgs {
     /// The image repository whose registry lists the tags (e.g. ghcr.io/stefanprodan/podinfo).
@@ -277,6 +283,7 @@ pub struct SuggestArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = LIST_EXAMPLES)]
 pub struct ListArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
@@ -286,6 +293,92 @@ pub struct ListArgs {
     #[command(flatten)]
     pub tag_list: TagArgs,
 }
+
+// The Examples section at the end of each subcommand's --help, as kubectl
+// writes them. The paths under examples/ are the bundled examples: those
+// lines run offline from a checkout of the repository.
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  # Why does the policy select that tag? Offline, on the bundled example
+  kubectl imagepolicy explain -f examples/tutorial --tags-file examples/tutorial/tags.txt
+
+  # Every tag, with its regex match or near miss
+  kubectl imagepolicy explain -f examples/tutorial --tags-file examples/tutorial/tags.txt --all
+
+  # Follow one tag through every step (a tag not in the list is evaluated as if pushed)
+  kubectl imagepolicy explain -f examples/tutorial --tags-file examples/tutorial/tags.txt --why uat-2023-broken
+
+  # Would this tag win if it were pushed?
+  kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
+
+  # A policy in the cluster, with the tags of its registry
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system";
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  # Every ImagePolicy in every namespace
+  kubectl imagepolicy list -A
+
+  # Recompute each policy and compare with the controller's choice
+  kubectl imagepolicy list -A --check
+
+  # Offline: the policies of the files, recomputed on a tag list
+  kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  # The workloads of the cluster against each policy's selection
+  kubectl imagepolicy diff -A
+
+  # Also the $imagepolicy markers of a GitOps checkout
+  kubectl imagepolicy diff -n apps --source ./gitops
+
+  # Offline, on the bundled example: the Deployment in Git has no marker (exit 1)
+  kubectl imagepolicy diff -f examples/tutorial/k8s-debugger.yaml --source examples/tutorial/gitops --tags-file examples/tutorial/tags.txt";
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  # Check every manifest under a directory
+  kubectl imagepolicy lint -f examples/
+
+  # Also check the $imagepolicy markers of a checkout against the policies
+  kubectl imagepolicy lint -f examples/tutorial/k8s-debugger.yaml --source examples/tutorial/gitops
+
+  # The findings as JSON, each with its rule id, for a CI job
+  kubectl imagepolicy lint -f examples/ -o json";
+
+const SUGGEST_EXAMPLES: &str = "\
+Examples:
+  # Policies for a tag list
+  kubectl imagepolicy suggest --tags-file examples/tutorial/tags.txt
+
+  # The manifests, ready for kubectl apply, explain -f and lint -f
+  kubectl imagepolicy suggest --tags-file examples/tutorial/tags.txt ghcr.io/acme/k8s-debugger -n flux-system -o yaml
+
+  # The tags of a registry (local docker credentials, else anonymous)
+  kubectl imagepolicy suggest ghcr.io/stefanprodan/podinfo";
+
+const MARK_EXAMPLES: &str = "\
+Examples:
+  # What would be marked: a unified diff (exit 1 when something would change)
+  kubectl imagepolicy mark -f examples/tutorial/k8s-debugger.yaml --source examples/tutorial/gitops
+
+  # Mark a checkout for every policy of the cluster
+  kubectl imagepolicy mark -A --source ./gitops --write
+
+  # Choose the policy of an image that several policies could own
+  kubectl imagepolicy mark -A --source ./gitops --policy apps:podinfo-stable --write";
+
+const COMPLETION_EXAMPLES: &str = "\
+Examples:
+  # kubectl imagepolicy <TAB> (kubectl 1.26+): the helper, once, next to the plugin
+  d=\"${KREW_ROOT:-$HOME/.krew}/bin\"
+  kubectl imagepolicy completion kubectl > \"$d/kubectl_complete-imagepolicy\"
+  chmod +x \"$d/kubectl_complete-imagepolicy\"
+
+  # kubectl-imagepolicy <TAB> in bash (also zsh, fish, powershell)
+  source <(kubectl-imagepolicy completion bash)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TagsFrom {

@@ -660,8 +660,20 @@ fn packaging_is_reproducible_and_rejects_unknown_targets() {
 
 #[test]
 fn readme_cluster_role_is_read_only_and_covers_the_image_api() {
+    // The krew caveats link to the README's Permissions section; it points to
+    // the ready ClusterRole in the cluster guide.
     let readme = read(&root().join("README.md"));
-    let section = &readme[readme.find("## Permissions").expect("Permissions section")..];
+    let pointer = &readme[readme
+        .find("\n## Permissions\n")
+        .expect("README Permissions section")..];
+    assert!(
+        pointer.contains("(docs/guide/cluster.md#permissions)"),
+        "the README's Permissions section must link to the ClusterRole"
+    );
+    let guide = read(&root().join("docs/guide/cluster.md"));
+    let section = &guide[guide
+        .find("\n## Permissions\n")
+        .expect("Permissions section")..];
     let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").expect("block end")];
     let mut image_rules = 0;

@@ -316,13 +316,14 @@ fn unreadable_input_exits_2_with_one_line() {
 }
 
 #[test]
-fn readme_documents_every_rule() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+fn lint_guide_documents_every_rule() {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide/lint.md"))
+            .unwrap();
     for (rule, severity, _) in RULES {
         assert!(
-            readme.contains(&format!("| `{rule}` | {} |", severity.as_str())),
-            "README lacks the row of {rule}"
+            guide.contains(&format!("| `{rule}` | {} |", severity.as_str())),
+            "docs/guide/lint.md lacks the row of {rule}"
         );
     }
 }
