@@ -413,7 +413,6 @@ pub struct Config {
     pub output: OutputFormat,
     pub no_headers: bool,
     pub color: bool,
-    pub verbose: u8,
     /// `--controller-version`, as given.
     pub controller_version: Option<String>,
 }
@@ -468,7 +467,6 @@ impl Config {
             output: global.output,
             no_headers: global.no_headers,
             color: color && !machine,
-            verbose: global.verbosity(),
             controller_version: global.controller_version.clone(),
         }
     }

@@ -5,24 +5,24 @@
 //! libraries the controller runs; `source` feeds it; `render` prints what it
 //! says; `commands` tie them together for each subcommand.
 
-pub mod anatomy;
-pub mod cli;
-pub mod commands;
-pub mod complete;
-pub mod diff;
-pub mod exit;
+mod anatomy;
+mod cli;
+mod commands;
+mod complete;
+mod diff;
+mod exit;
 pub mod gitops;
-pub mod gocompat;
+/// The engine crate's modules, at their old paths.
+pub use imagepolicy_engine::{gocompat, policy};
 pub mod lint;
-pub mod logging;
+mod logging;
 pub mod mark;
 pub mod model;
-pub mod policy;
-pub mod render;
-pub mod report;
+mod render;
+mod report;
 pub mod source;
-pub mod store;
-pub mod suggest;
+mod store;
+mod suggest;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};

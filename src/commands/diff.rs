@@ -146,7 +146,7 @@ fn read_source(
             .map(|(file, reason)| crate::mark::Skipped::file(file, reason)),
     );
     let source = SourceTree {
-        markers: tree.markers(),
+        markers: gitops::markers::in_tree(&tree),
         plan,
     };
     Ok((source, automations))

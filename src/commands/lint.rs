@@ -21,7 +21,7 @@ pub fn run(
         None
     } else {
         let tree = gitops::Tree::read(&args.source)?;
-        Some(tree.markers())
+        Some(gitops::markers::in_tree(&tree))
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let release = super::Release::from_flag(config)?;

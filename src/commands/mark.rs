@@ -42,7 +42,7 @@ pub fn run(
             .iter()
             .map(|(file, reason)| Skipped::file(file, reason)),
     );
-    let found = tree.markers();
+    let found = gitops::markers::in_tree(&tree);
     let all: Vec<&ImagePolicy> = inputs
         .manifests
         .policies

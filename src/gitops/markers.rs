@@ -7,7 +7,7 @@
 //! a JSON object of strings, nothing after it. Every other comment naming
 //! `$imagepolicy` is found too and kept with why the controller ignores it.
 
-use super::tree::File;
+use super::tree::{File, Tree};
 use crate::source::positions::{Node, Pos, Value};
 
 /// Which part of the latest image the marked field receives.
@@ -215,6 +215,11 @@ fn comment_start(line_no: usize, line: &str, scalars: &[&Node]) -> Option<usize>
 
 fn is_comment_line(line: &str) -> bool {
     line.trim_start().starts_with('#')
+}
+
+/// Every marker (and would-be marker) of every file of a tree, in path order.
+pub fn in_tree(tree: &Tree) -> Vec<Marker> {
+    tree.files.iter().flat_map(scan).collect()
 }
 
 /// The marker comments of one file the controller reads.

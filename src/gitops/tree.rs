@@ -66,11 +66,6 @@ impl Tree {
         Ok(tree)
     }
 
-    /// Every marker (and would-be marker) of every file, in path order.
-    pub fn markers(&self) -> Vec<super::Marker> {
-        self.files.iter().flat_map(super::markers::scan).collect()
-    }
-
     /// Whether the controller reads a file of this name.
     pub fn reads_name(name: &str) -> bool {
         name == "Kustomization" || name.ends_with(".yaml") || name.ends_with(".yml")

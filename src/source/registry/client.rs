@@ -1,7 +1,7 @@
 //! The HTTP side of listing: one session per listing holding the client, the
 //! answered auth challenge and what was seen of rate limits.
 
-use super::auth::{Challenge, parse_challenge};
+use super::challenge::{Challenge, parse_challenge};
 use super::credentials::Credentials;
 use super::error::{ErrorKind, RegistryError};
 use super::paging::{Page, next_link};

@@ -23,6 +23,7 @@
 //! Credentials never appear in URLs, logs, errors or `Debug` output.
 
 mod auth;
+mod challenge;
 mod client;
 pub mod credentials;
 pub mod error;

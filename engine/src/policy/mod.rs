@@ -12,11 +12,14 @@
 //! ported in [`crate::gocompat`].
 
 pub mod alphabetical;
+mod entries;
 mod evaluation;
 mod exclusion;
 mod filter;
 pub mod numerical;
+mod parsed;
 pub mod profile;
+mod record;
 pub mod revision;
 mod rule;
 mod select;
@@ -31,7 +34,7 @@ pub use rule::{
     choice_kind, elide,
 };
 
-use select::Parsed;
+use parsed::Parsed;
 
 /// How the engine runs: how much work it does, and which controller release it
 /// imitates.

@@ -3,7 +3,7 @@
 //! before v1.0), the order every later step starts from (docs/semantics.md, "Scan").
 
 use super::profile::StoredOrder;
-use super::revision::Record;
+use super::record::Record;
 use crate::gocompat::regex::GoRegex;
 use std::cmp::Ordering;
 

@@ -4,75 +4,22 @@
 //! to the ties that any order could make win (docs/semantics.md, "Ties and map order").
 //! The candidates are then ranked best first for display.
 
+use super::entries::{Entries, Entry};
 use super::evaluation::{Evaluation, Outcome, finish_warnings, quote_list};
 use super::exclusion::{stored_before, stored_cmp, stored_record_cmp};
-use super::filter::{Entries, Entry};
+use super::parsed::{Parsed, pack_release};
 use super::profile::{Profile, StoredOrder};
-use super::revision::{Record, prefix_key};
+use super::record::{Record, prefix_key};
 use super::sorted::sort_in_halves;
 use super::{Kind, Options, Order, Policer, Rule, alphabetical, numerical, semver};
-use crate::gocompat::parse_float::{FloatError, parse_go_float};
-use crate::gocompat::semver::{Refusal, Version};
+use crate::gocompat::parse_float::parse_go_float;
+use crate::gocompat::semver::Version;
 
 /// A map of at most this many keys is iterated as a rotation of insertion order.
 const GO_MAP_ROTATION_LIMIT: usize = 8;
 
 /// How many candidates get a rank when the caller does not ask for all.
 const TOP_RANKED: usize = 10;
-
-/// What the ordering reads in a key.
-#[derive(Debug)]
-pub(super) enum Parsed {
-    Pending,
-    Text,
-    Number(f64),
-    Version(Box<Version>),
-    /// A version without prerelease whose numbers fit in 21, 21 and 22 bits
-    /// ([`pack_release`]), most of them: no allocation, and the packed numbers order
-    /// as the versions do.
-    Release(u64),
-    NotNumber(FloatError),
-    NotSemver,
-    /// Parsed but refused by the range; whether it is a prerelease, and why, when the
-    /// range has one OR group (the reason is then written without parsing the key again).
-    OutOfRange {
-        prerelease: bool,
-        refusal: Option<Refusal>,
-    },
-}
-
-// Every distinct key holds one: a million keys make each byte here a megabyte.
-const _: () = assert!(std::mem::size_of::<Parsed>() <= 16);
-
-impl Parsed {
-    pub(super) fn is_candidate(&self) -> bool {
-        matches!(
-            self,
-            Parsed::Text | Parsed::Number(_) | Parsed::Version(_) | Parsed::Release(_)
-        )
-    }
-
-    /// The version of a candidate of a semver policy.
-    pub(super) fn version(&self) -> Option<std::borrow::Cow<'_, Version>> {
-        match self {
-            Parsed::Version(v) => Some(std::borrow::Cow::Borrowed(v)),
-            &Parsed::Release(packed) => Some(std::borrow::Cow::Owned(Version::release(
-                packed >> 43,
-                (packed >> 22) & ((1 << 21) - 1),
-                packed & ((1 << 22) - 1),
-            ))),
-            _ => None,
-        }
-    }
-}
-
-/// `major.minor.patch` as one number ordered as the versions are, when the version
-/// has no prerelease and the numbers fit (21, 21, 22 bits). Build metadata is dropped:
-/// no comparison reads it (Masterminds ignores it), and a reason re-reads the key.
-fn pack_release(v: &Version) -> Option<u64> {
-    let fits = v.major() < 1 << 21 && v.minor() < 1 << 21 && v.patch() < 1 << 22;
-    (fits && v.prerelease().is_empty()).then(|| v.major() << 43 | v.minor() << 22 | v.patch())
-}
 
 /// Reads every distinct key as the ordering does, with the tag parse of the release;
 /// `workers` chunks of keys on as many threads.

@@ -2,9 +2,9 @@
 //! alternatives, how many tags survived each step, and the warnings about what the
 //! controller does that a reader may not expect.
 
-use super::filter::{Entries, Entry};
+use super::entries::{Entries, Entry, NO_ENTRY};
+use super::parsed::Parsed;
 use super::profile::{Profile, RevisionKind, StoredOrder};
-use super::select::Parsed;
 use super::{Kind, Policer, Rule, choice_kind, numerical, semver};
 use crate::gocompat::parse_float::FloatError;
 use crate::gocompat::semver::{Refusal, Version};
@@ -140,9 +140,6 @@ impl<'a, 'v> IntoIterator for &'v Verdicts<'a> {
         Box::new(self.iter())
     }
 }
-
-/// `entry` of a tag that produced no key.
-pub(super) const NO_ENTRY: u32 = u32::MAX;
 
 /// `entry` of a tag excluded by the exclusion pattern `p`: counted down from
 /// just below [`NO_ENTRY`], far above any entry (there are at most as many
