@@ -452,21 +452,8 @@ impl ImageUpdateAutomation {
 
 /// Whether a label selector (`matchLabels`, `matchExpressions`) selects `labels`.
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let by_labels = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
-    let by_expressions = selector.match_expressions.iter().flatten().all(|e| {
-        let values = e.values.as_deref().unwrap_or_default();
-        let value = labels.get(&e.key);
-        match e.operator.as_str() {
-            "In" => value.is_some_and(|v| values.contains(v)),
-            "NotIn" => value.is_none_or(|v| !values.contains(v)),
-            "Exists" => value.is_some(),
-            "DoesNotExist" => value.is_none(),
-            _ => false,
-        }
-    });
-    by_labels && by_expressions
+    use kube::core::{Selector, SelectorExt};
+    // An operator the API server would refuse selects nothing (the
+    // controller stalls on it: `InvalidPolicySelector`).
+    Selector::try_from(selector.clone()).is_ok_and(|s| s.matches(labels))
 }

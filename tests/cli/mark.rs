@@ -101,14 +101,17 @@ fn write_changes_only_the_marked_lines_and_is_idempotent() {
         "base/deploy.yaml",
         "base/kustomization.yaml",
     ];
-    let modified = |rel: &str| {
-        std::fs::metadata(root.join(rel))
-            .unwrap()
-            .modified()
-            .unwrap()
+    // A file is written by renaming a new one over it: a file left alone
+    // keeps its content and its inode (timestamps can be too coarse to tell).
+    let identity = |rel: &str| {
+        use std::os::unix::fs::MetadataExt;
+        let path = root.join(rel);
+        (
+            std::fs::metadata(&path).unwrap().ino(),
+            std::fs::read(&path).unwrap(),
+        )
     };
-    let stamps: Vec<_> = untouched.iter().map(|f| modified(f)).collect();
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    let before: Vec<_> = untouched.iter().map(|f| identity(f)).collect();
 
     let out = mark(&dir, &root, &["--write", "--policy", "apps:podinfo-stable"]);
     assert_eq!(
@@ -127,8 +130,8 @@ fn write_changes_only_the_marked_lines_and_is_idempotent() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o640);
-    for (file, stamp) in untouched.iter().zip(&stamps) {
-        assert_eq!(&modified(file), stamp, "{file} was rewritten");
+    for (file, was) in untouched.iter().zip(&before) {
+        assert_eq!(&identity(file), was, "{file} was rewritten");
     }
     // No temporary file is left behind.
     assert!(
