@@ -9,7 +9,7 @@ use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// How to reach the cluster, from the global flags.
@@ -180,7 +180,14 @@ impl Cluster {
                 );
             }
         }
-        let namespace_labels = self.namespace_labels().await;
+        // Namespace labels matter only to a policy reading a repository in
+        // another namespace (`accessFrom`).
+        let crossing: BTreeSet<String> = policies
+            .iter()
+            .filter(|p| p.repository_namespace() != p.namespace())
+            .map(|p| p.namespace().to_string())
+            .collect();
+        let namespace_labels = self.namespace_labels(&crossing).await;
         Ok(Manifests {
             policies: policies
                 .into_iter()
@@ -307,11 +314,21 @@ impl Cluster {
             ar.version,
             namespace.unwrap_or("all namespaces")
         );
-        let list = api
-            .list(&ListParams::default())
-            .await
-            .map_err(|e| api_error(e, &self.server, "list", resource, namespace))?;
-        list.items
+        // Paged, as kubectl pages: a cluster-wide LIST of pods can be large.
+        let mut params = ListParams::default().limit(LIST_PAGE);
+        let mut items = Vec::new();
+        loop {
+            let page = api
+                .list(&params)
+                .await
+                .map_err(|e| api_error(e, &self.server, "list", resource, namespace))?;
+            items.extend(page.items);
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(token) => params = params.continue_token(&token),
+                None => break,
+            }
+        }
+        items
             .into_iter()
             .map(|item| {
                 let name = item.metadata.name.clone().unwrap_or_default();
@@ -434,19 +451,27 @@ impl Cluster {
         }
     }
 
-    /// Every namespace's labels, for `accessFrom`; empty when RBAC forbids it.
-    async fn namespace_labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+    /// The labels of `namespaces`, for `accessFrom`: one GET each (fewer
+    /// than a LIST of every namespace, and allowed by narrower RBAC); a
+    /// namespace that cannot be read is left out.
+    async fn namespace_labels(
+        &self,
+        namespaces: &BTreeSet<String>,
+    ) -> BTreeMap<String, BTreeMap<String, String>> {
         let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
-        match api.list(&ListParams::default()).await {
-            Ok(list) => list
-                .items
-                .into_iter()
-                .filter_map(|ns| Some((ns.metadata.name?, ns.metadata.labels.unwrap_or_default())))
-                .collect(),
-            Err(_) => BTreeMap::new(),
+        let mut labels = BTreeMap::new();
+        for name in namespaces {
+            tracing::debug!(target: "cluster", "GET namespaces/{name}");
+            if let Ok(ns) = api.get(name).await {
+                labels.insert(name.clone(), ns.metadata.labels.unwrap_or_default());
+            }
         }
+        labels
     }
 }
+
+/// Items per LIST page (kubectl's `--chunk-size` default).
+const LIST_PAGE: u32 = 500;
 
 /// The label Flux's install manifests put on the controller's Deployment.
 /// Why the controller's release cannot be read from the cluster.

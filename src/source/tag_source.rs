@@ -97,6 +97,8 @@ impl TagSourceError {
 pub struct TagService<'c> {
     cluster: Option<&'c Cluster>,
     options: TagOptions,
+    /// The HTTP client of every repository without TLS settings of its own.
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 /// Each repository's tags, or why there are none.
@@ -104,7 +106,11 @@ pub type TagResults = HashMap<RepositoryKey, Result<RepositoryTags, TagSourceErr
 
 impl<'c> TagService<'c> {
     pub fn new(cluster: Option<&'c Cluster>, options: TagOptions) -> TagService<'c> {
-        TagService { cluster, options }
+        TagService {
+            cluster,
+            options,
+            http: std::sync::OnceLock::new(),
+        }
     }
 
     /// Lists each distinct repository once, at most eight at a time;
@@ -226,6 +232,17 @@ impl<'c> TagService<'c> {
         req.log = Some(std::sync::Arc::new(
             |line: &str| tracing::info!(target: "registry", "{line}"),
         ));
+        let own_tls = req.tls.ca_pem.is_some() || req.tls.client_cert_pem.is_some();
+        if !own_tls {
+            let http = match self.http.get() {
+                Some(http) => http.clone(),
+                None => {
+                    let http = registry::http_client(&req).map_err(registry_error)?;
+                    self.http.get_or_init(|| http).clone()
+                }
+            };
+            req.http = Some(http);
+        }
         Ok((req, reference))
     }
 

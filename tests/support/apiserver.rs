@@ -37,6 +37,9 @@ pub struct State {
     pub faults: Vec<(String, u16)>,
     /// Answer every request this late (a slow API server).
     pub delay: std::time::Duration,
+    /// At most this many items per LIST page (`limit` and `continue`, as
+    /// the API server pages); None: as many as `limit` asks, else all.
+    pub page_size: Option<usize>,
 }
 
 /// A Secret: (namespace, name, data key → raw bytes).
@@ -152,7 +155,7 @@ fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
                     "an error on the server (\"stand-in fault {code}\") has prevented the request from succeeding"
                 ),
             ),
-            None => route(state, &method, &target),
+            None => paged(state, &target, route(state, &method, &target)),
         };
         let text = reply.to_string();
         let reason = match code {
@@ -351,6 +354,32 @@ fn get_workload(state: &State, plural: &str, namespace: &str, name: &str) -> (u1
     }
 }
 
+/// A LIST answer cut to one page: `limit` (and the server's own page size)
+/// items from the offset `continue` carries, with the token of the next page.
+fn paged(state: &State, target: &str, (code, mut body): (u16, Value)) -> (u16, Value) {
+    let limit = query_param(target, "limit").and_then(|l| l.parse::<usize>().ok());
+    let size = match (limit, state.page_size) {
+        (Some(l), Some(p)) => l.min(p),
+        (Some(l), None) => l,
+        (None, Some(p)) => p,
+        (None, None) => return (code, body),
+    };
+    let Some(items) = body.get_mut("items").and_then(Value::as_array_mut) else {
+        return (code, body);
+    };
+    let from = query_param(target, "continue")
+        .and_then(|c| c.strip_prefix("offset-")?.parse::<usize>().ok())
+        .unwrap_or(0);
+    let all = std::mem::take(items);
+    let next = from + size;
+    *items = all.iter().skip(from).take(size).cloned().collect();
+    if next < all.len() {
+        body["metadata"]["continue"] = Value::String(format!("offset-{next}"));
+        body["metadata"]["remainingItemCount"] = json!(all.len() - next);
+    }
+    (code, body)
+}
+
 fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
     let path = target.split('?').next().unwrap_or("");
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -490,6 +519,20 @@ fn route(state: &State, method: &str, target: &str) -> (u16, Value) {
                 ),
             }
         }
+        ["api", "v1", "namespaces", name] => match state.namespaces.iter().find(|(n, _)| n == name)
+        {
+            Some((name, labels)) => {
+                let labels: serde_json::Map<String, Value> = labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                (
+                    200,
+                    json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": name, "labels": labels}}),
+                )
+            }
+            None => status(404, "NotFound", format!("namespaces \"{name}\" not found")),
+        },
         ["api", "v1", "namespaces"] => {
             let items: Vec<Value> = state
                 .namespaces

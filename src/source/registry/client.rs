@@ -97,7 +97,7 @@ pub(super) async fn list(
     })
 }
 
-fn build_client(req: &ListRequest) -> Result<reqwest::Client, RegistryError> {
+pub(super) fn build_client(req: &ListRequest) -> Result<reqwest::Client, RegistryError> {
     let bad = |what: &str, e: &dyn std::fmt::Display| {
         RegistryError::new(ErrorKind::Input, format!("{what}: {e}"))
     };
@@ -203,7 +203,10 @@ impl<'r> Session<'r> {
             )
         })?;
         let session = Session {
-            http: build_client(req)?,
+            http: match &req.http {
+                Some(http) => http.clone(),
+                None => build_client(req)?,
+            },
             req,
             reference,
             origin: origin(&url),

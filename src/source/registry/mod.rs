@@ -98,6 +98,10 @@ pub struct ListRequest {
     /// The longest wait before one retry; a longer `Retry-After` is an error.
     pub max_retry_wait: Duration,
     pub log: Option<Logger>,
+    /// The run's HTTP client, shared by every repository without TLS
+    /// settings of its own (one connection pool, one TLS setup per run);
+    /// built from this request when absent.
+    pub http: Option<reqwest::Client>,
 }
 
 impl ListRequest {
@@ -117,6 +121,7 @@ impl ListRequest {
             backoff: Duration::from_millis(500),
             max_retry_wait: Duration::from_secs(60),
             log: None,
+            http: None,
         }
     }
 }
@@ -160,6 +165,11 @@ pub struct TagListing {
     pub pages: usize,
     pub auth: AuthSource,
     pub rate_limit: Option<RateLimit>,
+}
+
+/// The HTTP client for `req`'s transport settings (timeouts, CA, client certificate).
+pub fn http_client(req: &ListRequest) -> Result<reqwest::Client, RegistryError> {
+    client::build_client(req)
 }
 
 /// Lists every tag of `req.image`. The list is complete or this is an error.
