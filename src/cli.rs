@@ -39,9 +39,9 @@ pub struct GlobalArgs {
     /// Every namespace.
     #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
-    /// How long to wait for one API request (e.g. 10s, 1m).
-    #[arg(long, global = true, value_name = "DURATION")]
-    pub request_timeout: Option<String>,
+    /// How long to wait for one API request (e.g. 10s, 1m; 0 for no limit).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
+    pub request_timeout: Option<std::time::Duration>,
     /// Output format.
     #[arg(short = 'o', long, global = true, value_enum, default_value = "table")]
     pub output: OutputFormat,
@@ -406,7 +406,8 @@ pub fn cluster_scope(
 pub struct Config {
     pub kubeconfig: Option<String>,
     pub context: Option<String>,
-    pub request_timeout: Option<String>,
+    /// `--request-timeout`; `None` for none (absent or `0`).
+    pub request_timeout: Option<std::time::Duration>,
     pub no_cluster_secrets: bool,
     pub namespace: Option<String>,
     pub all_namespaces: bool,
@@ -460,7 +461,7 @@ impl Config {
         Config {
             kubeconfig: global.kubeconfig.clone(),
             context: global.context.clone(),
-            request_timeout: global.request_timeout.clone(),
+            request_timeout: global.request_timeout.filter(|t| !t.is_zero()),
             no_cluster_secrets: global.no_cluster_secrets,
             namespace: global.namespace.clone(),
             all_namespaces: global.all_namespaces,
@@ -470,4 +471,11 @@ impl Config {
             controller_version: global.controller_version.clone(),
         }
     }
+}
+
+/// kubectl's `--request-timeout`, parsed once, here (`0` is none: a zero duration).
+fn parse_request_timeout(text: &str) -> Result<std::time::Duration, String> {
+    crate::source::cluster::parse_timeout(text)
+        .map(Option::unwrap_or_default)
+        .map_err(|_| "use a duration like 10s, 1m or 0 for none".to_string())
 }

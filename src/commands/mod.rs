@@ -14,7 +14,7 @@ use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::Profile;
 use crate::report::TagSourceKind;
-use crate::source::cluster::{self, Access, Cluster};
+use crate::source::cluster::{Access, Cluster};
 use crate::source::files::{self, Located, Manifests};
 use crate::source::tag_source::{Forced, RepositoryKey, TagOptions, TagSourceError};
 use crate::source::tag_text::{SourceKind, TagText};
@@ -106,12 +106,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 /// Reads the manifests from `-f` files, or from the cluster when none are given.
 pub fn gather(config: &Config, paths: &[String]) -> anyhow::Result<Inputs> {
     let runtime = runtime()?;
-    let request_timeout = config
-        .request_timeout
-        .as_deref()
-        .map(cluster::parse_timeout)
-        .transpose()?
-        .flatten();
+    let request_timeout = config.request_timeout;
     if !paths.is_empty() {
         let namespace = config
             .namespace

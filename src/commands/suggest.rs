@@ -6,7 +6,6 @@
 use crate::cli::{Config, SuggestArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::render::suggest::{Document, rejection};
-use crate::source::cluster;
 use crate::source::tag_source::{Forced, TagOptions, TagService, TagSourceError};
 use crate::source::tag_text::TagText;
 use crate::suggest::manifest::{Target, repository_name_of, without_tag};
@@ -84,12 +83,7 @@ fn tags(
     }
     let resolved = if let Some(repository) = target.repository_object() {
         let image = &repository.spec.image;
-        let request_timeout = config
-            .request_timeout
-            .as_deref()
-            .map(cluster::parse_timeout)
-            .transpose()?
-            .flatten();
+        let request_timeout = config.request_timeout;
         let options = TagOptions {
             forced: Some(Forced::Registry),
             shared: None,

@@ -308,7 +308,7 @@ fn a_megabyte_pattern_answers_and_is_elided_for_humans() {
 #[test]
 fn usage_errors_are_two_lines_like_kubectl() {
     let dir = Dir::new();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["explain", "--no-such-flag"],
             "error: unknown flag: --no-such-flag\nSee 'kubectl imagepolicy explain --help' for usage.\n",
@@ -333,6 +333,11 @@ fn usage_errors_are_two_lines_like_kubectl() {
         (
             &["lint"],
             "error: required flag(s) \"--filename\" not set\nSee 'kubectl imagepolicy lint --help' for usage.\n",
+        ),
+        // Parsed once, by the flag parser, with checked arithmetic: never a panic.
+        (
+            &["explain", "--request-timeout", "99999999999999999999s"],
+            "error: invalid argument \"99999999999999999999s\" for \"--request-timeout\" flag: use a duration like 10s, 1m or 0 for none\nSee 'kubectl imagepolicy explain --help' for usage.\n",
         ),
     ];
     for (args, expected) in cases {
