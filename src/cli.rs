@@ -280,6 +280,9 @@ pub struct SuggestArgs {
     /// IMAGE's registry speaks plain HTTP (the ImageRepository's spec.insecure).
     #[arg(long, requires = "image")]
     pub insecure: bool,
+    /// Every family, not just the first ten.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
