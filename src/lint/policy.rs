@@ -157,7 +157,19 @@ fn prerelease(o: &Object, range: &str, out: &mut Vec<Finding>) {
     if !(extract.is_empty() || extract == "$0" || extract == "${0}") {
         return;
     }
-    let lower = pattern.to_lowercase();
+    // Group syntax and escapes aside, `-(?:alpha|beta|rc)` reads
+    // `-alpha|beta|rc`: each alternative after a dash starts with a dash.
+    let mut plain = pattern.to_lowercase();
+    for syntax in ["(?:", "(?p<", "(?<", "\\", "(", ")"] {
+        plain = plain.replace(syntax, "");
+    }
+    let mut lower = plain.clone();
+    for (i, _) in plain.match_indices('-') {
+        for alternative in plain[i + 1..].split('|') {
+            lower.push_str(" -");
+            lower.push_str(alternative);
+        }
+    }
     let Some(word) = PRERELEASE_WORDS
         .iter()
         .find(|w| lower.contains(*w) || lower.contains(&w.replacen('-', "\\-", 1)))
@@ -168,9 +180,47 @@ fn prerelease(o: &Object, range: &str, out: &mut Vec<Finding>) {
         o.line("spec.filterTags.pattern"),
         "prerelease-never-matches",
         format!(
-            "the filter `{pattern}` keeps prerelease tags (`{word}`), but range `{range}` names no prerelease, and the controller's semver library never selects a prerelease then; add one to the range, e.g. `{range}-0`, or filter release tags"
+            "the filter `{pattern}` keeps prerelease tags (`{word}`), but range `{range}` names no prerelease, and the controller's semver library never selects a prerelease then; add one to the range, e.g. `{}`, or filter release tags",
+            with_prereleases(range)
         ),
     ));
+}
+
+/// The range with `-0` on each version it names without a prerelease
+/// (`>=1.0.0 <2.0.0` → `>=1.0.0-0 <2.0.0-0`), so that it takes prereleases
+/// and still stops where it stopped.
+pub(crate) fn with_prereleases(range: &str) -> String {
+    let mut out = String::new();
+    let mut version = String::new();
+    let flush = |version: &mut String, out: &mut String, next: Option<char>| {
+        let parts = version.split('.').count();
+        out.push_str(version);
+        if parts == 3 && !version.is_empty() && !matches!(next, Some('-' | '+')) {
+            out.push_str("-0");
+        }
+        version.clear();
+    };
+    let chars: Vec<char> = range.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let in_version = c.is_ascii_digit()
+            || (c == '.' && !version.is_empty())
+            || (matches!(c, 'x' | 'X' | '*') && version.ends_with('.'));
+        if in_version && (version.is_empty() && c.is_ascii_digit() || !version.is_empty()) {
+            let starts = version.is_empty()
+                && i > 0
+                && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '-');
+            if !starts || chars[i - 1] == 'v' {
+                version.push(c);
+                continue;
+            }
+        }
+        if !version.is_empty() {
+            flush(&mut version, &mut out, Some(c));
+        }
+        out.push(c);
+    }
+    flush(&mut version, &mut out, None);
+    out
 }
 
 fn digest(o: &Object, out: &mut Vec<Finding>) {
