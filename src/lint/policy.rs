@@ -181,46 +181,9 @@ fn prerelease(o: &Object, range: &str, out: &mut Vec<Finding>) {
         "prerelease-never-matches",
         format!(
             "the filter `{pattern}` keeps prerelease tags (`{word}`), but range `{range}` names no prerelease, and the controller's semver library never selects a prerelease then; add one to the range, e.g. `{}`, or filter release tags",
-            with_prereleases(range)
+            crate::policy::hint::with_prereleases(range)
         ),
     ));
-}
-
-/// The range with `-0` on each version it names without a prerelease
-/// (`>=1.0.0 <2.0.0` → `>=1.0.0-0 <2.0.0-0`), so that it takes prereleases
-/// and still stops where it stopped.
-pub(crate) fn with_prereleases(range: &str) -> String {
-    let mut out = String::new();
-    let mut version = String::new();
-    let flush = |version: &mut String, out: &mut String, next: Option<char>| {
-        let parts = version.split('.').count();
-        out.push_str(version);
-        if parts == 3 && !version.is_empty() && !matches!(next, Some('-' | '+')) {
-            out.push_str("-0");
-        }
-        version.clear();
-    };
-    let chars: Vec<char> = range.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let in_version = c.is_ascii_digit()
-            || (c == '.' && !version.is_empty())
-            || (matches!(c, 'x' | 'X' | '*') && version.ends_with('.'));
-        if in_version && (version.is_empty() && c.is_ascii_digit() || !version.is_empty()) {
-            let starts = version.is_empty()
-                && i > 0
-                && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '-');
-            if !starts || chars[i - 1] == 'v' {
-                version.push(c);
-                continue;
-            }
-        }
-        if !version.is_empty() {
-            flush(&mut version, &mut out, Some(c));
-        }
-        out.push(c);
-    }
-    flush(&mut version, &mut out, None);
-    out
 }
 
 fn digest(o: &Object, out: &mut Vec<Finding>) {

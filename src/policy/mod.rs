@@ -15,6 +15,7 @@ pub mod alphabetical;
 mod evaluation;
 mod exclusion;
 mod filter;
+pub mod hint;
 pub mod numerical;
 pub mod profile;
 pub mod revision;
