@@ -364,6 +364,10 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
 /// (`v20230404`), not a release line.
 pub const DATE_LIKE_MAJOR: u64 = 1000;
 
+/// A family of builds whose newest is this many days behind the newest
+/// build of another family is stale.
+const STALE_DAYS: u64 = 365;
+
 /// Marks and orders the families: the recommendation (the plain release
 /// line of the repository's newest major), then variants and builds by
 /// size, then stale, tied and prerelease-only families.
@@ -386,8 +390,25 @@ fn rank(families: &mut [Family], traits: &[propose::Traits]) {
         .filter(|t| t.prerelease_only.is_none())
         .filter_map(|t| release(t).map(|r| (r, t.newest)))
         .max();
+    let newest_day = traits
+        .iter()
+        .filter(|t| t.prerelease_only.is_none())
+        .filter_map(|t| t.newest_day)
+        .max();
     for (f, t) in families.iter_mut().zip(traits) {
         if f.status == Status::Tied {
+            continue;
+        }
+        if let (Some(day), Some(newest)) = (t.newest_day, newest_day)
+            && t.prerelease_only.is_none()
+            && day + STALE_DAYS < newest
+        {
+            f.status = Status::Stale;
+            f.remark = Some(format!(
+                "stale: its newest tag {} is {} days older than the repository's newest build",
+                f.selected,
+                newest - day
+            ));
             continue;
         }
         let behind = match (t.newest, newest, release(t)) {

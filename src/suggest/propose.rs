@@ -30,6 +30,34 @@ pub(crate) struct Plan {
     /// whole tag.
     span: (usize, usize),
     how: How,
+    /// For a family ordered by a timestamp: the day of its newest tag.
+    newest_day: Option<u64>,
+}
+
+/// Roughly the days since year 0 of a timestamp (`YYYYMMDD[hhmm[ss]]`, unix
+/// seconds or milliseconds): enough to tell a year apart.
+pub(crate) fn day_of(digits: &str) -> Option<u64> {
+    if !shape::is_timestamp(digits) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let unix_epoch = 1970 * 365 + 1970 / 4;
+    match digits.len() {
+        10 => Some(unix_epoch + n / 86_400),
+        13 => Some(unix_epoch + n / 86_400_000),
+        _ => {
+            let (y, m, d) = (
+                n_at(digits, 0, 4)?,
+                n_at(digits, 4, 6)?,
+                n_at(digits, 6, 8)?,
+            );
+            Some(y * 365 + y / 4 + (m - 1) * 306 / 10 + d)
+        }
+    }
+}
+
+fn n_at(digits: &str, a: usize, b: usize) -> Option<u64> {
+    digits.get(a..b)?.parse().ok()
 }
 
 enum Part {
@@ -129,6 +157,8 @@ pub(crate) struct Traits {
     /// Words of the fixed text before the ordered part (`bookworm` of
     /// `bookworm-v1.0.4`): a line named after a release.
     pub prefix_words: Vec<String>,
+    /// For a family ordered by a timestamp: the day of its newest tag.
+    pub newest_day: Option<u64>,
 }
 
 impl Plan {
@@ -157,6 +187,7 @@ impl Plan {
                 .find(|w| PRERELEASE_LITERALS.contains(&w.as_str()))
                 .cloned(),
             prefix_words: words[..prefix_words].to_vec(),
+            newest_day: self.newest_day,
             ..Traits::default()
         };
         if let How::Semver {
@@ -270,20 +301,34 @@ pub(crate) fn analyse(
                 }
             };
             let parts = parts(tags, toks, &members, &slots, &in_iso, d, None);
+            let newest_day = members
+                .iter()
+                .filter_map(|&m| day_of(toks[m as usize][d].text(tags[m as usize])))
+                .max();
             Analysis::Plan(Plan {
                 members,
                 parts,
                 span: (d, d),
                 how,
+                newest_day,
             })
         }
         (&[], &[], &[(a, b)]) => {
             let parts = parts(tags, toks, &members, &slots, &in_iso, usize::MAX, None);
+            let newest_day = members
+                .iter()
+                .filter_map(|&m| {
+                    let (tag, t) = (tags[m as usize], &toks[m as usize]);
+                    let date: String = [a, a + 2, a + 4].iter().map(|&p| t[p].text(tag)).collect();
+                    day_of(&date)
+                })
+                .max();
             Analysis::Plan(Plan {
                 members,
                 parts,
                 span: (a, b),
                 how: How::Alphabetical,
+                newest_day,
             })
         }
         (&[v], extra, &[]) => split_variants(tags, toks, members, v, extra),
@@ -427,6 +472,7 @@ fn semver_plan(
     Plan {
         members,
         parts,
+        newest_day: None,
         span: (v, rebuild.unwrap_or(v)),
         how: How::Semver {
             lowest_major,

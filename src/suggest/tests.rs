@@ -1172,3 +1172,21 @@ fn ci_master() -> Vec<String> {
     tags.push("latest".into());
     tags
 }
+
+#[test]
+fn a_branch_that_stopped_a_year_ago_is_stale() {
+    let mut rng = Rng(5);
+    let mut list: Vec<String> = (0..10)
+        .map(|i| format!("main-{}-{}", rng.hex(7), 1_730_000_000 + i * 3_600))
+        .collect();
+    list.extend((0..5).map(|i| format!("develop-{}-{}", rng.hex(7), 1_660_000_000 + i * 3_600)));
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "main-builds", Status::Variant);
+    assert_eq!(f.count, 10);
+    let develop = family(&s, "develop-builds");
+    assert_eq!(develop.status, Status::Stale, "{develop:#?}");
+    assert!(develop.remark.as_deref().unwrap().contains("days older"));
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
