@@ -232,6 +232,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a cross-namespace reference that depends on namespace labels not in the files",
     ),
     (
+        "unknown-lint-rule",
+        Severity::Warning,
+        "the imagepolicy.lint/disable annotation names a rule that does not exist",
+    ),
+    (
         "marker-unknown-policy",
         Severity::Error,
         "a $imagepolicy marker naming a policy not in the files",
@@ -492,6 +497,7 @@ pub fn lint_with(
     findings.dedup();
     // Silenced: by `--disable`, and on an object by its annotation.
     findings.retain(|f| !disabled.contains(&f.rule));
+    let mut unknown_rules = Vec::new();
     for object in inventory.objects.iter().chain(&patches) {
         let rules = object
             .at("metadata.annotations")
@@ -506,12 +512,36 @@ pub fn lint_with(
         if rules.is_empty() {
             continue;
         }
+        for unknown in rules.iter().filter(|r| !is_rule(r)) {
+            let hint = closest_rule(unknown)
+                .map(|r| format!("; did you mean `{r}`?"))
+                .unwrap_or_default();
+            unknown_rules.push(object.warning(
+                object.line("metadata.annotations"),
+                "unknown-lint-rule",
+                format!("the annotation `{DISABLE_ANNOTATION}` names `{unknown}`, which is no lint rule, so it silences nothing{hint}"),
+            ));
+        }
         let lines = object.root.pos.line..=object.root.end.line;
         findings.retain(|f| {
             !(f.file == object.file && lines.contains(&f.line) && rules.contains(&f.rule))
         });
     }
     collapse_deprecated(&mut findings);
+    if !unknown_rules.is_empty() {
+        findings.extend(
+            unknown_rules
+                .into_iter()
+                .filter(|f| !disabled.contains(&f.rule)),
+        );
+        findings.sort_by_key(|f| {
+            (
+                order.get(f.file.as_str()).copied().unwrap_or(usize::MAX),
+                f.file.clone(),
+                f.line,
+            )
+        });
+    }
     Report {
         policies: inventory.policies().count(),
         repositories: inventory.repositories().count(),
