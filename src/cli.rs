@@ -208,6 +208,10 @@ pub struct LintArgs {
     /// policies the files do not define. Repeatable.
     #[arg(long, value_name = "DIR")]
     pub source: Vec<String>,
+    /// Silence a rule (its id, e.g. numerical-non-digit-key). Repeatable; on one
+    /// object, the annotation `imagepolicy.lint/disable: RULE[,RULE]`.
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +284,9 @@ pub struct SuggestArgs {
     /// IMAGE's registry speaks plain HTTP (the ImageRepository's spec.insecure).
     #[arg(long, requires = "image")]
     pub insecure: bool,
+    /// Every family, not just the first ten.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,21 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let disabled: Vec<&str> = args
+        .disable
+        .iter()
+        .flat_map(|d| d.split(','))
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    if let Some(unknown) = disabled.iter().find(|d| !lint::is_rule(d)) {
+        let hint = lint::closest_rule(unknown)
+            .map(|r| format!("; did you mean `{r}`?"))
+            .unwrap_or_default();
+        anyhow::bail!(
+            "--disable {unknown:?}: no such rule{hint} (docs/guide/lint.md lists the rules)"
+        );
+    }
     let files = positions::load(&args.files)?;
     let markers = if args.source.is_empty() {
         None
@@ -26,7 +41,13 @@ pub fn run(
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let release = super::Release::from_flag(config)?;
     let profile = release.as_ref().map(|r| r.profile);
-    let report = lint::lint_for(&files, markers.as_deref(), namespace, profile.as_ref());
+    let report = lint::lint_with(
+        &files,
+        markers.as_deref(),
+        namespace,
+        profile.as_ref(),
+        &disabled,
+    );
     render::lint::lint(out, &report.findings, config.render_options())?;
     let errors = report
         .findings

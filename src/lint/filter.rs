@@ -14,8 +14,16 @@ use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Lo
 /// Every filter check of one ImagePolicy.
 pub fn check(o: &Object, out: &mut Vec<Finding>) {
     let numerical = policy::present(o).first() == Some(&"numerical");
+    let alphabetical = policy::present(o).first() == Some(&"alphabetical");
     let filter = o.at("spec.filterTags").filter(|f| !f.is_null());
     if filter.is_none() {
+        if alphabetical {
+            out.push(o.warning(
+                o.line("spec.policy.alphabetical"),
+                "alphabetical-without-filter",
+                "alphabetical policy without `filterTags`: every tag of the repository competes, and words sort above digits (`latest`, `main` and `stable` above `2024-01-15`, `v2` above `v10`), so the newest build is rarely the highest; add `filterTags` with a pattern that takes only the tags of one sortable shape".to_string(),
+            ));
+        }
         if numerical {
             out.push(o.warning(
                 o.line("spec.policy.numerical"),
@@ -46,6 +54,63 @@ pub fn check(o: &Object, out: &mut Vec<Finding>) {
     let used = groups(o, &re, extract, out);
     if numerical {
         numeric_key(o, &re, extract, &used, out);
+    }
+    if alphabetical {
+        digit_key(o, &re, extract, &used, out);
+    }
+}
+
+/// An alphabetical policy whose key is digits of varying width: compared as
+/// text, `9` sorts above `10` (image-reflector-controller #340).
+fn digit_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mut Vec<Finding>) {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .nest_limit(8000)
+        .build()
+        .parse(re.rust_pattern())
+    else {
+        return;
+    };
+    let template = Template::parse(extract);
+    let subs: Vec<&Hir> = if template.is_empty() {
+        vec![&hir]
+    } else {
+        used.iter()
+            .filter_map(|&i| {
+                if i == 0 {
+                    Some(&hir)
+                } else {
+                    u32::try_from(i).ok().and_then(|i| capture(&hir, i))
+                }
+            })
+            .collect()
+    };
+    let digits = ClassUnicode::new([ClassUnicodeRange::new('0', '9')]);
+    for sub in subs {
+        let mut class = ClassUnicode::empty();
+        chars(sub, &mut class);
+        if class.ranges().is_empty() {
+            continue;
+        }
+        let mut other = class.clone();
+        other.difference(&digits);
+        let props = sub.properties();
+        let fixed = props.minimum_len().is_some() && props.minimum_len() == props.maximum_len();
+        if other.ranges().is_empty() && !fixed {
+            let key = if extract.is_empty() {
+                "the whole tag".to_string()
+            } else {
+                format!("`{extract}`")
+            };
+            out.push(o.warning(
+                o.line("spec.policy.alphabetical"),
+                "alphabetical-digit-key",
+                format!(
+                    "alphabetical policy over digits of varying width (key {key} of `{}`): compared as text, `9` sorts above `10` and `99` above `100` (image-reflector-controller #340), so the policy sticks on the last short number; use `numerical` for numbers, or a fixed width (`[0-9]{{8}}`)",
+                    short(re.as_str())
+                ),
+            ));
+            return;
+        }
     }
 }
 
@@ -432,7 +497,7 @@ fn numeric_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mu
         class.difference(&allowed);
         let line = o.line("spec.filterTags.pattern");
         if !anchored {
-            out.push(o.error(
+            out.push(o.warning(
                 line,
                 "numerical-non-digit-key",
                 format!(
@@ -440,7 +505,9 @@ fn numeric_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mu
                 ),
             ));
         } else if !class.ranges().is_empty() {
-            out.push(o.error(
+            out.push(hazard(
+                o,
+                &hir,
                 line,
                 "numerical-non-digit-key",
                 format!(
@@ -483,6 +550,7 @@ fn numeric_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mu
         if class.ranges().is_empty() {
             continue;
         }
+        let sub = sub.clone();
         let group = match (i, re.group_names().get(i).cloned().flatten()) {
             (0, _) => "the whole match".to_string(),
             (_, Some(name)) => format!("group `{name}`"),
@@ -495,7 +563,9 @@ fn numeric_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mu
                 .map(|t| format!(" (`{t}`)"))
                 .unwrap_or_default()
         };
-        out.push(o.error(
+        out.push(hazard(
+            o,
+            &sub,
             line,
             "numerical-non-digit-key",
             format!(
@@ -503,5 +573,29 @@ fn numeric_key(o: &Object, re: &GoRegex, extract: &str, used: &[usize], out: &mu
                 describe(&class)
             ),
         ));
+    }
+}
+
+/// A key that *can* hold other characters than a number's is a hazard (a
+/// warning: one tag whose key is not a number fails the policy; Flux's own
+/// documented `(?P<ts>.*)` runs for years); a key that can hold no digit at
+/// all is never a number (an error).
+fn hazard(o: &Object, key: &Hir, line: usize, rule: &'static str, message: String) -> Finding {
+    let mut class = ClassUnicode::empty();
+    chars(key, &mut class);
+    let mut digits = ClassUnicode::new([ClassUnicodeRange::new('0', '9')]);
+    digits.intersect(&class);
+    if digits.ranges().is_empty() {
+        o.error(
+            line,
+            rule,
+            format!("{message}; no key it admits is a number"),
+        )
+    } else {
+        o.warning(
+            line,
+            rule,
+            format!("hazard: {message} (one such tag fails the policy)"),
+        )
     }
 }

@@ -178,13 +178,23 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
     (
         "numerical-non-digit-key",
-        Severity::Error,
-        "a numerical policy whose key can contain non-digits",
+        Severity::Warning,
+        "a numerical policy whose key can contain non-digits (a hazard; an error when no key can be a number)",
     ),
     (
         "numerical-without-filter",
         Severity::Warning,
         "a numerical policy without filterTags: every tag must be a number",
+    ),
+    (
+        "alphabetical-digit-key",
+        Severity::Warning,
+        "an alphabetical policy over digits of varying width (`9` above `10`)",
+    ),
+    (
+        "alphabetical-without-filter",
+        Severity::Warning,
+        "an alphabetical policy without filterTags: `latest` sorts above versions",
     ),
     (
         "invalid-exclusion",
@@ -220,6 +230,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "cross-namespace-unverified",
         Severity::Warning,
         "a cross-namespace reference that depends on namespace labels not in the files",
+    ),
+    (
+        "unknown-lint-rule",
+        Severity::Warning,
+        "the imagepolicy.lint/disable annotation names a rule that does not exist",
     ),
     (
         "marker-unknown-policy",
@@ -389,8 +404,34 @@ pub fn lint_for(
     default_namespace: &str,
     release: Option<&Profile>,
 ) -> Report {
+    lint_with(files, markers, default_namespace, release, &[])
+}
+
+/// The annotation that silences rules on one object:
+/// `imagepolicy.lint/disable: RULE[,RULE]`.
+pub const DISABLE_ANNOTATION: &str = "imagepolicy.lint/disable";
+
+/// The rule id closest to `name`, for `--disable` and the annotation.
+pub fn closest_rule(name: &str) -> Option<&'static str> {
+    closest(name, RULES.iter().map(|r| r.0))
+}
+
+/// Whether `name` is a rule id.
+pub fn is_rule(name: &str) -> bool {
+    RULES.iter().any(|r| r.0 == name)
+}
+
+/// [`lint_for`] with the rules `--disable` names silenced.
+pub fn lint_with(
+    files: &[ParsedFile],
+    markers: Option<&[Marker]>,
+    default_namespace: &str,
+    release: Option<&Profile>,
+    disabled: &[&str],
+) -> Report {
     let profile = release.copied().unwrap_or_default();
     let mut findings = Vec::new();
+    let patch_files = kustomize_patches(files);
     let mut inventory = Inventory {
         files,
         objects: Vec::new(),
@@ -398,8 +439,11 @@ pub fn lint_for(
         repositories: HashMap::new(),
         repository_order: Vec::new(),
     };
+    let mut patches = Vec::new();
     for file in files {
+        let patch = patch_files.contains(&normal(std::path::Path::new(&file.name)));
         for document in &file.documents {
+            let before = inventory.objects.len();
             collect(
                 &file.name,
                 &document.root,
@@ -407,7 +451,17 @@ pub fn lint_for(
                 &mut inventory,
                 &mut findings,
             );
+            if patch {
+                patches.extend(inventory.objects.drain(before..));
+            }
         }
+    }
+    // A partial object a Kustomization patches with is checked for what it
+    // writes, not for what it leaves to the object it patches.
+    for object in &patches {
+        let mut found = Vec::new();
+        schema::check(object, &mut found);
+        findings.extend(found.into_iter().filter(|f| f.rule != "missing-field"));
     }
     inventory.index_repositories();
     for object in &inventory.objects {
@@ -441,11 +495,130 @@ pub fn lint_for(
         )
     });
     findings.dedup();
+    // Silenced: by `--disable`, and on an object by its annotation.
+    findings.retain(|f| !disabled.contains(&f.rule));
+    let mut unknown_rules = Vec::new();
+    for object in inventory.objects.iter().chain(&patches) {
+        let rules = object
+            .at("metadata.annotations")
+            .and_then(|a| a.get(DISABLE_ANNOTATION))
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        let rules: Vec<&str> = rules
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        for unknown in rules.iter().filter(|r| !is_rule(r)) {
+            let hint = closest_rule(unknown)
+                .map(|r| format!("; did you mean `{r}`?"))
+                .unwrap_or_default();
+            unknown_rules.push(object.warning(
+                object.line("metadata.annotations"),
+                "unknown-lint-rule",
+                format!("the annotation `{DISABLE_ANNOTATION}` names `{unknown}`, which is no lint rule, so it silences nothing{hint}"),
+            ));
+        }
+        let lines = object.root.pos.line..=object.root.end.line;
+        findings.retain(|f| {
+            !(f.file == object.file && lines.contains(&f.line) && rules.contains(&f.rule))
+        });
+    }
+    collapse_deprecated(&mut findings);
+    if !unknown_rules.is_empty() {
+        findings.extend(
+            unknown_rules
+                .into_iter()
+                .filter(|f| !disabled.contains(&f.rule)),
+        );
+        findings.sort_by_key(|f| {
+            (
+                order.get(f.file.as_str()).copied().unwrap_or(usize::MAX),
+                f.file.clone(),
+                f.line,
+            )
+        });
+    }
     Report {
         policies: inventory.policies().count(),
         repositories: inventory.repositories().count(),
         findings,
     }
+}
+
+/// One deprecated-apiVersion warning per file: the first, counting the rest.
+fn collapse_deprecated(findings: &mut Vec<Finding>) {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == "deprecated-api-version")
+    {
+        *count.entry(f.file.clone()).or_default() += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    findings.retain_mut(|f| {
+        if f.rule != "deprecated-api-version" {
+            return true;
+        }
+        if !seen.insert(f.file.clone()) {
+            return false;
+        }
+        let more = count[&f.file] - 1;
+        if more > 0 {
+            f.message.push_str(&format!(
+                " ({more} more object{} of this file too)",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        true
+    });
+}
+
+/// A path with `.` and `a/..` taken out, as kustomize resolves one.
+fn normal(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Files a Kustomization in the files names as patches (`patches[].path`,
+/// `patchesStrategicMerge`): they hold partial objects.
+fn kustomize_patches(files: &[ParsedFile]) -> std::collections::HashSet<std::path::PathBuf> {
+    let mut out = std::collections::HashSet::new();
+    for file in files {
+        let dir = std::path::Path::new(&file.name)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        for document in &file.documents {
+            let root = &document.root;
+            if text_of(root, "kind") != Some("Kustomization") {
+                continue;
+            }
+            let mut paths = Vec::new();
+            if let Some(patches) = root.get("patches") {
+                paths.extend(patches.items().iter().filter_map(|p| text_of(p, "path")));
+            }
+            if let Some(merge) = root.get("patchesStrategicMerge") {
+                paths.extend(merge.items().iter().filter_map(Node::as_str));
+            }
+            for path in paths {
+                out.insert(normal(&dir.join(path)));
+            }
+        }
+    }
+    out
 }
 
 /// The string at `key` of a mapping, whatever its YAML type.

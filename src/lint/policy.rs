@@ -157,7 +157,19 @@ fn prerelease(o: &Object, range: &str, out: &mut Vec<Finding>) {
     if !(extract.is_empty() || extract == "$0" || extract == "${0}") {
         return;
     }
-    let lower = pattern.to_lowercase();
+    // Group syntax and escapes aside, `-(?:alpha|beta|rc)` reads
+    // `-alpha|beta|rc`: each alternative after a dash starts with a dash.
+    let mut plain = pattern.to_lowercase();
+    for syntax in ["(?:", "(?p<", "(?<", "\\", "(", ")"] {
+        plain = plain.replace(syntax, "");
+    }
+    let mut lower = plain.clone();
+    for (i, _) in plain.match_indices('-') {
+        for alternative in plain[i + 1..].split('|') {
+            lower.push_str(" -");
+            lower.push_str(alternative);
+        }
+    }
     let Some(word) = PRERELEASE_WORDS
         .iter()
         .find(|w| lower.contains(*w) || lower.contains(&w.replacen('-', "\\-", 1)))
@@ -168,7 +180,8 @@ fn prerelease(o: &Object, range: &str, out: &mut Vec<Finding>) {
         o.line("spec.filterTags.pattern"),
         "prerelease-never-matches",
         format!(
-            "the filter `{pattern}` keeps prerelease tags (`{word}`), but range `{range}` names no prerelease, and the controller's semver library never selects a prerelease then; add one to the range, e.g. `{range}-0`, or filter release tags"
+            "the filter `{pattern}` keeps prerelease tags (`{word}`), but range `{range}` names no prerelease, and the controller's semver library never selects a prerelease then; add one to the range, e.g. `{}`, or filter release tags",
+            crate::policy::hint::with_prereleases(range)
         ),
     ));
 }

@@ -136,3 +136,102 @@ fn every_rule_id_is_listed_once() {
     ids.dedup();
     assert_eq!(ids.len(), before);
 }
+
+fn severities(findings: &[Finding]) -> Vec<(&'static str, Severity)> {
+    findings.iter().map(|f| (f.rule, f.severity)).collect()
+}
+
+#[test]
+fn a_key_that_can_be_no_number_is_a_hazard_one_that_never_is_an_error() {
+    // Flux's own documented pattern: a warning.
+    let f = run(&policy(
+        "  filterTags: {pattern: '^master-[a-fA-F0-9]+-(?P<ts>.*)', extract: '$ts'}\n  policy: {numerical: {order: asc}}\n",
+    ));
+    assert_eq!(
+        severities(&f),
+        [("numerical-non-digit-key", Severity::Warning)]
+    );
+    assert!(f[0].message.contains("hazard"), "{}", f[0].message);
+    // Not anchored: a hazard too.
+    let f = run(&policy(
+        "  filterTags: {pattern: '[0-9]+'}\n  policy: {numerical: {order: asc}}\n",
+    ));
+    assert_eq!(
+        severities(&f),
+        [("numerical-non-digit-key", Severity::Warning)]
+    );
+    // Letters only, or literal text in every key: never a number.
+    for body in [
+        "  filterTags: {pattern: '^b-(?P<w>[a-z]+)$', extract: '$w'}\n  policy: {numerical: {order: asc}}\n",
+        "  filterTags: {pattern: '^b-(?P<n>[0-9]+)$', extract: 'v$n'}\n  policy: {numerical: {order: asc}}\n",
+    ] {
+        let f = run(&policy(body));
+        assert_eq!(
+            severities(&f),
+            [("numerical-non-digit-key", Severity::Error)],
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn alphabetical_over_digits_and_without_filter() {
+    let f = run(&policy(
+        "  filterTags: {pattern: '^build-(?P<n>[0-9]+)$', extract: '$n'}\n  policy: {alphabetical: {order: asc}}\n",
+    ));
+    assert_eq!(rules(&f), ["alphabetical-digit-key"]);
+    assert!(
+        f[0].message.contains("`9` sorts above `10`"),
+        "{}",
+        f[0].message
+    );
+    // Fixed width: byte order is number order.
+    let f = run(&policy(
+        "  filterTags: {pattern: '^build-(?P<n>[0-9]{14})$', extract: '$n'}\n  policy: {alphabetical: {order: asc}}\n",
+    ));
+    assert_eq!(rules(&f), Vec::<&str>::new());
+    let f = run(&policy("  policy: {alphabetical: {order: asc}}\n"));
+    assert_eq!(rules(&f), ["alphabetical-without-filter"]);
+    let f = run(&policy("  policy: {numerical: {order: asc}}\n"));
+    assert_eq!(rules(&f), ["numerical-without-filter"]);
+}
+
+#[test]
+fn prerelease_alternatives_in_a_group() {
+    for pattern in [
+        r"^v[0-9]+\.[0-9]+\.[0-9]+(?:-(?:alpha|beta|rc)\.[0-9]+)?$",
+        r"^[0-9]+\.[0-9]+\.[0-9]+(-(rc|beta)[0-9]*)?$",
+        r"^[0-9.]+-rc\.[0-9]+$",
+    ] {
+        let f = run(&policy(&format!(
+            "  filterTags: {{pattern: '{pattern}'}}\n  policy: {{semver: {{range: '>=1.0.0'}}}}\n"
+        )));
+        assert_eq!(rules(&f), ["prerelease-never-matches"], "{pattern}");
+    }
+    let f = run(&policy(
+        "  filterTags: {pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+-(?:alpine|slim)$'}\n  policy: {semver: {range: '>=1.0.0'}}\n",
+    ));
+    assert_eq!(rules(&f), Vec::<&str>::new());
+}
+
+#[test]
+fn deprecated_api_versions_once_per_file() {
+    let doc = |name: &str| {
+        format!(
+            "---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata: {{name: {name}}}\nspec:\n  imageRepositoryRef: {{name: r}}\n  policy: {{semver: {{range: '>=1.0.0'}}}}\n"
+        )
+    };
+    let yaml = format!(
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {{name: r}}\nspec: {{image: x/y, interval: 1m}}\n{}{}{}",
+        doc("a"),
+        doc("b"),
+        doc("c")
+    );
+    let f = run(&yaml);
+    assert_eq!(rules(&f), ["deprecated-api-version"]);
+    assert!(
+        f[0].message.contains("(2 more objects of this file too)"),
+        "{}",
+        f[0].message
+    );
+}

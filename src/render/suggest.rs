@@ -6,6 +6,9 @@
 use super::{Format, Options};
 use crate::suggest::manifest::{PolicyChoiceSpec, PolicyManifest, Target};
 use crate::suggest::{Family, Suggestions};
+
+/// Families shown without `--all`.
+pub const DEFAULT_FAMILIES: usize = 10;
 use comfy_table::Cell;
 use serde::Serialize;
 use std::io::Write;
@@ -24,11 +27,32 @@ pub struct FamilyDoc {
     pub selected: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prerelease_note: Option<String>,
+    /// `recommended`, `variant`, `stale`, `tied`, `prerelease`.
+    pub status: &'static str,
+    /// Why a family is stale, prerelease-only or tied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// The engine's proof: tags the family's pipeline pushes next, which the
+    /// policy takes, and tags it does not take (next major, a candidate).
+    pub takes: Vec<String>,
+    pub refuses: Vec<String>,
+    /// Other ranges, checked on the list: `{range, selects}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
     pub flux_command: String,
     pub policy_manifest: PolicyManifest,
     /// `numerical:asc`, `semver:>=6.0.0` (the table's POLICY).
     #[serde(skip)]
     pub summary: String,
+}
+
+/// Another range for a semver family, and what it selects on the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    /// `all-majors` or `prereleases`.
+    pub kind: &'static str,
+    pub range: String,
+    pub selects: String,
 }
 
 /// Tags that got no policy.
@@ -44,13 +68,21 @@ pub struct RejectedDoc {
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     pub families: Vec<FamilyDoc>,
+    /// Families left out (without `--all`, beyond the first ten).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more: usize,
     pub rejected: Vec<RejectedDoc>,
     #[serde(skip)]
     target: Target,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl Document {
-    pub fn new(suggestions: &Suggestions, target: &Target) -> Document {
+    /// The first [`DEFAULT_FAMILIES`] families, or every one with `all`.
+    pub fn new(suggestions: &Suggestions, target: &Target, all: bool) -> Document {
         let family = |f: &Family| FamilyDoc {
             name: target.policy_name(f),
             pattern: f.pattern.clone(),
@@ -60,12 +92,35 @@ impl Document {
             example: f.example.clone(),
             selected: f.selected.clone(),
             prerelease_note: f.prerelease_note.clone(),
+            status: f.status.as_str(),
+            remark: f.remark.clone(),
+            takes: f.takes.clone(),
+            refuses: f.refuses.clone(),
+            alternatives: [
+                ("all-majors", &f.all_majors),
+                ("prereleases", &f.with_prereleases),
+            ]
+            .into_iter()
+            .filter_map(|(kind, alt)| {
+                alt.as_ref().map(|(range, selects)| Alternative {
+                    kind,
+                    range: range.clone(),
+                    selects: selects.clone(),
+                })
+            })
+            .collect(),
             flux_command: target.flux_command(f),
             policy_manifest: target.policy_manifest(f),
             summary: f.rule().summary(),
         };
+        let shown = if all {
+            suggestions.families.len()
+        } else {
+            DEFAULT_FAMILIES.min(suggestions.families.len())
+        };
         Document {
-            families: suggestions.families.iter().map(family).collect(),
+            families: suggestions.families[..shown].iter().map(family).collect(),
+            more: suggestions.families.len() - shown,
             rejected: suggestions
                 .rejected
                 .iter()
@@ -117,6 +172,9 @@ fn yaml(out: &mut dyn Write, doc: &Document) -> anyhow::Result<()> {
             one_line(&f.example),
             one_line(&f.selected)
         )?;
+        if let Some(remark) = &f.remark {
+            writeln!(out, "# {}", one_line(remark))?;
+        }
         if let Some(note) = &f.prerelease_note {
             writeln!(out, "# note: {}", one_line(note))?;
         }
@@ -173,11 +231,61 @@ fn table(out: &mut dyn Write, doc: &Document, options: Options) -> anyhow::Resul
         super::table::print(out, t)?;
         for f in &doc.families {
             writeln!(out)?;
-            writeln!(out, "{}: {} tags, selects {}", f.name, f.count, f.selected)?;
+            let status = if f.status == "variant" {
+                String::new()
+            } else {
+                format!(" ({})", f.status)
+            };
+            writeln!(
+                out,
+                "{}{status}: {} tags, selects {}",
+                f.name, f.count, f.selected
+            )?;
             writeln!(out, "  {}", f.flux_command)?;
+            if let Some(remark) = &f.remark {
+                writeln!(out, "  {}", one_line(remark))?;
+            }
+            if f.status != "tied" && !f.takes.is_empty() {
+                let refuses = if f.refuses.is_empty() {
+                    String::new()
+                } else {
+                    format!("; does not take {}", f.refuses.join(", "))
+                };
+                writeln!(
+                    out,
+                    "  proven: takes the next push {}{refuses}",
+                    f.takes.join(", ")
+                )?;
+            }
+            // Every major: on the recommendation only (the same for each).
+            for alt in f
+                .alternatives
+                .iter()
+                .filter(|a| a.kind != "all-majors" || f.status == "recommended")
+            {
+                let what = if alt.kind == "all-majors" {
+                    "every major"
+                } else {
+                    "prereleases too"
+                };
+                writeln!(
+                    out,
+                    "  alternative ({what}): --select-semver='{}' selects {}",
+                    alt.range, alt.selects
+                )?;
+            }
             if let Some(note) = &f.prerelease_note {
                 writeln!(out, "  note: {}", one_line(note))?;
             }
+        }
+        if doc.more > 0 {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} more famil{} not shown: --all lists them",
+                doc.more,
+                if doc.more == 1 { "y" } else { "ies" }
+            )?;
         }
     }
     if !doc.rejected.is_empty() {

@@ -301,6 +301,12 @@ mod tests {
             example: "x".into(),
             selected: "x".into(),
             prerelease_note: None,
+            status: crate::suggest::Status::Variant,
+            remark: None,
+            takes: Vec::new(),
+            refuses: Vec::new(),
+            all_majors: None,
+            with_prereleases: None,
         }
     }
 

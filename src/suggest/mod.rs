@@ -70,8 +70,50 @@ pub struct Family {
     pub example: String,
     /// What the engine selects with this rule on the whole list.
     pub selected: String,
-    /// For semver: what the range leaves out and how to take prereleases.
+    /// For semver, where the pattern admits a prerelease: what the range
+    /// leaves out and how to take prereleases.
     pub prerelease_note: Option<String>,
+    /// Where the family stands: the recommendation, a variant, or marked.
+    pub status: Status,
+    /// Why it is marked (stale, prerelease-only, tied).
+    pub remark: Option<String>,
+    /// Tags its pipeline pushes next that the engine showed it takes.
+    pub takes: Vec<String>,
+    /// Tags the engine showed it does not take (next major, a candidate).
+    pub refuses: Vec<String>,
+    /// For semver: the range over every major, and what it selects.
+    pub all_majors: Option<(String, String)>,
+    /// For semver with prereleases in the pattern: the range that takes
+    /// them, and what it selects.
+    pub with_prereleases: Option<(String, String)>,
+}
+
+/// Where a family stands, in the order they are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// The plain release line of the repository's newest version.
+    Recommended,
+    /// Another line of the newest versions (`-alpine`, `-bookworm`), or a
+    /// family of builds.
+    Variant,
+    /// Its newest tag is far behind the repository's newest.
+    Stale,
+    /// Two tags share a key: never proven.
+    Tied,
+    /// Every tag is a prerelease (`-rc`, `tip-…`): never recommended.
+    Prerelease,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Recommended => "recommended",
+            Status::Variant => "variant",
+            Status::Stale => "stale",
+            Status::Tied => "tied",
+            Status::Prerelease => "prerelease",
+        }
+    }
 }
 
 impl Family {
@@ -225,6 +267,7 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
         plans.truncate(MAX_FAMILIES);
     }
 
+    let mut proven_plans = Vec::new();
     for plan in &plans {
         let mut failure = String::new();
         let mut tried = String::new();
@@ -234,9 +277,20 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
             if proposal.pattern == tried {
                 continue;
             }
-            match prove::prove(tags, &plan.members, &proposal) {
-                Ok(selected) => {
-                    proven = Some((proposal, selected));
+            let result = prove::prove(tags, &plan.members, &proposal).and_then(|proof| {
+                let i = plan
+                    .members
+                    .iter()
+                    .copied()
+                    .find(|&m| tags[m as usize] == proof.selected)
+                    .unwrap_or(plan.members[0]) as usize;
+                let expected = propose::expected(plan, tags[i], &grouped.toks[i]);
+                prove::prove_next(tags, &plan.members, &proposal, &expected)
+                    .map(|()| (proof, expected))
+            });
+            match result {
+                Ok((proof, expected)) => {
+                    proven = Some((proposal, proof, expected));
                     break;
                 }
                 Err(why) => {
@@ -246,16 +300,36 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
             }
         }
         match proven {
-            Some((p, selected)) => out.families.push(Family {
-                name_hint: p.name_hint,
-                pattern: p.pattern,
-                extract: p.extract,
-                policy: p.policy,
-                count: plan.members.len(),
-                example: tags[plan.members[0] as usize].to_string(),
-                selected,
-                prerelease_note: p.prerelease_note,
-            }),
+            Some((p, proof, expected)) => {
+                let check = |range: &Option<String>| {
+                    range.as_ref().and_then(|r| {
+                        prove::selects_with(tags, &plan.members, &p, r).map(|s| (r.clone(), s))
+                    })
+                };
+                let (all_majors, with_prereleases) =
+                    (check(&p.all_majors), check(&p.with_prereleases));
+                proven_plans.push(plan.traits());
+                out.families.push(Family {
+                    name_hint: p.name_hint,
+                    pattern: p.pattern,
+                    extract: p.extract,
+                    policy: p.policy,
+                    count: plan.members.len(),
+                    example: tags[plan.members[0] as usize].to_string(),
+                    selected: proof.selected,
+                    prerelease_note: p.prerelease_note,
+                    status: if proof.ties.is_some() {
+                        Status::Tied
+                    } else {
+                        Status::Variant
+                    },
+                    remark: proof.ties,
+                    takes: expected.takes,
+                    refuses: expected.refuses,
+                    all_majors,
+                    with_prereleases,
+                })
+            }
             None => out.rejected.push(rejected(
                 RejectKind::Unproven,
                 format!("the engine refuses the suggestion {failure}"),
@@ -265,11 +339,7 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
         }
     }
 
-    out.families.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.pattern.cmp(&b.pattern))
-    });
+    rank(&mut out.families, &proven_plans);
     let mut used = HashSet::new();
     for f in &mut out.families {
         let base = f.name_hint.clone();
@@ -288,6 +358,116 @@ pub fn suggest(tags: &[&str], min_tags: usize) -> Suggestions {
             .then_with(|| a.examples.cmp(&b.examples))
     });
     out
+}
+
+/// A major this large is a date or a unix time written as a version
+/// (`v20230404`), not a release line.
+pub const DATE_LIKE_MAJOR: u64 = 1000;
+
+/// A family of builds whose newest is this many days behind the newest
+/// build of another family is stale.
+const STALE_DAYS: u64 = 365;
+
+/// Marks and orders the families: the recommendation (the plain release
+/// line of the repository's newest major), then variants and builds by
+/// size, then stale, tied and prerelease-only families.
+fn rank(families: &mut [Family], traits: &[propose::Traits]) {
+    let release = |t: &propose::Traits| {
+        t.prefix_words
+            .iter()
+            .find_map(|w| propose::release_rank(w).map(|r| (r, w.clone())))
+    };
+    // The repository's newest version, of lines not named after a Debian
+    // or Ubuntu release (those number their own versions).
+    let newest = traits
+        .iter()
+        .filter(|t| t.prerelease_only.is_none() && release(t).is_none())
+        .filter_map(|t| t.newest)
+        .filter(|&(major, _)| major < DATE_LIKE_MAJOR)
+        .max();
+    let newest_release = traits
+        .iter()
+        .filter(|t| t.prerelease_only.is_none())
+        .filter_map(|t| release(t).map(|r| (r, t.newest)))
+        .max();
+    let newest_day = traits
+        .iter()
+        .filter(|t| t.prerelease_only.is_none())
+        .filter_map(|t| t.newest_day)
+        .max();
+    for (f, t) in families.iter_mut().zip(traits) {
+        if f.status == Status::Tied {
+            continue;
+        }
+        if let (Some(day), Some(newest)) = (t.newest_day, newest_day)
+            && t.prerelease_only.is_none()
+            && day + STALE_DAYS < newest
+        {
+            f.status = Status::Stale;
+            f.remark = Some(format!(
+                "stale: its newest tag {} is {} days older than the repository's newest build",
+                f.selected,
+                newest - day
+            ));
+            continue;
+        }
+        let behind = match (t.newest, newest, release(t)) {
+            (Some(mine), Some(newest), None) => {
+                mine.0 < newest.0 || (mine.0 == newest.0 && mine.1 + 2 <= newest.1)
+            }
+            _ => false,
+        };
+        if let Some(word) = &t.prerelease_only {
+            f.status = Status::Prerelease;
+            f.remark = Some(format!(
+                "prerelease-only: every tag is a prerelease ('{word}'); not for production, never recommended"
+            ));
+        } else if behind && let Some((major, minor)) = newest {
+            f.status = Status::Stale;
+            f.remark = Some(format!(
+                "stale: its newest tag {} is far behind the repository's newest version {major}.{minor}",
+                f.selected
+            ));
+        } else if let (
+            Some(((distribution, rank), word)),
+            Some((((d, r), newest_word), newest_version)),
+        ) = (release(t), &newest_release)
+            && distribution == *d
+            && rank < *r
+            && t.newest != *newest_version
+        {
+            f.status = Status::Stale;
+            f.remark = Some(format!(
+                "stale: '{word}' is an older release than '{newest_word}'"
+            ));
+        }
+    }
+    let recommended = families
+        .iter()
+        .zip(traits)
+        .enumerate()
+        .filter(|(_, (f, t))| {
+            f.status == Status::Variant
+                && t.plain
+                && t.newest.is_some()
+                && t.newest.map(|n| n.0) == newest.map(|n| n.0)
+        })
+        .max_by_key(|(i, (f, _))| (f.count, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    if let Some(i) = recommended {
+        families[i].status = Status::Recommended;
+    }
+    let mut order: Vec<usize> = (0..families.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (fa, fb) = (&families[a], &families[b]);
+        fa.status
+            .cmp(&fb.status)
+            .then(traits[b].semver.cmp(&traits[a].semver))
+            .then(fb.count.cmp(&fa.count))
+            .then_with(|| fa.pattern.cmp(&fb.pattern))
+    });
+    let sorted: Vec<Family> = order.iter().map(|&i| families[i].clone()).collect();
+    families.clone_from_slice(&sorted);
 }
 
 #[cfg(test)]

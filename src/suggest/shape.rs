@@ -12,8 +12,8 @@ pub(crate) enum Kind {
     Digits,
     /// At least [`MIN_HEX`] hex digits mixing letters and digits: a git sha.
     Hex,
-    /// `1.2.3` or `v1.2.3`; a prerelease such as `-rc.1` belongs to it when
-    /// the tag ends with one.
+    /// `1.2.3` or `v1.2.3` (or two parts, `17.2`); a prerelease such as
+    /// `-rc.1` belongs to it when the tag ends with one.
     Version,
     /// Any other run of bytes, kept as a literal.
     Other,
@@ -27,6 +27,8 @@ pub(crate) struct Tok {
     /// For a version, where the triple ends (and its prerelease starts);
     /// `end` otherwise.
     pub core_end: u32,
+    /// For a version, its number of parts (2 or 3); 0 otherwise.
+    pub parts: u8,
 }
 
 /// The shortest run taken for a git sha.
@@ -96,14 +98,19 @@ fn prerelease_len(b: &[u8]) -> Option<usize> {
     (k == b.len()).then_some(k)
 }
 
-/// A version triple starting at `i` (which starts a token): where its core
-/// ends and where it ends with its prerelease.
-fn version_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
+/// A version starting at `i` (which starts a token): where its core ends,
+/// where it ends with its prerelease, and its number of parts.
+fn version_at(b: &[u8], i: usize) -> Option<(usize, usize, u8)> {
+    version_of(b, i, 3).or_else(|| version_of(b, i, 2))
+}
+
+/// A version of exactly `parts` dot-separated numbers starting at `i`.
+fn version_of(b: &[u8], i: usize, parts: u8) -> Option<(usize, usize, u8)> {
     let mut j = i;
     if b.get(j) == Some(&b'v') {
         j += 1;
     }
-    for part in 0..3 {
+    for part in 0..parts {
         let start = j;
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
@@ -111,7 +118,7 @@ fn version_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
         if j == start {
             return None;
         }
-        if part < 2 {
+        if part + 1 < parts {
             if b.get(j) != Some(&b'.') {
                 return None;
             }
@@ -120,7 +127,7 @@ fn version_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
     }
     let core = j;
     match b.get(j) {
-        None => return Some((core, core)),
+        None => return Some((core, core, parts)),
         // `1.2.3.4` is no triple; `1.2.3a` is no version.
         Some(b'.') if b.get(j + 1).is_some_and(u8::is_ascii_digit) => return None,
         Some(c) if c.is_ascii_alphanumeric() => return None,
@@ -129,9 +136,9 @@ fn version_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
     if b[j] == b'-'
         && let Some(len) = prerelease_len(&b[j + 1..])
     {
-        return Some((core, j + 1 + len));
+        return Some((core, j + 1 + len, parts));
     }
-    Some((core, core))
+    Some((core, core, parts))
 }
 
 fn push(out: &mut Vec<Tok>, kind: Kind, start: usize, end: usize) {
@@ -140,6 +147,7 @@ fn push(out: &mut Vec<Tok>, kind: Kind, start: usize, end: usize) {
         start: start as u32,
         end: end as u32,
         core_end: end as u32,
+        parts: 0,
     });
 }
 
@@ -160,13 +168,14 @@ pub(crate) fn tokenise(tag: &str, out: &mut Vec<Tok>) {
                 || (b[i - 1] == b'.' && i >= 2 && b[i - 2].is_ascii_digit()));
         if starts_token
             && (c == b'v' || c.is_ascii_digit())
-            && let Some((core, end)) = version_at(b, i)
+            && let Some((core, end, parts)) = version_at(b, i)
         {
             out.push(Tok {
                 kind: Kind::Version,
                 start: i as u32,
                 end: end as u32,
                 core_end: core as u32,
+                parts,
             });
             i = end;
             continue;
@@ -260,6 +269,8 @@ pub(crate) fn push_key(key: &mut String, tok: &Tok, tag: &str, as_hex: bool) {
         }
         Kind::Digits => key.push('\u{1}'),
         Kind::Hex => key.push('\u{3}'),
+        Kind::Version if tok.parts == 2 && tok.v_prefixed(tag) => key.push('\u{8}'),
+        Kind::Version if tok.parts == 2 => key.push('\u{7}'),
         Kind::Version if tok.v_prefixed(tag) => key.push('\u{5}'),
         Kind::Version => key.push('\u{4}'),
     }

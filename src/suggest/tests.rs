@@ -70,10 +70,7 @@ fn check_all(s: &Suggestions, tags: &[&str]) {
         );
     }
     for w in s.families.windows(2) {
-        assert!(
-            (w[0].count, &w[1].pattern) >= (w[1].count, &w[0].pattern),
-            "families out of order: {w:?}"
-        );
+        assert!(w[0].status <= w[1].status, "families out of order: {w:?}");
     }
 }
 
@@ -95,14 +92,14 @@ fn tutorial_uat_and_stage_timestamps() {
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 2, "{s:#?}");
     let uat = family(&s, "uat");
-    assert_eq!(uat.pattern, "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$");
+    assert_eq!(uat.pattern, "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$");
     assert_eq!(uat.extract, "$ts");
     assert_eq!(uat.policy, numerical());
     assert_eq!(uat.count, 3);
     assert_eq!(uat.selected, "uat-202305301015-9b2c4d1");
     assert_eq!(uat.prerelease_note, None);
     let stage = family(&s, "stage");
-    assert_eq!(stage.pattern, "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7}$");
+    assert_eq!(stage.pattern, "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$");
     assert_eq!(stage.extract, "$ts");
     assert_eq!(stage.policy, numerical());
     assert_eq!(stage.selected, "stage-202305311845-3d4e5f6");
@@ -135,14 +132,14 @@ fn podinfo_semver_history_with_release_candidates() {
     let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 1, "{s:#?}");
-    let f = family(&s, "semver");
+    let f = family(&s, "stable");
     assert_eq!(f.pattern, r"^[0-9]+\.[0-9]+\.[0-9]+(?:-rc(?:\.?[0-9]+)?)?$");
     assert_eq!(f.extract, "");
-    assert_eq!(f.policy, semver(">=6.0.0"));
+    assert_eq!(f.policy, semver(">=6.0.0 <7.0.0"));
     assert_eq!(f.selected, "6.5.4");
     assert_eq!(f.count, tags.len() - 2);
     let note = f.prerelease_note.as_deref().unwrap();
-    assert!(note.contains(">=6.0.0-0"), "{note}");
+    assert!(note.contains(">=6.0.0-0 <7.0.0-0"), "{note}");
     assert!(
         note.contains("6.6.0-rc.1") && note.contains("release candidates"),
         "{note}"
@@ -150,7 +147,7 @@ fn podinfo_semver_history_with_release_candidates() {
 
     // The note's advice works: the range with `-0` selects the candidate.
     let mut rule = f.rule();
-    rule.choice.semver = Some(">=6.0.0-0".into());
+    rule.choice.semver = Some(">=6.0.0-0 <7.0.0-0".into());
     let eval = evaluate(&rule, &tags, Options::default());
     assert_eq!(eval.selected_verdict().unwrap().tag, "6.6.0-rc.2");
     check_all(&s, &tags);
@@ -174,8 +171,8 @@ fn flux_sortable_branch_sha_unix_seconds() {
     let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 1, "{s:#?}");
-    let f = family(&s, "main");
-    assert_eq!(f.pattern, "^main-[a-f0-9]+-(?P<ts>[0-9]{10})$");
+    let f = family(&s, "main-builds");
+    assert_eq!(f.pattern, "^main-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$");
     assert_eq!(f.extract, "$ts");
     assert_eq!(f.policy, numerical());
     assert_eq!(f.count, 22);
@@ -242,7 +239,7 @@ fn minio_release_timestamps_are_alphabetical() {
     assert_eq!(f.count, 5);
     assert_eq!(f.selected, "RELEASE.2024-01-16T16-07-38Z");
     let fips = &s.families[1];
-    assert_eq!(fips.name_hint, "release-2");
+    assert_eq!(fips.name_hint, "release-z-fips");
     assert_eq!(
         fips.pattern,
         r"^RELEASE\.(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2})Z\.fips$"
@@ -268,10 +265,10 @@ fn node_variants_are_families_not_prereleases() {
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 3, "{s:#?}");
 
-    let plain = family(&s, "semver");
+    let plain = family(&s, "stable");
     assert_eq!(plain.pattern, r"^[0-9]+\.[0-9]+\.[0-9]+$");
     assert_eq!(plain.extract, "");
-    assert_eq!(plain.policy, semver(">=20.0.0"));
+    assert_eq!(plain.policy, semver(">=20.0.0 <21.0.0"));
     assert_eq!(plain.count, 5);
     assert_eq!(plain.selected, "20.11.1");
 
@@ -281,7 +278,7 @@ fn node_variants_are_families_not_prereleases() {
         r"^(?P<version>[0-9]+\.[0-9]+\.[0-9]+)-alpine3\.19$"
     );
     assert_eq!(alpine.extract, "$version");
-    assert_eq!(alpine.policy, semver(">=20.0.0"));
+    assert_eq!(alpine.policy, semver(">=20.0.0 <21.0.0"));
     assert_eq!(alpine.count, 5);
     assert_eq!(alpine.selected, "20.11.1-alpine3.19");
 
@@ -292,10 +289,8 @@ fn node_variants_are_families_not_prereleases() {
     );
     assert_eq!(bookworm.extract, "$version");
     assert_eq!(bookworm.selected, "20.11.1-bookworm");
-    for f in &s.families {
-        let note = f.prerelease_note.as_deref().unwrap();
-        assert!(note.contains(">=20.0.0-0"), "{note}");
-    }
+    // No pattern admits a prerelease: no note.
+    assert!(s.families.iter().all(|f| f.prerelease_note.is_none()));
 
     // `-alpine3.19` is never read as a prerelease: the key is the version.
     let eval = evaluate(&alpine.rule(), &tags, Options::default());
@@ -328,22 +323,22 @@ fn v_prefixed_versions_beside_nightly_dates() {
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 2, "{s:#?}");
 
-    let v = family(&s, "semver");
+    let v = family(&s, "stable");
     assert_eq!(
         v.pattern,
         r"^v[0-9]+\.[0-9]+\.[0-9]+(?:-beta(?:\.?[0-9]+)?)?$"
     );
     assert_eq!(v.extract, "");
-    assert_eq!(v.policy, semver(">=1.0.0"));
+    assert_eq!(v.policy, semver(">=1.0.0 <2.0.0"));
     assert_eq!(v.count, 5);
     assert_eq!(v.selected, "v1.2.3");
     let note = v.prerelease_note.as_deref().unwrap();
     assert!(
-        note.contains(">=1.0.0-0") && note.contains("beta"),
+        note.contains(">=1.0.0-0 <2.0.0-0") && note.contains("beta"),
         "{note}"
     );
 
-    let nightly = family(&s, "nightly");
+    let nightly = family(&s, "nightly-builds");
     assert_eq!(
         nightly.pattern,
         "^nightly-(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2})$"
@@ -375,9 +370,10 @@ fn git_shas_only_form_no_family() {
 fn prerelease_only_versions_take_the_dash_zero_range() {
     let tags = ["2.0.0-rc.1", "2.0.0-rc.2", "2.0.0-rc.10"];
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
-    let f = family(&s, "semver");
+    let f = family(&s, "rc");
+    assert_eq!(f.status, Status::Prerelease);
     assert_eq!(f.pattern, r"^[0-9]+\.[0-9]+\.[0-9]+-rc(?:\.?[0-9]+)?$");
-    assert_eq!(f.policy, semver(">=2.0.0-0"));
+    assert_eq!(f.policy, semver(">=2.0.0-0 <3.0.0-0"));
     assert_eq!(f.selected, "2.0.0-rc.10");
     check_all(&s, &tags);
 }
@@ -509,20 +505,21 @@ fn a_hundred_thousand_tags() {
 
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
     assert_eq!(s.families.len(), 3, "{:#?}", s.families);
-    let main = &s.families[0];
-    assert_eq!(main.name_hint, "main");
-    assert_eq!(main.pattern, "^main-[a-f0-9]{7}-(?P<ts>[0-9]{10})$");
+    let main = &s.families[1];
+    assert_eq!(main.name_hint, "main-builds");
+    assert_eq!(main.pattern, "^main-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$");
     assert_eq!(main.count, 40_000);
     assert_eq!(main.selected, owned[39_999]);
-    let build = &s.families[1];
+    let build = &s.families[2];
     assert_eq!(build.pattern, "^build-(?P<build>[0-9]+)$");
     assert_eq!(build.count, 30_000);
     assert_eq!(build.selected, "build-30000");
-    let semver = &s.families[2];
+    let semver = &s.families[0];
+    assert_eq!(semver.status, Status::Recommended);
     assert_eq!(
         semver.policy,
         super::Policy::Semver {
-            range: ">=1.0.0".into()
+            range: ">=20.0.0 <21.0.0".into()
         }
     );
     assert_eq!(semver.count, 20_100);
@@ -567,10 +564,629 @@ fn build_numbers_beside_shas_keep_their_family() {
     owned.extend(["4f2a9c1", "815a0fd", "a2726e1"].map(String::from));
     let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
     let s = suggest(&tags, DEFAULT_MIN_TAGS);
-    let f = family(&s, "build");
+    let f = family(&s, "builds");
     assert_eq!(f.pattern, "^[0-9]+$");
     assert_eq!(f.count, 50);
     assert_eq!(f.selected, "1000049");
     assert_eq!(rejected(&s, RejectKind::GitShas).count, 3);
     check_all(&s, &tags);
+}
+
+// ---------------------------------------------------------------------------
+// Tag lists shaped like the real registries the issue names (#24), written
+// by hand from their shapes: the recommended family first, bounded ranges,
+// patterns that take the next push and not the next major.
+
+fn owned(tags: &[String]) -> Vec<&str> {
+    tags.iter().map(String::as_str).collect()
+}
+
+/// `major.minor.patch` for each line, patches `0..=last`.
+fn releases(lines: &[(u64, u64, u64)]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|&(major, minor, last)| (0..=last).map(move |p| format!("{major}.{minor}.{p}")))
+        .collect()
+}
+
+fn with_suffixes(versions: &[String], suffixes: &[&str]) -> Vec<String> {
+    versions
+        .iter()
+        .flat_map(|v| suffixes.iter().map(move |s| format!("{v}{s}")))
+        .collect()
+}
+
+/// Every family's proof, checked again independently: on its list plus the
+/// tags it says it takes, each is selected; the refused ones are not taken;
+/// a semver family refuses the next major.
+fn check_next(s: &Suggestions, tags: &[&str]) {
+    for f in &s.families {
+        assert!(!f.takes.is_empty(), "{f:#?}");
+        for next in &f.takes {
+            let mut list = tags.to_vec();
+            list.push(next);
+            let eval = evaluate(&f.rule(), &list, Options::default());
+            assert_eq!(
+                eval.selected_verdict().map(|v| v.tag),
+                Some(next.as_str()),
+                "{} does not take {next}",
+                f.pattern
+            );
+        }
+        for refused in &f.refuses {
+            let mut list = tags.to_vec();
+            list.push(refused);
+            let eval = evaluate(&f.rule(), &list, Options::default());
+            assert_eq!(
+                eval.selected_verdict().map(|v| v.tag),
+                Some(f.selected.as_str()),
+                "{} takes {refused}",
+                f.pattern
+            );
+        }
+        if let Policy::Semver { range } = &f.policy {
+            assert!(range.contains(" <"), "unbounded: {range}");
+            assert!(!f.refuses.is_empty(), "{f:#?}");
+        }
+        let letters = f.name_hint.bytes().filter(u8::is_ascii_alphabetic).count();
+        assert!(letters >= 2, "a bare name: {}", f.name_hint);
+    }
+}
+
+/// The first family, checked: its name and status.
+fn first<'s>(s: &'s Suggestions, name: &str, status: Status) -> &'s Family {
+    let f = &s.families[0];
+    assert_eq!(
+        (f.name_hint.as_str(), f.status),
+        (name, status),
+        "{:#?}",
+        s.families
+    );
+    f
+}
+
+fn status_of(s: &Suggestions, name: &str) -> Status {
+    family(s, name).status
+}
+
+#[test]
+fn nginx_plain_line_first_then_variants_and_stale_alpine() {
+    let list = nginx();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.pattern, r"^[0-9]+\.[0-9]+\.[0-9]+$");
+    assert_eq!(f.policy, semver(">=1.0.0 <2.0.0"));
+    assert_eq!(f.selected, "1.27.3");
+    assert_eq!(f.takes, ["1.27.4"]);
+    assert_eq!(f.refuses, ["2.0.0", "1.27.4-rc.1"]);
+    // No prerelease in the pattern: no prerelease note.
+    assert_eq!(f.prerelease_note, None);
+    assert_eq!(s.families[1].name_hint, "alpine");
+    assert_eq!(status_of(&s, "alpine3-18"), Status::Stale);
+    assert_eq!(s.families.last().unwrap().name_hint, "alpine3-18");
+    let minor = family(&s, "minor");
+    assert_eq!(minor.pattern, r"^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$");
+    assert_eq!(minor.extract, "${major}.${minor}.0");
+    assert_eq!(minor.selected, "1.27");
+    assert_eq!(family(&s, "alpine-minor").selected, "1.27-alpine");
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn node_bounded_to_the_newest_major() {
+    let list = node();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.policy, semver(">=23.0.0 <24.0.0"));
+    assert_eq!(f.selected, "23.4.0");
+    let all = f.all_majors.as_ref().unwrap();
+    assert_eq!(all, &(">=18.0.0".to_string(), "23.4.0".to_string()));
+    // Pushed in lockstep with bookworm: a variant, not stale.
+    assert_eq!(status_of(&s, "bullseye"), Status::Variant);
+    assert_eq!(status_of(&s, "alpine3-18"), Status::Stale);
+    assert_eq!(family(&s, "major").pattern, "^[0-9]+$");
+    assert_eq!(family(&s, "major-alpine").selected, "23-alpine");
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn python_prereleases_are_marked_never_recommended() {
+    let list = python();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.policy, semver(">=3.0.0 <4.0.0"));
+    assert_eq!(f.selected, "3.13.1");
+    for name in ["rc", "slim-rc", "alpha", "slim-alpha"] {
+        assert_eq!(status_of(&s, name), Status::Prerelease, "{name}");
+    }
+    // `3.14-rc` beside `3.13`: the pattern admits it, the range does not.
+    let minor = family(&s, "minor");
+    assert_eq!(minor.selected, "3.13");
+    assert!(minor.prerelease_note.is_some());
+    let (range, selects) = minor.with_prereleases.as_ref().unwrap();
+    assert_eq!(
+        (range.as_str(), selects.as_str()),
+        (">=3.0.0-0 <4.0.0-0", "3.14-rc")
+    );
+    let prerelease = s
+        .families
+        .iter()
+        .position(|f| f.status == Status::Prerelease)
+        .unwrap();
+    assert!(
+        s.families[prerelease..]
+            .iter()
+            .all(|f| f.status == Status::Prerelease)
+    );
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn golang_tip_builds_are_prereleases() {
+    let list = golang();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.selected, "1.23.4");
+    let tip = family(&s, "tip-bookworm");
+    assert_eq!(tip.status, Status::Prerelease);
+    assert_eq!(tip.pattern, "^tip-(?P<ts>[0-9]{8})-bookworm$");
+    assert_eq!(tip.takes, ["tip-20251203-bookworm"]);
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn postgres_two_part_versions_are_the_newest_line() {
+    let list = postgres();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "minor", Status::Recommended);
+    assert_eq!(f.pattern, r"^(?P<major>[0-9]+)\.(?P<minor>[0-9]+)$");
+    assert_eq!(f.extract, "${major}.${minor}.0");
+    assert_eq!(f.policy, semver(">=17.0.0 <18.0.0"));
+    assert_eq!(f.selected, "17.2");
+    assert_eq!(f.takes, ["17.3"]);
+    assert_eq!(f.refuses, ["18.0", "17.3-rc.1"]);
+    // 9.6.24 is end of life: stale, never first.
+    let old = family(&s, "stable");
+    assert_eq!(
+        (old.status, old.selected.as_str()),
+        (Status::Stale, "9.6.24")
+    );
+    assert_eq!(family(&s, "bookworm").status, Status::Stale);
+    assert_eq!(family(&s, "bookworm-minor").status, Status::Variant);
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn redis_traefik_memcached_plain_lines_first() {
+    for (list, range, selected) in [
+        (redis(), ">=7.0.0 <8.0.0", "7.4.1"),
+        (traefik(), ">=3.0.0 <4.0.0", "v3.2.1"),
+        (memcached(), ">=1.0.0 <2.0.0", "1.6.33"),
+    ] {
+        let tags = owned(&list);
+        let s = suggest(&tags, DEFAULT_MIN_TAGS);
+        let f = first(&s, "stable", Status::Recommended);
+        assert_eq!(f.policy, semver(range));
+        assert_eq!(f.selected, selected);
+        check_all(&s, &tags);
+        check_next(&s, &tags);
+    }
+}
+
+#[test]
+fn etcd_rebuild_numbers_take_the_next_rebuild() {
+    let list = etcd();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    assert_eq!(s.families.len(), 1, "{:#?}", s.families);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.pattern, r"^[0-9]+\.[0-9]+\.[0-9]+-[0-9]+$");
+    assert_eq!(f.policy, semver(">=3.0.0-0 <4.0.0-0"));
+    assert_eq!(f.selected, "3.6.1-0");
+    assert_eq!(f.takes, ["3.6.2-0", "3.6.1-1"]);
+    assert_eq!(f.refuses[0], "4.0.0-0");
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn git_sync_stays_on_v4() {
+    let list = git_sync();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.policy, semver(">=4.0.0 <5.0.0"));
+    assert_eq!(f.selected, "v4.4.0");
+    assert_eq!(f.refuses[0], "v5.0.0");
+    let (all, selects) = f.all_majors.as_ref().unwrap();
+    assert_eq!((all.as_str(), selects.as_str()), (">=3.0.0", "v4.4.0"));
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn debian_base_bookworm_before_buster() {
+    let list = debian_base();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "bookworm", Status::Variant);
+    assert_eq!(
+        f.pattern,
+        r"^bookworm-v(?P<version>[0-9]+\.[0-9]+\.[0-9]+)$"
+    );
+    assert_eq!(f.selected, "bookworm-v1.0.4");
+    assert_eq!(status_of(&s, "buster"), Status::Stale);
+    assert_eq!(status_of(&s, "bullseye"), Status::Stale);
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn kube_webhook_certgen_ci_tags_stay_out_of_the_release_line() {
+    let list = certgen();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "stable", Status::Recommended);
+    assert_eq!(f.pattern, r"^v[0-9]+\.[0-9]+\.[0-9]+$");
+    assert_eq!(f.selected, "v1.6.1");
+    let mut rule = f.rule();
+    let eval = evaluate(&rule, &tags, Options::default());
+    assert!(
+        eval.verdicts
+            .iter()
+            .filter(|v| v.tag.starts_with("v2023"))
+            .all(|v| v.outcome == crate::policy::Outcome::NoMatch)
+    );
+    // The all-majors alternative still keeps to the release shape.
+    rule.choice.semver = Some(f.all_majors.as_ref().unwrap().0.clone());
+    let eval = evaluate(&rule, &tags, Options::default());
+    assert_eq!(eval.selected_verdict().unwrap().tag, "v1.6.1");
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+#[test]
+fn e2e_runner_ties_on_one_day_are_never_proven() {
+    let list = e2e_runner();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = &s.families[0];
+    assert_eq!(f.status, Status::Tied);
+    let remark = f.remark.as_deref().unwrap();
+    assert!(remark.contains("20240112"), "{remark}");
+    assert_ne!(f.name_hint, "v");
+    check_next(&s, &tags);
+}
+
+#[test]
+fn ci_master_sha_and_unix_time() {
+    let list = ci_master();
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "master-builds", Status::Variant);
+    assert_eq!(f.pattern, "^master-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$");
+    assert_eq!(f.policy, numerical());
+    // The next push, with git's abbreviation grown to 8.
+    assert_eq!(f.takes.len(), 1);
+    assert_eq!(f.takes[0].split('-').nth(1).unwrap().len(), 8);
+    check_all(&s, &tags);
+    check_next(&s, &tags);
+}
+
+fn nginx() -> Vec<String> {
+    let versions = releases(&[(1, 25, 5), (1, 26, 2), (1, 27, 3)]);
+    let mut tags = with_suffixes(
+        &versions,
+        &[
+            "",
+            "-alpine",
+            "-alpine-slim",
+            "-alpine-perl",
+            "-bookworm",
+            "-perl",
+        ],
+    );
+    tags.extend(with_suffixes(
+        &releases(&[(1, 27, 3)]),
+        &["-alpine3.20", "-alpine3.20-perl"],
+    ));
+    tags.extend(with_suffixes(&releases(&[(1, 25, 5)]), &["-alpine3.18"]));
+    for short in ["1.25", "1.26", "1.27", "1"] {
+        tags.push(short.into());
+        tags.push(format!("{short}-alpine"));
+    }
+    tags.extend(
+        [
+            "mainline",
+            "stable",
+            "latest",
+            "stable-alpine",
+            "mainline-alpine",
+        ]
+        .map(String::from),
+    );
+    tags
+}
+
+fn node() -> Vec<String> {
+    let versions = releases(&[
+        (18, 20, 5),
+        (20, 18, 1),
+        (22, 11, 0),
+        (22, 12, 0),
+        (23, 3, 0),
+        (23, 4, 0),
+    ]);
+    let mut tags = with_suffixes(
+        &versions,
+        &[
+            "",
+            "-alpine",
+            "-slim",
+            "-bookworm",
+            "-bookworm-slim",
+            "-bullseye",
+        ],
+    );
+    tags.extend(with_suffixes(
+        &releases(&[(18, 20, 5), (20, 18, 1)]),
+        &["-alpine3.18"],
+    ));
+    tags.extend(with_suffixes(
+        &releases(&[(22, 12, 0), (23, 4, 0)]),
+        &["-alpine3.21"],
+    ));
+    for m in ["18", "20", "22", "23"] {
+        tags.push(m.into());
+        tags.push(format!("{m}-alpine"));
+    }
+    tags.extend(["lts", "current", "lts-alpine", "latest"].map(String::from));
+    tags
+}
+
+fn python() -> Vec<String> {
+    let versions = releases(&[(3, 11, 10), (3, 12, 8), (3, 13, 1)]);
+    let mut tags = with_suffixes(
+        &versions,
+        &["", "-slim", "-alpine", "-bookworm", "-slim-bookworm"],
+    );
+    for pre in ["3.14.0a1", "3.14.0a2", "3.14.0a3"] {
+        tags.push(pre.into());
+        tags.push(format!("{pre}-slim"));
+    }
+    for rc in 1..=3 {
+        tags.push(format!("3.13.0rc{rc}"));
+        tags.push(format!("3.13.0rc{rc}-slim"));
+    }
+    tags.extend(
+        [
+            "3.14-rc",
+            "3.14-rc-slim",
+            "3.14-rc-alpine",
+            "3.13",
+            "3.12",
+            "3.11",
+        ]
+        .map(String::from),
+    );
+    tags.extend(["latest", "slim", "alpine"].map(String::from));
+    tags
+}
+
+fn golang() -> Vec<String> {
+    let versions = releases(&[(1, 22, 10), (1, 23, 4)]);
+    let mut tags = with_suffixes(&versions, &["", "-alpine", "-bookworm", "-alpine3.20"]);
+    for day in 20241125..=20241203 {
+        tags.push(format!("tip-{day}-bookworm"));
+        tags.push(format!("tip-{day}-alpine"));
+    }
+    tags.extend(
+        [
+            "1.24rc1",
+            "1.24rc1-bookworm",
+            "1.22",
+            "1.23",
+            "latest",
+            "alpine",
+        ]
+        .map(String::from),
+    );
+    tags
+}
+
+fn postgres() -> Vec<String> {
+    let mut tags = with_suffixes(&releases(&[(9, 6, 24), (9, 5, 25)]), &["", "-bookworm"]);
+    for (major, last) in [
+        (10u64, 23u64),
+        (11, 22),
+        (12, 22),
+        (13, 18),
+        (14, 15),
+        (15, 10),
+        (16, 6),
+        (17, 2),
+    ] {
+        for minor in 0..=last {
+            for suffix in ["", "-bookworm", "-alpine3.20"] {
+                tags.push(format!("{major}.{minor}{suffix}"));
+            }
+        }
+        tags.push(format!("{major}"));
+    }
+    tags.extend(
+        [
+            "18beta1",
+            "18beta2",
+            "18rc1",
+            "18rc1-bookworm",
+            "18beta1-bookworm",
+            "18beta2-bookworm",
+        ]
+        .map(String::from),
+    );
+    tags.extend(["latest", "bookworm", "alpine"].map(String::from));
+    tags
+}
+
+fn redis() -> Vec<String> {
+    let versions = releases(&[(6, 2, 16), (7, 2, 6), (7, 4, 1)]);
+    let mut tags = with_suffixes(&versions, &["", "-alpine", "-bookworm"]);
+    tags.extend(
+        [
+            "7.4-rc1", "7.4-rc2", "7.2-rc3", "8.0-M02", "7.4", "7", "latest", "alpine",
+        ]
+        .map(String::from),
+    );
+    tags
+}
+
+fn traefik() -> Vec<String> {
+    let versions = releases(&[(2, 10, 7), (2, 11, 14), (3, 1, 6), (3, 2, 1)]);
+    let mut tags: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
+    tags.extend(versions.iter().cloned());
+    tags.extend(with_suffixes(
+        &releases(&[(3, 2, 1)])
+            .iter()
+            .map(|v| format!("v{v}"))
+            .collect::<Vec<_>>(),
+        &["-windowsservercore-ltsc2022", "-nanoserver-ltsc2022"],
+    ));
+    tags.extend(
+        [
+            "v3.3.0-rc1",
+            "v3.3.0-rc2",
+            "v3.3.0-rc3",
+            "v3.2",
+            "v3",
+            "latest",
+            "mimolette",
+        ]
+        .map(String::from),
+    );
+    tags
+}
+
+fn memcached() -> Vec<String> {
+    let versions = releases(&[(1, 6, 33)]);
+    let mut tags = with_suffixes(&versions, &["", "-alpine", "-bookworm", "-alpine3.20"]);
+    tags.extend(["1.6", "1", "1.6-alpine", "alpine", "latest", "bookworm"].map(String::from));
+    tags
+}
+
+fn etcd() -> Vec<String> {
+    let mut tags: Vec<String> = [
+        "3.3.10-0", "3.3.15-0", "3.3.17-0", "3.4.2-0", "3.4.3-0", "3.4.7-0", "3.4.9-1", "3.4.13-0",
+        "3.4.13-1", "3.4.13-3",
+    ]
+    .map(String::from)
+    .to_vec();
+    tags.extend(releases(&[(3, 5, 21)]).iter().map(|v| format!("{v}-0")));
+    tags.extend(["3.6.0-0", "3.6.1-0"].map(String::from));
+    tags
+}
+
+fn git_sync() -> Vec<String> {
+    let mut tags: Vec<String> = releases(&[
+        (3, 6, 9),
+        (3, 5, 0),
+        (4, 0, 0),
+        (4, 1, 0),
+        (4, 2, 4),
+        (4, 3, 0),
+        (4, 4, 0),
+    ])
+    .iter()
+    .map(|v| format!("v{v}"))
+    .collect();
+    tags.push("v4.4.0-rc.1".into());
+    tags
+}
+
+fn debian_base() -> Vec<String> {
+    let mut tags = Vec::new();
+    for (name, lines) in [
+        (
+            "buster",
+            vec![(1, 9, 0), (1, 10, 0), (1, 11, 0), (1, 12, 0)],
+        ),
+        (
+            "bullseye",
+            vec![(1, 0, 0), (1, 1, 0), (1, 2, 0), (1, 3, 0), (1, 4, 3)],
+        ),
+        ("bookworm", vec![(1, 0, 4)]),
+    ] {
+        tags.extend(releases(&lines).iter().map(|v| format!("{name}-v{v}")));
+    }
+    tags
+}
+
+fn certgen() -> Vec<String> {
+    let mut tags: Vec<String> = [
+        "v1.0", "v1.1.1", "v1.2.0", "v1.3.0", "v1.4.0", "v1.4.1", "v1.4.2", "v1.4.3", "v1.4.4",
+        "v1.5.0", "v1.5.1", "v1.5.2", "v1.5.3", "v1.6.0", "v1.6.1",
+    ]
+    .map(String::from)
+    .to_vec();
+    tags.extend(
+        [
+            "v20230312-helm-chart-4.5.2-28-g66a760794",
+            "v20230404-helm-chart-4.6.0-11-gc76179c04",
+            "v20230407",
+            "v20231011-8b53cabe0",
+            "v20231226-1a7112e06",
+            "v20240312-e3f8a1c93",
+        ]
+        .map(String::from),
+    );
+    tags
+}
+
+fn e2e_runner() -> Vec<String> {
+    [
+        "v20240105-0a1b2c3d",
+        "v20240112-1b2c3d4e",
+        "v20240112-2c3d4e5f",
+        "v20240119-3d4e5f60",
+        "v20240126-4e5f6071",
+        "v20240202-5f607182",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn ci_master() -> Vec<String> {
+    let mut rng = Rng(11);
+    let mut tags: Vec<String> = (0..30)
+        .map(|i| format!("master-{}-{}", rng.hex(7), 1_690_000_000 + i * 5_400))
+        .collect();
+    tags.push("latest".into());
+    tags
+}
+
+#[test]
+fn a_branch_that_stopped_a_year_ago_is_stale() {
+    let mut rng = Rng(5);
+    let mut list: Vec<String> = (0..10)
+        .map(|i| format!("main-{}-{}", rng.hex(7), 1_730_000_000 + i * 3_600))
+        .collect();
+    list.extend((0..5).map(|i| format!("develop-{}-{}", rng.hex(7), 1_660_000_000 + i * 3_600)));
+    let tags = owned(&list);
+    let s = suggest(&tags, DEFAULT_MIN_TAGS);
+    let f = first(&s, "main-builds", Status::Variant);
+    assert_eq!(f.count, 10);
+    let develop = family(&s, "develop-builds");
+    assert_eq!(develop.status, Status::Stale, "{develop:#?}");
+    assert!(develop.remark.as_deref().unwrap().contains("days older"));
+    check_all(&s, &tags);
+    check_next(&s, &tags);
 }

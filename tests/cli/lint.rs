@@ -398,3 +398,153 @@ fn served_api_versions_of_the_release() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The JSON findings of `lint -o json ARGS…` run in `dir`, and the exit code.
+fn lint_json(dir: &Dir, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let out = dir
+        .cmd()
+        .arg("lint")
+        .args(args)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let findings = json(&out.stdout).as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap(), findings)
+}
+
+fn count(findings: &[serde_json::Value], rule: &str) -> usize {
+    findings.iter().filter(|f| f["rule"] == rule).count()
+}
+
+/// A GitOps repository shaped like the ones Flux's docs taught: 29 apps, each
+/// an ImageRepository and an ImagePolicy (v1beta2) with the documented
+/// `^master-[a-fA-F0-9]+-(?P<ts>.*)`. Exit 0, one hazard warning per policy.
+#[test]
+fn flux_documented_pattern_on_29_policies_is_a_hazard_not_an_error() {
+    let dir = Dir::new();
+    for i in 1..=29 {
+        dir.write(
+            &format!("repo/apps/app{i}/image.yaml"),
+            &format!(
+                "apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageRepository\nmetadata:\n  name: app{i}\n  namespace: flux-system\nspec:\n  image: registry.example.com/team/app{i}\n  interval: 1m0s\n---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: app{i}\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app{i}\n  filterTags:\n    pattern: '^master-[a-fA-F0-9]+-(?P<ts>.*)'\n    extract: '$ts'\n  policy:\n    numerical:\n      order: asc\n"
+            ),
+        );
+    }
+    let (code, findings) = lint_json(&dir, &["-f", "repo"]);
+    assert_eq!(code, 0, "{findings:#?}");
+    assert_eq!(count(&findings, "numerical-non-digit-key"), 29);
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "numerical-non-digit-key")
+            .all(
+                |f| f["severity"] == "warning" && f["message"].as_str().unwrap().contains("hazard")
+            )
+    );
+    // One deprecated-apiVersion warning per file, not per object.
+    assert_eq!(count(&findings, "deprecated-api-version"), 29);
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+    assert_eq!(findings.len(), 58, "{findings:#?}");
+
+    // Adopted gradually: the rule silenced everywhere, or per object.
+    let (code, findings) = lint_json(
+        &dir,
+        &[
+            "-f",
+            "repo",
+            "--disable",
+            "numerical-non-digit-key",
+            "--disable",
+            "deprecated-api-version",
+        ],
+    );
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+    let (_, findings) = lint_json(
+        &dir,
+        &[
+            "-f",
+            "repo",
+            "--disable",
+            "numerical-non-digit-key,deprecated-api-version",
+        ],
+    );
+    assert_eq!(findings.len(), 0, "{findings:#?}");
+}
+
+#[test]
+fn disable_names_a_rule_or_exits_2() {
+    let dir = Dir::new();
+    dir.write(
+        "p.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    );
+    let out = dir
+        .cmd()
+        .args(["lint", "-f", "p.yaml", "--disable", "numerical-non-digit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `numerical-non-digit-key`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_annotation_silences_rules_on_its_object_only() {
+    let dir = Dir::new();
+    let policy = |name: &str, annotation: &str| {
+        format!(
+            "---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: {name}\n  namespace: apps\n{annotation}spec:\n  imageRepositoryRef:\n    name: missing\n  filterTags:\n    pattern: '^main-[a-f0-9]+-(?P<ts>.*)'\n    extract: '$ts'\n  policy:\n    numerical:\n      order: asc\n"
+        )
+    };
+    dir.write(
+        "p.yaml",
+        &(policy(
+            "quiet",
+            "  annotations:\n    imagepolicy.lint/disable: numerical-non-digit-key, repository-not-found\n",
+        ) + &policy("loud", "")),
+    );
+    let (code, findings) = lint_json(&dir, &["-f", "p.yaml"]);
+    assert_eq!(code, 0);
+    assert_eq!(count(&findings, "numerical-non-digit-key"), 1);
+    assert_eq!(count(&findings, "repository-not-found"), 1);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["message"].as_str().unwrap().contains("apps/loud")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn kustomize_patches_are_partial_objects() {
+    let dir = Dir::new();
+    dir.write(
+        "base/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- policy.yaml\npatches:\n- path: patches/range.yaml\n  target:\n    kind: ImagePolicy\npatchesStrategicMerge:\n- ./patches/../patches/order.yaml\n",
+    );
+    dir.write(
+        "base/policy.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app, namespace: apps}\nspec: {image: ghcr.io/acme/app, interval: 5m}\n---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: app, namespace: apps}\nspec:\n  imageRepositoryRef: {name: app}\n  policy: {semver: {range: '>=1.0.0 <2.0.0'}}\n",
+    );
+    dir.write(
+        "base/patches/range.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  policy:\n    semver:\n      range: '>=2.0.0 <3.0.0'\n",
+    );
+    dir.write(
+        "base/patches/order.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  filtertags:\n    pattern: '^v'\n",
+    );
+    let (code, findings) = lint_json(&dir, &["-f", "base"]);
+    // No missing imageRepositoryRef / policy, no duplicate object; a
+    // misspelled field in a patch is still an error.
+    assert_eq!(count(&findings, "missing-field"), 0, "{findings:#?}");
+    assert_eq!(count(&findings, "duplicate-object"), 0, "{findings:#?}");
+    assert_eq!(count(&findings, "unknown-field"), 1, "{findings:#?}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(code, 1);
+}

@@ -230,17 +230,17 @@ fn tutorial_table_flux_lines_and_rejections() {
     );
     assert_eq!(
         words(lines[1]).join(" "),
-        "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7}$ 3 stage-202305281712-1c0f4e2 numerical:asc ($ts) stage-202305311845-3d4e5f6"
+        "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$ 3 stage-202305281712-1c0f4e2 numerical:asc ($ts) stage-202305311845-3d4e5f6"
     );
     assert_eq!(
         words(lines[2]).join(" "),
-        "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$ 3 uat-202305291038-a2726e1 numerical:asc ($ts) uat-202305301015-9b2c4d1"
+        "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$ 3 uat-202305291038-a2726e1 numerical:asc ($ts) uat-202305301015-9b2c4d1"
     );
     assert!(
         text.contains(
             "\nk8s-debugger-uat: 3 tags, selects uat-202305301015-9b2c4d1\n  \
              flux create image policy k8s-debugger-uat --image-ref=k8s-debugger --select-numeric=asc \
-             --filter-regex='^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$' --filter-extract='$ts' --namespace=default\n"
+             --filter-regex='^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$' --filter-extract='$ts' --namespace=default\n"
         ),
         "{text}"
     );
@@ -271,7 +271,7 @@ fn tutorial_table_flux_lines_and_rejections() {
         cells,
         [
             "stage",
-            "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7}$",
+            "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$",
             "3",
             "stage-202305281712-1c0f4e2",
             "numerical:asc",
@@ -315,7 +315,7 @@ fn the_bundled_tutorial_example() {
         .unwrap();
     let doc = json(&out.stdout);
     let families = doc["families"].as_array().unwrap();
-    let stage = family(families, "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7}$");
+    let stage = family(families, "^stage-(?P<ts>[0-9]{12})-[a-f0-9]{7,}$");
     assert_eq!(stage["selected"], "stage-202305291210-4d5e6f7");
 }
 
@@ -330,30 +330,30 @@ fn podinfo_semver_with_release_candidates() {
         r"^[0-9]+\.[0-9]+\.[0-9]+(?:-rc(?:\.?[0-9]+)?)?$"
     );
     assert_eq!(f["extract"], "");
-    assert_eq!(f["policy"], json!({"semver": {"range": ">=6.0.0"}}));
+    assert_eq!(f["policy"], json!({"semver": {"range": ">=6.0.0 <7.0.0"}}));
     assert_eq!(f["selected"], "6.5.4");
     assert_eq!(f["count"], 33);
-    assert_eq!(f["name"], "semver");
+    assert_eq!(f["name"], "stable");
     assert!(
         f["prereleaseNote"]
             .as_str()
             .unwrap()
-            .contains("write '>=6.0.0-0' to include release candidates")
+            .contains("write '>=6.0.0-0 <7.0.0-0' to include release candidates")
     );
     assert_eq!(
         f["fluxCommand"],
-        r"flux create image policy semver --image-ref=REPOSITORY --select-semver='>=6.0.0' --filter-regex='^[0-9]+\.[0-9]+\.[0-9]+(?:-rc(?:\.?[0-9]+)?)?$' --namespace=default"
+        r"flux create image policy stable --image-ref=REPOSITORY --select-semver='>=6.0.0 <7.0.0' --filter-regex='^[0-9]+\.[0-9]+\.[0-9]+(?:-rc(?:\.?[0-9]+)?)?$' --namespace=default"
     );
     assert_eq!(
         f["policyManifest"],
         json!({
             "apiVersion": "image.toolkit.fluxcd.io/v1",
             "kind": "ImagePolicy",
-            "metadata": {"name": "semver", "namespace": "default"},
+            "metadata": {"name": "stable", "namespace": "default"},
             "spec": {
                 "imageRepositoryRef": {"name": "REPOSITORY"},
                 "filterTags": {"pattern": r"^[0-9]+\.[0-9]+\.[0-9]+(?:-rc(?:\.?[0-9]+)?)?$"},
-                "policy": {"semver": {"range": ">=6.0.0"}}
+                "policy": {"semver": {"range": ">=6.0.0 <7.0.0"}}
             }
         })
     );
@@ -371,13 +371,13 @@ fn podinfo_semver_with_release_candidates() {
         ),
         "{yaml}"
     );
-    assert!(yaml.contains("  name: podinfo-semver\n"), "{yaml}");
+    assert!(yaml.contains("  name: podinfo-stable\n"), "{yaml}");
     assert!(
-        yaml.contains("# note: '>=6.0.0' takes stable releases only"),
+        yaml.contains("# note: '>=6.0.0 <7.0.0' takes stable releases only"),
         "{yaml}"
     );
     assert!(
-        yaml.contains("    semver:\n      range: '>=6.0.0'\n"),
+        yaml.contains("    semver:\n      range: '>=6.0.0 <7.0.0'\n"),
         "{yaml}"
     );
 }
@@ -387,14 +387,14 @@ fn flux_sortable_branch_sha_unix_seconds() {
     let dir = Dir::new();
     let families = families(&dir, &flux_sortable());
     assert_eq!(families.len(), 1, "{families:#?}");
-    let f = family(&families, "^main-[a-f0-9]+-(?P<ts>[0-9]{10})$");
+    let f = family(&families, "^main-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$");
     assert_eq!(f["extract"], "$ts");
     assert_eq!(f["policy"], json!({"numerical": {"order": "asc"}}));
     assert_eq!(f["count"], 22);
     assert_eq!(f["selected"], "main-1234567-1700100000");
     let out = suggest(&dir, &flux_sortable(), &[]);
     assert!(
-        stdout(&out).contains("  flux create image policy main --image-ref=REPOSITORY --select-numeric=asc --filter-regex='^main-[a-f0-9]+-(?P<ts>[0-9]{10})$' --filter-extract='$ts' --namespace=default\n"),
+        stdout(&out).contains("  flux create image policy main-builds --image-ref=REPOSITORY --select-numeric=asc --filter-regex='^main-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$' --filter-extract='$ts' --namespace=default\n"),
         "{}",
         stdout(&out)
     );
@@ -424,7 +424,7 @@ fn minio_release_timestamps() {
     );
     assert_eq!(f["policy"], json!({"alphabetical": {"order": "asc"}}));
     assert_eq!(f["selected"], "RELEASE.2024-01-16T16-07-38Z");
-    assert_eq!(families[1]["name"], "release-2");
+    assert_eq!(families[1]["name"], "release-z-fips");
     assert_eq!(families[1]["selected"], "RELEASE.2024-01-13T07-53-03Z.fips");
     let out = suggest(&dir, &minio(), &["minio/minio"]);
     assert!(
@@ -432,7 +432,9 @@ fn minio_release_timestamps() {
         "{}",
         stdout(&out)
     );
-    assert!(stdout(&out).contains("flux create image policy minio-release-2 --image-ref=minio "));
+    assert!(
+        stdout(&out).contains("flux create image policy minio-release-z-fips --image-ref=minio ")
+    );
     round_trip(&dir, &minio(), &["minio/minio"]);
 }
 
@@ -456,15 +458,18 @@ fn node_variants() {
         r"^(?P<version>[0-9]+\.[0-9]+\.[0-9]+)-alpine3\.19$",
     );
     assert_eq!(alpine["extract"], "$version");
-    assert_eq!(alpine["policy"], json!({"semver": {"range": ">=20.0.0"}}));
+    assert_eq!(
+        alpine["policy"],
+        json!({"semver": {"range": ">=20.0.0 <21.0.0"}})
+    );
     let out = suggest(&dir, &node(), &["docker.io/library/node:20"]);
     let text = stdout(&out);
     assert!(
-        text.contains("semver:>=20.0.0 ($version)   20.11.1-alpine3.19"),
+        text.contains("semver:>=20.0.0 <21.0.0 ($version)   20.11.1-alpine3.19"),
         "{text}"
     );
     assert!(
-        text.contains("flux create image policy node-alpine3-19 --image-ref=node --select-semver='>=20.0.0' --filter-regex='^(?P<version>[0-9]+\\.[0-9]+\\.[0-9]+)-alpine3\\.19$' --filter-extract='$version'"),
+        text.contains("flux create image policy node-alpine3-19 --image-ref=node --select-semver='>=20.0.0 <21.0.0' --filter-regex='^(?P<version>[0-9]+\\.[0-9]+\\.[0-9]+)-alpine3\\.19$' --filter-extract='$version'"),
         "{text}"
     );
     assert!(
@@ -484,7 +489,7 @@ fn v_prefixed_versions_beside_nightlies() {
         &families,
         r"^v[0-9]+\.[0-9]+\.[0-9]+(?:-beta(?:\.?[0-9]+)?)?$",
     );
-    assert_eq!(v["policy"], json!({"semver": {"range": ">=1.0.0"}}));
+    assert_eq!(v["policy"], json!({"semver": {"range": ">=1.0.0 <2.0.0"}}));
     assert_eq!(v["selected"], "v1.2.3");
     let nightly = family(&families, "^nightly-(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2})$");
     assert_eq!(nightly["policy"], json!({"alphabetical": {"order": "asc"}}));
@@ -563,10 +568,10 @@ fn image_from_the_registry() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json(&out.stdout);
     let families = doc["families"].as_array().unwrap();
-    let main = family(families, "^main-[a-f0-9]+-(?P<ts>[0-9]{10})$");
+    let main = family(families, "^main-[a-f0-9]{7,}-(?P<ts>[0-9]{10})$");
     assert_eq!(main["count"], 22);
     assert_eq!(main["selected"], "main-1234567-1700100000");
-    assert_eq!(main["name"], "app-main");
+    assert_eq!(main["name"], "app-main-builds");
     assert_eq!(
         main["policyManifest"]["spec"]["imageRepositoryRef"]["name"],
         "app"
@@ -592,7 +597,7 @@ fn image_from_the_registry() {
             "explain",
             "-f",
             &file,
-            "app-main",
+            "app-main-builds",
             "--tags-from",
             "registry",
         ])
@@ -702,4 +707,73 @@ fn image_repository_from_the_cluster() {
             + &server.port.to_string()
             + "/"]
     );
+}
+
+/// nginx-shaped: the plain line first with its proof, at most ten families
+/// unless `--all`, the stale Alpine last.
+#[test]
+fn nginx_shaped_table_recommends_the_plain_line() {
+    let dir = Dir::new();
+    let mut tags = Vec::new();
+    for (minor, last) in [(25, 5), (26, 2), (27, 3)] {
+        for patch in 0..=last {
+            let v = format!("1.{minor}.{patch}");
+            for suffix in [
+                "",
+                "-alpine",
+                "-alpine-slim",
+                "-alpine-perl",
+                "-bookworm",
+                "-perl",
+                "-otel",
+                "-bookworm-otel",
+                "-alpine-otel",
+                "-bookworm-perl",
+            ] {
+                tags.push(format!("{v}{suffix}"));
+            }
+            if minor == 25 {
+                tags.push(format!("{v}-alpine3.18"));
+            }
+        }
+    }
+    tags.extend(["mainline", "stable", "latest"].map(String::from));
+    let out = suggest(&dir, &tags, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let first = text.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with(r"^[0-9]+\.[0-9]+\.[0-9]+$ ") && first.contains("semver:>=1.0.0 <2.0.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("stable (recommended): 13 tags, selects 1.27.3\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  proven: takes the next push 1.27.4; does not take 2.0.0, 1.27.4-rc.1\n"),
+        "{text}"
+    );
+    assert!(!text.contains("note:"), "{text}");
+    assert_eq!(
+        text.matches("alternative (every major)").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("1 more family not shown: --all lists them"),
+        "{text}"
+    );
+    assert!(!text.contains("alpine3\\.18"), "{text}");
+
+    let out = suggest(&dir, &tags, &["--all", "-o", "json"]);
+    let families = json(&out.stdout)["families"].as_array().unwrap().clone();
+    assert_eq!(families.len(), 11);
+    assert_eq!(families[0]["alternatives"][0]["range"], ">=1.0.0");
+    let stale = families.last().unwrap();
+    assert_eq!(stale["name"], "alpine3-18");
+    assert_eq!(stale["status"], "stale");
+    assert_eq!(families[0]["status"], "recommended");
+    assert_eq!(families[0]["takes"], json!(["1.27.4"]));
+    assert_eq!(families[0]["refuses"], json!(["2.0.0", "1.27.4-rc.1"]));
 }

@@ -335,13 +335,26 @@ pub(super) fn finish_warnings(
                     .map(|e| tags[e.kept as usize])
                     .collect();
                 if !pre.is_empty() {
+                    let keyed: Vec<(&str, &str)> = entries
+                        .iter()
+                        .map(|e| (tags[e.kept as usize], entries.key(e, tags)))
+                        .collect();
                     eval.warnings.push(format!(
-                        "{} prerelease version(s) ignored because the range '{}' names no prerelease ({}); write e.g. '>=1.0.0-0' to include them",
+                        "{} prerelease version(s) ignored because the range '{}' names no prerelease ({}); {}",
                         pre.len(),
                         constraints.as_str(),
-                        quote_list(&pre, 3)
+                        quote_list(&pre, 3),
+                        super::hint::prerelease_advice(constraints.as_str(), &keyed, eval.profile.semver, eval.profile.strict_tag_parse)
                     ));
                 }
+            }
+            if let Some((tag, major)) = entries.iter().find_map(|e| match &e.parsed {
+                Parsed::Version(v) if super::hint::date_like_major(v.major()) => {
+                    Some((tags[e.kept as usize], v.major()))
+                }
+                _ => None,
+            }) {
+                eval.warnings.push(format!("'{tag}' is in range with major {major}, which looks like a date or a unix time: a CI build read as a release, above every real one; give the range an upper bound (e.g. '<2.0.0' for v1) or filter the release tags"));
             }
             let candidates = entries.iter().filter_map(|e| match &e.parsed {
                 Parsed::Version(v) => Some(v.as_ref()),

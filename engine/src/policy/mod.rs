@@ -16,6 +16,7 @@ mod entries;
 mod evaluation;
 mod exclusion;
 mod filter;
+pub mod hint;
 pub mod numerical;
 mod parsed;
 pub mod profile;
