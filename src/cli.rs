@@ -107,6 +107,8 @@ pub enum Command {
     Mark(MarkArgs),
     /// Suggest ImagePolicies from a tag list: one per family of tags, each proven on the whole list.
     Suggest(SuggestArgs),
+    /// The commit image-automation-controller will push: its files, message and branch (exit 1 when it would push).
+    Preview(PreviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +232,39 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub tag_list: TagArgs,
 }
+
+#[derive(Debug, Args)]
+#[command(
+    long_about = "One reconcile of image-automation-controller over the checkout --source: the \
+                  ImageUpdateAutomations (named, in the namespace, -A, or in -f files) and the \
+                  policies each applies (its namespace, spec.policySelector, a status.latestRef), \
+                  the setters run on the files under spec.update.path as the controller reads \
+                  them, each changed file as a unified diff (and whether the controller \
+                  re-serialises more than the values), the commit message and the branch; or why \
+                  nothing would be pushed. Exit 1 when a commit would be pushed, 0 when nothing, \
+                  2 when an automation would fail or on errors.",
+    after_help = PREVIEW_EXAMPLES
+)]
+pub struct PreviewArgs {
+    /// ImageUpdateAutomation names (default: every automation in scope).
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    /// The checkout of the automation's Git repository.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub source: String,
+    /// The values applied: `controller` (each policy's status.latestRef: the next commit).
+    #[arg(long, value_name = "SELECTION", default_value = "controller", value_parser = ["controller"])]
+    pub selection: String,
+}
+
+const PREVIEW_EXAMPLES: &str = "\
+Examples:
+  # The commit the automations of flux-system will push, from the cluster
+  kubectl imagepolicy preview -n flux-system --source .
+
+  # Offline: the automation and the policies (with their status) from files
+  kubectl imagepolicy preview -f clusters/prod/automation.yaml -f policies/ --source .";
 
 #[derive(Debug, Args)]
 #[command(

@@ -18,6 +18,7 @@ pub mod lint;
 mod logging;
 pub mod mark;
 pub mod model;
+mod preview;
 mod render;
 mod report;
 pub mod source;

@@ -434,6 +434,105 @@ pub struct ImageUpdateAutomation {
 pub struct ImageUpdateAutomationSpec {
     #[serde(default)]
     pub policy_selector: Option<LabelSelector>,
+    #[serde(default)]
+    pub suspend: bool,
+    #[serde(default)]
+    pub source_ref: SourceRef,
+    #[serde(default)]
+    pub git: GitSpec,
+    /// `spec.update`; `None` is the controller's "no update strategy" stall.
+    pub update: Option<UpdateStrategy>,
+}
+
+/// `spec.sourceRef`: the GitRepository (its namespace defaults to the automation's).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRef {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitSpec {
+    pub checkout: Option<GitCheckout>,
+    #[serde(default)]
+    pub commit: CommitSpec,
+    pub push: Option<PushSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitCheckout {
+    #[serde(rename = "ref", default)]
+    pub reference: GitRef,
+}
+
+/// A GitRepositoryRef: branch, tag, semver, name or commit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitRef {
+    pub branch: Option<String>,
+    pub tag: Option<String>,
+    pub semver: Option<String>,
+    pub name: Option<String>,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitSpec {
+    #[serde(default)]
+    pub author: CommitAuthor,
+    pub message_template: Option<String>,
+    #[serde(default)]
+    pub message_template_values: BTreeMap<String, String>,
+    pub signing_key: Option<serde_yaml_ng::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitAuthor {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushSpec {
+    pub branch: Option<String>,
+    pub refspec: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStrategy {
+    #[serde(default)]
+    pub strategy: String,
+    #[serde(default)]
+    pub path: String,
+}
+
+/// A Flux GitRepository, as far as the automation reads it: its `spec.ref`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitRepository {
+    #[serde(default)]
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub spec: GitRepositorySpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GitRepositorySpec {
+    #[serde(rename = "ref")]
+    pub reference: Option<GitRef>,
 }
 
 impl ImageUpdateAutomation {

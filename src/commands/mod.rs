@@ -7,6 +7,7 @@ pub mod explain;
 pub mod lint;
 pub mod list;
 pub mod mark;
+pub mod preview;
 pub mod suggest;
 
 use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
@@ -324,6 +325,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         Command::Lint(args) => lint::run(&config, args, out, err),
         Command::Mark(args) => mark::run(&config, args, out, err),
         Command::Suggest(args) => suggest::run(&config, args, out, err),
+        Command::Preview(args) => preview::run(&config, args, out, err),
         Command::Version => {
             writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
             Ok(Exit::Success)

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod lint;
 pub mod list;
 pub mod mark;
+pub mod preview;
 pub mod structured;
 pub mod suggest;
 pub mod table;

@@ -199,6 +199,7 @@ impl Cluster {
                 .collect(),
             namespace_labels,
             automations: Vec::new(),
+            git_repositories: Vec::new(),
             notes: Vec::new(),
         })
     }

@@ -3,7 +3,7 @@
 //! API's ImagePolicy / ImageRepository (and Namespace, for labels) are ignored.
 
 use crate::model::{
-    GROUP, ImagePolicy, ImageRepository, ImageUpdateAutomation, Namespace, VERSIONS,
+    GROUP, GitRepository, ImagePolicy, ImageRepository, ImageUpdateAutomation, Namespace, VERSIONS,
 };
 use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
@@ -15,8 +15,10 @@ pub struct Manifests {
     pub policies: Vec<Located<ImagePolicy>>,
     pub repositories: Vec<Located<ImageRepository>>,
     pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
-    /// ImageUpdateAutomations in the files (for `diff`).
+    /// ImageUpdateAutomations in the files (for `diff`, `preview`).
     pub automations: Vec<ImageUpdateAutomation>,
+    /// Flux GitRepositories in the files (for `preview`: the checkout branch).
+    pub git_repositories: Vec<GitRepository>,
     /// Non-fatal remarks (e.g. an unknown apiVersion of the image group).
     pub notes: Vec<String>,
 }
@@ -112,6 +114,16 @@ fn add_object(
             .namespace
             .get_or_insert_with(|| default_ns.to_string());
         m.automations.push(object);
+        return Ok(());
+    }
+    if group == "source.toolkit.fluxcd.io" && head.kind == "GitRepository" {
+        let mut object: GitRepository = serde_yaml_ng::from_value(value)
+            .map_err(|e| object_error(file, doc, &head.kind, &e))?;
+        object
+            .metadata
+            .namespace
+            .get_or_insert_with(|| default_ns.to_string());
+        m.git_repositories.push(object);
         return Ok(());
     }
     if group != GROUP || !matches!(head.kind.as_str(), "ImagePolicy" | "ImageRepository") {

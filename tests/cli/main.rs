@@ -16,6 +16,7 @@ mod krew;
 mod kubectl;
 mod lint;
 mod mark;
+mod preview;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;

@@ -1,0 +1,164 @@
+//! `preview`: gather the automations, their policies and the checkout; plan
+//! one reconcile each (`crate::preview`); render.
+
+use crate::cli::{Config, PreviewArgs};
+use crate::exit::Exit;
+use crate::gitops::Tree;
+use crate::model::ImageUpdateAutomation;
+use crate::preview::{self, Input, Ref};
+use anyhow::{Result, bail};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+pub fn run(
+    config: &Config,
+    args: &PreviewArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit> {
+    // Gather: the automations and policies (files or cluster), the checkout.
+    let inputs = super::gather(config, &args.manifests.files)?;
+    let mut automations: Vec<ImageUpdateAutomation> = inputs.manifests.automations.clone();
+    if let Some(cluster) = &inputs.cluster {
+        let namespace = if config.all_namespaces {
+            None
+        } else {
+            Some(
+                config
+                    .namespace
+                    .as_deref()
+                    .unwrap_or(&cluster.default_namespace),
+            )
+        };
+        let found = inputs.runtime.block_on(cluster.automations(namespace))?;
+        automations.extend(found.unwrap_or_default());
+    }
+    automations.retain(|a| config.in_scope(a.namespace()));
+    if !args.names.is_empty() {
+        for name in &args.names {
+            if !automations.iter().any(|a| &a.metadata.name == name) {
+                bail!(
+                    "ImageUpdateAutomation {name} not found in {}",
+                    inputs.origin
+                );
+            }
+        }
+        automations.retain(|a| args.names.contains(&a.metadata.name));
+    }
+    if automations.is_empty() {
+        bail!("no ImageUpdateAutomation found in {}", inputs.origin);
+    }
+    let meta = std::fs::metadata(&args.source)
+        .map_err(|e| anyhow::anyhow!("--source {}: {e}", args.source))?;
+    if !meta.is_dir() {
+        bail!("--source {}: not a directory", args.source);
+    }
+    let tree = Tree::read(std::slice::from_ref(&args.source))?;
+    let head = checkout_branch(Path::new(&args.source));
+
+    // Plan each reconcile.
+    let policies: Vec<_> = inputs
+        .manifests
+        .policies
+        .iter()
+        .map(|p| {
+            let value = p
+                .object
+                .status
+                .as_ref()
+                .and_then(|s| s.latest_ref.as_ref())
+                .map(|r| Ref {
+                    name: r.name.clone(),
+                    tag: r.tag.clone(),
+                    digest: r.digest.clone().filter(|d| !d.is_empty()),
+                });
+            (&p.object, value)
+        })
+        .collect();
+    let mut previews = Vec::new();
+    for automation in &automations {
+        let source_ns = automation
+            .spec
+            .source_ref
+            .namespace
+            .as_deref()
+            .unwrap_or(automation.namespace());
+        let git_repository = inputs.manifests.git_repositories.iter().find(|g| {
+            g.metadata.name == automation.spec.source_ref.name
+                && g.metadata.namespace.as_deref() == Some(source_ns)
+        });
+        let path = automation
+            .spec
+            .update
+            .as_ref()
+            .map(|u| u.path.as_str())
+            .unwrap_or("");
+        let preview = preview::plan(Input {
+            automation,
+            policies: policies.clone(),
+            git_repository,
+            path: resolve_path(Path::new(&args.source), path),
+            tree: &tree,
+            selection: &args.selection,
+        });
+        if let (Some(head), Some(branch)) = (&head, &preview.branch)
+            && head != branch
+        {
+            writeln!(
+                err,
+                "warning: --source {} has branch '{head}' checked out; the automation {}/{} starts from '{branch}'",
+                args.source, preview.namespace, preview.name
+            )?;
+        }
+        previews.push(preview);
+    }
+
+    crate::render::preview::render(out, &previews, config.render_options())?;
+    for p in &previews {
+        if let Some(e) = &p.error {
+            writeln!(
+                err,
+                "error: ImageUpdateAutomation {}/{}: {e}",
+                p.namespace, p.name
+            )?;
+        }
+    }
+    Ok(if previews.iter().any(|p| p.error.is_some()) {
+        Exit::Error
+    } else {
+        Exit::failure_if(previews.iter().any(|p| p.commit))
+    })
+}
+
+/// `spec.update.path` under the checkout as the controller joins it
+/// (`securejoin`: `..` cannot leave the root; `""` and `.` are the root),
+/// relative to the checkout; a missing path is the controller's error.
+fn resolve_path(root: &Path, path: &str) -> Result<String, String> {
+    let mut parts: Vec<String> = Vec::new();
+    for component in Path::new(path).components() {
+        match component {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop();
+            }
+            _ => {}
+        }
+    }
+    let relative = parts.join("/");
+    let full: PathBuf = root.join(&relative);
+    match std::fs::symlink_metadata(&full) {
+        Ok(_) => Ok(relative),
+        Err(_) => Err(format!(
+            "walking path for files: lstat {}: no such file or directory",
+            full.display()
+        )),
+    }
+}
+
+/// The branch checked out in `dir` (`.git/HEAD`), if it is a Git checkout on a branch.
+fn checkout_branch(dir: &Path) -> Option<String> {
+    let head = std::fs::read_to_string(dir.join(".git/HEAD")).ok()?;
+    head.trim()
+        .strip_prefix("ref: refs/heads/")
+        .map(str::to_string)
+}

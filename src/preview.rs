@@ -1,0 +1,564 @@
+//! `preview`, pure: one reconcile of image-automation-controller over a
+//! checkout (docs/preview.md): the policies it applies, the setters it runs on
+//! the files under `spec.update.path` (read by the one GitOps reader), each
+//! changed file as it will be written, the commit message and the branch — or
+//! why nothing would be pushed, or the error the controller would stop on.
+
+pub mod style;
+
+use crate::gitops::{self, MarkerField, Tree};
+use crate::model::{GitRepository, ImagePolicy, ImageUpdateAutomation};
+use crate::source::positions::{Document, Node, Pos};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The value a policy gives its setters: `latestRef` (or what this tool selects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub name: String,
+    pub tag: String,
+    pub digest: Option<String>,
+}
+
+impl Ref {
+    /// What a setter of `field` writes (`ImageRef.String`, `.Tag`, `.Name`, `.Digest`).
+    fn value(&self, field: MarkerField) -> String {
+        match field {
+            MarkerField::Image => match &self.digest {
+                Some(d) if !d.is_empty() => format!("{}:{}@{d}", self.name, self.tag),
+                _ => format!("{}:{}", self.name, self.tag),
+            },
+            MarkerField::Tag => self.tag.clone(),
+            MarkerField::Name => self.name.clone(),
+            MarkerField::Digest => self.digest.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A policy in the automation's view.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRow {
+    pub namespace: String,
+    pub name: String,
+    /// The tag it gives, when it has one.
+    pub tag: Option<String>,
+    pub applied: bool,
+    pub reason: String,
+}
+
+/// A file the reconcile changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileChange {
+    /// Relative to the checkout's root.
+    pub path: String,
+    /// The whole new content.
+    pub after: String,
+    /// A unified diff against the checkout.
+    pub diff: String,
+    /// What the controller's re-serialisation changes besides the values.
+    pub reformatted: Vec<String>,
+    /// `after` is byte for byte what the controller writes.
+    pub exact: bool,
+}
+
+/// One value a setter changes (the template data's `Change`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub file: String,
+    pub line: usize,
+    pub setter: String,
+    pub old_value: String,
+    pub new_value: String,
+}
+
+/// One automation's reconcile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub namespace: String,
+    pub name: String,
+    pub branch: Option<String>,
+    pub path: String,
+    pub selection: String,
+    pub policies: Vec<PolicyRow>,
+    pub files: Vec<FileChange>,
+    pub changes: Vec<Change>,
+    pub created: Vec<String>,
+    pub deleted: Vec<String>,
+    pub message: Option<String>,
+    pub author: Option<String>,
+    pub commit: bool,
+    pub notes: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// What the plan reads.
+pub struct Input<'a> {
+    pub automation: &'a ImageUpdateAutomation,
+    /// Every ImagePolicy known, with the value each would give (None: no `latestRef`).
+    pub policies: Vec<(&'a ImagePolicy, Option<Ref>)>,
+    pub git_repository: Option<&'a GitRepository>,
+    /// `spec.update.path` resolved under the checkout, relative to it (`""` = root),
+    /// or the controller's error when it does not exist.
+    pub path: Result<String, String>,
+    /// The files under the path (the controller's walk), paths relative to the checkout.
+    pub tree: &'a Tree,
+    /// `controller` (latestRef) or `recomputed`.
+    pub selection: &'a str,
+}
+
+const DEFAULT_MESSAGE: &str = "Update from image update automation";
+
+/// One reconcile.
+pub fn plan(input: Input) -> Preview {
+    let automation = input.automation;
+    let namespace = automation.namespace().to_string();
+    let mut preview = Preview {
+        namespace: namespace.clone(),
+        name: automation.metadata.name.clone(),
+        branch: None,
+        path: input.path.clone().unwrap_or_default(),
+        selection: input.selection.to_string(),
+        policies: Vec::new(),
+        files: Vec::new(),
+        changes: Vec::new(),
+        created: Vec::new(),
+        deleted: Vec::new(),
+        message: None,
+        author: None,
+        commit: false,
+        notes: Vec::new(),
+        error: None,
+    };
+    if automation.spec.suspend {
+        preview
+            .notes
+            .push("suspended: the controller does nothing until it is resumed".to_string());
+        return preview;
+    }
+    let spec = &automation.spec;
+    // The branch: push.branch, else the checkout branch; no fallback.
+    let checkout = spec
+        .git
+        .checkout
+        .as_ref()
+        .map(|c| &c.reference)
+        .or_else(|| input.git_repository.and_then(|g| g.spec.reference.as_ref()));
+    preview.branch = spec
+        .git
+        .push
+        .as_ref()
+        .and_then(|p| p.branch.clone())
+        .filter(|b| !b.is_empty())
+        .or_else(|| {
+            checkout
+                .and_then(|r| r.branch.clone())
+                .filter(|b| !b.is_empty())
+        });
+    if preview.branch.is_none() {
+        if input.git_repository.is_none() && spec.git.checkout.is_none() {
+            preview.notes.push(format!(
+                "the GitRepository {} is not known here: give it with -f to learn the branch from its spec.ref",
+                spec.source_ref.name
+            ));
+        } else {
+            preview.error = Some("push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref".to_string());
+        }
+    }
+    let author = &spec.git.commit.author;
+    if !author.email.is_empty() {
+        preview.author = Some(if author.name.is_empty() {
+            format!("<{}>", author.email)
+        } else {
+            format!("{} <{}>", author.name, author.email)
+        });
+    }
+
+    // The policies: the automation's namespace, its selector, a value.
+    let mut values: BTreeMap<String, Ref> = BTreeMap::new();
+    for (policy, value) in &input.policies {
+        let (applied, reason) = if policy.namespace() != namespace {
+            continue;
+        } else if !automation.selects(&policy.metadata.labels) {
+            (
+                false,
+                "its labels do not match spec.policySelector".to_string(),
+            )
+        } else if value.is_none() {
+            (
+                false,
+                "no status.latestRef yet: the controller skips it".to_string(),
+            )
+        } else {
+            (true, String::new())
+        };
+        if let (true, Some(v)) = (applied, value) {
+            values.insert(policy.metadata.name.clone(), v.clone());
+        }
+        preview.policies.push(PolicyRow {
+            namespace: policy.namespace().to_string(),
+            name: policy.metadata.name.clone(),
+            tag: value.as_ref().map(|v| v.tag.clone()),
+            applied,
+            reason,
+        });
+    }
+    if values.is_empty() {
+        preview
+            .notes
+            .push("no policy in scope has a value: nothing to apply".to_string());
+    }
+    let Some(update) = &spec.update else {
+        preview.error = Some("no update strategy".to_string());
+        return preview;
+    };
+    if update.strategy != "Setters" && !update.strategy.is_empty() {
+        preview.error = Some(format!("unsupported update strategy: {}", update.strategy));
+        return preview;
+    }
+    let root = match &input.path {
+        Ok(root) => root.clone(),
+        Err(e) => {
+            preview.error = Some(e.clone());
+            return preview;
+        }
+    };
+
+    // The setters, file by file.
+    for file in &input.tree.files {
+        let Some(relative) = under(&file.relative, &root) else {
+            continue;
+        };
+        if !file.screened() {
+            continue;
+        }
+        let documents = match &file.documents {
+            Ok(documents) => documents,
+            Err(e) => {
+                preview.notes.push(format!(
+                    "{}: the controller cannot parse this file ({e}) and skips it",
+                    file.relative
+                ));
+                continue;
+            }
+        };
+        let mut edits: Vec<(Pos, Pos, String)> = Vec::new();
+        let mut changed = false;
+        let mut inexact = Vec::new();
+        for marker in gitops::markers::scan(file) {
+            if let Some(reason) = &marker.ignored {
+                if marker
+                    .target
+                    .as_ref()
+                    .is_some_and(|t| t.namespace == namespace)
+                {
+                    preview.notes.push(format!(
+                        "{}:{}: the controller ignores this marker: {reason}",
+                        file.relative, marker.line
+                    ));
+                }
+                continue;
+            }
+            let Some(target) = &marker.target else {
+                continue;
+            };
+            if target.namespace != namespace {
+                preview.notes.push(format!(
+                    "{}:{}: the marker names a policy of namespace '{}': only policies of '{namespace}' apply",
+                    file.relative, marker.line, target.namespace
+                ));
+                continue;
+            }
+            let Some(value) = values.get(&target.name) else {
+                continue;
+            };
+            let (Some(at), Some(old)) = (marker.node, marker.value.clone()) else {
+                continue;
+            };
+            let Some(node) = find_scalar(documents, at) else {
+                continue;
+            };
+            let new = value.value(target.field);
+            if new != old {
+                changed = true;
+                preview.changes.push(Change {
+                    file: relative.clone(),
+                    line: at.line,
+                    setter: marker.reference.clone(),
+                    old_value: old.clone(),
+                    new_value: new.clone(),
+                });
+            }
+            let Some(scalar) = node.as_scalar() else {
+                continue;
+            };
+            match style::render(scalar.style, &old, &new) {
+                Some(text) => edits.push((node.pos, node.end, text)),
+                None => inexact.push(format!(
+                    "line {}: a block scalar: shown with its value only",
+                    at.line
+                )),
+            }
+        }
+        if !changed {
+            continue;
+        }
+        let after = apply(&file.text, &edits);
+        let mut reformatted = reformatting(&file.text);
+        let exact = reformatted.is_empty() && inexact.is_empty();
+        reformatted.extend(inexact);
+        let diff = similar::TextDiff::from_lines(&file.text, &after)
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("a/{}", file.relative),
+                &format!("b/{}", file.relative),
+            )
+            .to_string();
+        preview.files.push(FileChange {
+            path: file.relative.clone(),
+            after,
+            diff,
+            reformatted,
+            exact,
+        });
+    }
+    // Every item of every `kind: List` file read becomes a file of its own.
+    for file in &input.tree.files {
+        if under(&file.relative, &root).is_none() || !file.screened() {
+            continue;
+        }
+        let [document] = file.parsed() else { continue };
+        let kind = document.root.get("kind").and_then(Node::as_str);
+        if !matches!(kind, Some("List" | "ResourceList")) {
+            continue;
+        }
+        for item in document
+            .root
+            .get("items")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            let ns = item
+                .path("metadata.namespace")
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            let kind = item.get("kind").and_then(Node::as_str).unwrap_or("");
+            let name = item
+                .path("metadata.name")
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            let base = if root.is_empty() {
+                String::new()
+            } else {
+                format!("{root}/")
+            };
+            preview
+                .created
+                .push(format!("{base}{ns}/{}_{name}.yaml", kind.to_lowercase()));
+        }
+        if !preview.created.is_empty() {
+            preview.notes.push(format!(
+                "{}: a kind: List file: the controller writes each item to a file of its own (listed under created) and leaves this file as it is; their content is not shown",
+                file.relative
+            ));
+        }
+    }
+
+    preview.commit = preview.error.is_none() && !preview.changes.is_empty();
+    if preview.commit {
+        preview.message = match spec.git.commit.message_template.as_deref() {
+            None | Some("") => Some(DEFAULT_MESSAGE.to_string()),
+            Some(template) => {
+                if let Some(error) = removed_field(template) {
+                    preview.error = Some(error);
+                    preview.commit = false;
+                } else {
+                    preview.notes.push(
+                        "spec.git.commit.messageTemplate is a Go template this tool does not render yet: the message is not shown".to_string(),
+                    );
+                }
+                None
+            }
+        };
+        if spec
+            .git
+            .commit
+            .message_template
+            .as_deref()
+            .is_some_and(|t| t.contains(".Changed.Changes"))
+        {
+            preview.notes.push(
+                "the template ranges over .Changed.Changes, built from Go maps: its order changes from run to run".to_string(),
+            );
+        }
+    } else if preview.error.is_none() && !values.is_empty() {
+        preview
+            .notes
+            .push("every marked value is already current: no commit".to_string());
+    }
+    preview
+}
+
+/// The controller's error for a template that uses a field removed in v1.0.
+fn removed_field(template: &str) -> Option<String> {
+    if template.contains(".Updated") {
+        return Some("template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string());
+    }
+    if template.contains(".Changed.ImageResult") {
+        return Some("template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string());
+    }
+    None
+}
+
+/// `relative` (to the checkout) relative to `root` (the update path), when under it.
+fn under(relative: &str, root: &str) -> Option<String> {
+    if root.is_empty() {
+        return Some(relative.to_string());
+    }
+    if relative == root {
+        // A file path: the controller reads it alone, keyed by its name.
+        return relative.rsplit('/').next().map(str::to_string);
+    }
+    relative
+        .strip_prefix(root)
+        .and_then(|r| r.strip_prefix('/'))
+        .map(str::to_string)
+}
+
+fn find_scalar(documents: &[Document], at: Pos) -> Option<&Node> {
+    fn walk(node: &Node, at: Pos) -> Option<&Node> {
+        if node.alias {
+            return None;
+        }
+        if node.pos == at && node.as_scalar().is_some() {
+            return Some(node);
+        }
+        node.items()
+            .iter()
+            .find_map(|n| walk(n, at))
+            .or_else(|| node.entries().iter().find_map(|(_, v)| walk(v, at)))
+    }
+    documents.iter().find_map(|d| walk(&d.root, at))
+}
+
+/// `text` with each `(start, end, new)` span replaced (positions in lines and
+/// characters, as the parser gives them).
+fn apply(text: &str, edits: &[(Pos, Pos, String)]) -> String {
+    let mut starts = vec![0usize];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            starts.push(i + 1);
+        }
+    }
+    let offset = |p: Pos| -> usize {
+        let line_start = starts.get(p.line - 1).copied().unwrap_or(text.len());
+        text[line_start..]
+            .char_indices()
+            .nth(p.col - 1)
+            .map_or(text.len(), |(i, _)| line_start + i)
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|(s, e, new)| (offset(*s), offset(*e), new.as_str()))
+        .collect();
+    spans.sort();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (start, end, new) in spans {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(new);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// What kyaml's re-serialisation changes in `text` besides the values
+/// (docs/preview.md, "Reformatting"): empty when the file is already written
+/// the way kyaml writes it, as far as these checks see.
+pub fn reformatting(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let lines: Vec<&str> = text.split('\n').collect();
+    if text.contains('\r') {
+        found.push("CRLF line endings become LF".to_string());
+    }
+    if text.starts_with('\u{feff}') {
+        found.push("the byte order mark is dropped".to_string());
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        found.push("a final newline is added".to_string());
+    }
+    let body = &lines[..lines.len().saturating_sub(1)];
+    if body.iter().any(|l| l.trim().is_empty()) {
+        found.push("blank lines are removed".to_string());
+    }
+    if body.first().is_some_and(|l| l.starts_with("---")) {
+        found.push("the leading `---` is removed".to_string());
+    }
+    if body.iter().any(|l| l.trim_end() == "...") {
+        found.push("`...` document ends are removed".to_string());
+    }
+    if body.iter().any(|l| l.ends_with([' ', '\t'])) {
+        found.push("trailing spaces are removed".to_string());
+    }
+    if body.iter().any(|l| l.contains('\t'))
+        || body.iter().any(|l| {
+            let code = l.split(" #").next().unwrap_or(l);
+            l.contains("  #") && !code.trim().is_empty()
+        })
+    {
+        found.push("the space before a comment becomes one space".to_string());
+    }
+    let indents: Vec<usize> = body
+        .iter()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .filter(|n| *n > 0)
+        .collect();
+    if indents.iter().any(|n| n % 2 != 0) || indents.iter().min().is_some_and(|n| *n > 2) {
+        found.push("indentation becomes 2 spaces".to_string());
+    }
+    if body.iter().any(|l| l.trim_start().starts_with("-  ")) {
+        found.push("`-   item` becomes `- item`".to_string());
+    }
+    if body.iter().any(|l| {
+        let t = l.trim_end();
+        (t.ends_with('[') || t.ends_with('{')) && !t.trim_start().starts_with('#')
+    }) {
+        found.push("a flow collection over several lines is joined into one".to_string());
+    }
+    if body.iter().any(|l| {
+        let t = l.split(" #").next().unwrap_or(l).trim_end();
+        t.ends_with(" >") || t.ends_with(" >-") || t.ends_with(" >+") || t.ends_with(": >")
+    }) {
+        found.push("folded `>` scalars are re-flowed".to_string());
+    }
+    if body.iter().any(|l| {
+        // In a flow collection `:` is an indicator: go-yaml quotes `a:b`.
+        let code = l.split(" #").next().unwrap_or(l);
+        code.find(['{', '[']).is_some_and(|i| {
+            let flow = &code[i..];
+            flow.char_indices()
+                .any(|(j, c)| c == ':' && flow[j + 1..].starts_with(|n: char| !n.is_whitespace()))
+        })
+    }) {
+        found.push("plain values holding `:` inside a flow collection are quoted".to_string());
+    }
+    if body.iter().any(|l| l.trim_start().starts_with("<<:")) {
+        found.push("`<<:` becomes `!!merge <<:`".to_string());
+    }
+    if body.iter().any(|l| {
+        l.trim_end().ends_with(": {}") && l.trim_start().starts_with("annotations")
+            || l.trim_end().ends_with("metadata: {}")
+    }) {
+        found.push("an empty `metadata: {}` or `annotations: {}` is deleted".to_string());
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;
