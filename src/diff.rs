@@ -541,26 +541,35 @@ pub fn automations(
     }
 }
 
+/// A marker that is not judged against a selection: ignored by the
+/// controller (with why), else naming no policy.
+fn unjudged_row(m: &Marker) -> MarkerRow {
+    MarkerRow {
+        file: m.file.clone(),
+        line: m.line,
+        reference: m.reference.clone(),
+        field: m
+            .target
+            .as_ref()
+            .map_or("?", |t| t.field.as_str())
+            .to_string(),
+        value: m.value.clone(),
+        would_write: None,
+        state: if m.ignored.is_some() {
+            State::Ignored
+        } else {
+            State::UnknownPolicy
+        },
+        reason: m.ignored.clone(),
+    }
+}
+
 /// Markers the controller ignores, with why.
 pub fn ignored_markers(markers: &[Marker]) -> Vec<MarkerRow> {
     markers
         .iter()
-        .filter_map(|m| {
-            Some(MarkerRow {
-                file: m.file.clone(),
-                line: m.line,
-                reference: m.reference.clone(),
-                field: m
-                    .target
-                    .as_ref()
-                    .map_or("?", |t| t.field.as_str())
-                    .to_string(),
-                value: m.value.clone(),
-                would_write: None,
-                state: State::Ignored,
-                reason: Some(m.ignored.clone()?),
-            })
-        })
+        .filter(|m| m.ignored.is_some())
+        .map(unjudged_row)
         .collect()
 }
 
@@ -575,24 +584,7 @@ pub fn unknown_markers(markers: &[Marker], policies: &[&ImagePolicy]) -> Vec<Mar
                     .any(|p| p.namespace() == t.namespace && p.metadata.name == t.name)
             })
         })
-        .map(|m| MarkerRow {
-            file: m.file.clone(),
-            line: m.line,
-            reference: m.reference.clone(),
-            field: m
-                .target
-                .as_ref()
-                .map_or("?", |t| t.field.as_str())
-                .to_string(),
-            value: m.value.clone(),
-            would_write: None,
-            state: if m.ignored.is_some() {
-                State::Ignored
-            } else {
-                State::UnknownPolicy
-            },
-            reason: m.ignored.clone(),
-        })
+        .map(unjudged_row)
         .collect()
 }
 

@@ -5,7 +5,7 @@
 //! answer on every tree; where kustomize decides, `kubectl kustomize` renders
 //! the new image in every build once the markers' values are updated.
 
-use crate::util::{Dir, json};
+use crate::util::{Dir, json, snapshot};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -23,25 +23,6 @@ fn cases() -> Vec<String> {
     cases.sort();
     assert!(cases.len() >= 19, "{cases:?}");
     cases
-}
-
-/// Every file under `root`, relative path → bytes (hidden ones included).
-fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut todo = vec![root.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().display().to_string();
-                files.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// A copy of a case's `tree` (or `expected`) in the test's directory.

@@ -2,7 +2,7 @@
 //! against the expected tree), idempotence, ambiguity, bad input, and
 //! `diff --source` agreeing with `mark`'s plan.
 
-use crate::util::{Dir, example, json};
+use crate::util::{Dir, example, json, snapshot};
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -11,25 +11,6 @@ fn fixtures(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/mark")
         .join(rel)
-}
-
-/// Every file under `root`, relative path → bytes.
-fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut todo = vec![root.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().display().to_string();
-                files.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// A copy of the fixture tree in the test's directory; `deploy.yaml` mode 0640.
