@@ -253,9 +253,12 @@ pub struct PreviewArgs {
     /// The checkout of the automation's Git repository.
     #[arg(long, value_name = "DIR", required = true)]
     pub source: String,
-    /// The values applied: `controller` (each policy's status.latestRef: the next commit).
-    #[arg(long, value_name = "SELECTION", default_value = "controller", value_parser = ["controller"])]
+    /// The values applied: `controller` (each policy's status.latestRef: the next commit) or
+    /// `recomputed` (this tool's selection on the tags: the commit once the reflector has caught up).
+    #[arg(long, value_name = "SELECTION", default_value = "controller", value_parser = ["controller", "recomputed"])]
     pub selection: String,
+    #[command(flatten)]
+    pub tag_list: TagArgs,
 }
 
 const PREVIEW_EXAMPLES: &str = "\

@@ -184,6 +184,11 @@ pub fn plan(input: Input) -> Preview {
                 false,
                 "its labels do not match spec.policySelector".to_string(),
             )
+        } else if value.is_none() && input.selection == "recomputed" {
+            (
+                false,
+                "this tool's selection picks no tag for it (see explain)".to_string(),
+            )
         } else if value.is_none() {
             (
                 false,

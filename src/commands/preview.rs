@@ -4,8 +4,9 @@
 use crate::cli::{Config, PreviewArgs};
 use crate::exit::Exit;
 use crate::gitops::Tree;
-use crate::model::ImageUpdateAutomation;
+use crate::model::{ImagePolicy, ImageUpdateAutomation};
 use crate::preview::{self, Input, Ref};
+use crate::source::tag_source::TagService;
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -56,25 +57,61 @@ pub fn run(
     let tree = Tree::read(std::slice::from_ref(&args.source))?;
     let head = checkout_branch(Path::new(&args.source));
 
-    // Plan each reconcile.
-    let policies: Vec<_> = inputs
-        .manifests
-        .policies
-        .iter()
-        .map(|p| {
-            let value = p
-                .object
-                .status
-                .as_ref()
-                .and_then(|s| s.latest_ref.as_ref())
-                .map(|r| Ref {
-                    name: r.name.clone(),
-                    tag: r.tag.clone(),
-                    digest: r.digest.clone().filter(|d| !d.is_empty()),
-                });
-            (&p.object, value)
-        })
-        .collect();
+    // The values: each policy's latestRef, or this tool's selection on its tags.
+    let policies: Vec<(&ImagePolicy, Option<Ref>)> = if args.selection == "recomputed" {
+        let service = TagService::new(
+            inputs.cluster.as_ref(),
+            inputs.tag_options(config, None, &args.tag_list)?,
+        );
+        let all: Vec<&ImagePolicy> = inputs
+            .manifests
+            .policies
+            .iter()
+            .map(|p| &p.object)
+            .collect();
+        let tags = inputs.runtime.block_on(
+            service.resolve_all(all.iter().map(|p| inputs.repository_of(p)), &mut |_, _| {}),
+        );
+        all.into_iter()
+            .map(|policy| {
+                let (key, repository) = inputs.repository_of(policy);
+                let value = match (&tags[&key], repository) {
+                    (Ok(listed), Some(repo)) => crate::diff::selected_tag(
+                        policy,
+                        Some(repo),
+                        &listed.text.tags(),
+                        inputs.release.profile,
+                    )
+                    .map(|tag| Ref {
+                        name: repo.spec.image.clone(),
+                        tag,
+                        digest: None,
+                    }),
+                    _ => None,
+                };
+                (policy, value)
+            })
+            .collect()
+    } else {
+        inputs
+            .manifests
+            .policies
+            .iter()
+            .map(|p| {
+                let value = p
+                    .object
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.latest_ref.as_ref())
+                    .map(|r| Ref {
+                        name: r.name.clone(),
+                        tag: r.tag.clone(),
+                        digest: r.digest.clone().filter(|d| !d.is_empty()),
+                    });
+                (&p.object, value)
+            })
+            .collect()
+    };
     let mut previews = Vec::new();
     for automation in &automations {
         let source_ns = automation

@@ -203,3 +203,37 @@ fn the_tutorial_ends_with_the_commit() {
     ));
     assert_eq!(doc["automations"][0]["branch"], "main");
 }
+
+#[test]
+fn recomputed_is_the_commit_once_the_reflector_caught_up() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args(["preview", "-o", "json", "--selection", "recomputed", "-f"])
+        .arg(crate::util::example("tutorial/k8s-debugger.yaml"))
+        .arg("-f")
+        .arg(crate::util::example("tutorial/automation.yaml"))
+        .arg("--source")
+        .arg(crate::util::example("tutorial/marked"))
+        .arg("--tags-file")
+        .arg(crate::util::example("tutorial/tags.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let a = &doc["automations"][0];
+    assert_eq!(a["selection"], "recomputed");
+    // The newest uat build of the tag list, not the status's older latestRef.
+    assert_eq!(a["policies"][0]["tag"], "uat-202305291203-815a0fd");
+    assert!(
+        a["files"][0]["after"]
+            .as_str()
+            .unwrap()
+            .contains("image: docker.io/mouhamedali/k8s-debugger:uat-202305291203-815a0fd #")
+    );
+}
