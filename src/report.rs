@@ -699,3 +699,6 @@ fn controller_info(
         same_tags: scan.same_tags,
     })
 }
+
+#[cfg(test)]
+mod tests;
