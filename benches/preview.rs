@@ -108,7 +108,9 @@ spec:
         );
         if run == 0 {
             let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-            let files_changed = doc["automations"][0]["files"].as_array().map_or(0, Vec::len);
+            let files_changed = doc["automations"][0]["files"]
+                .as_array()
+                .map_or(0, Vec::len);
             println!("{files} files, {POLICIES} policies: {files_changed} files change");
             continue;
         }

@@ -1,119 +1,180 @@
-//! The regex anatomy of the tags that are shown (README, "Why didn't my tag match?"):
-//! where the filter pattern matched a tag, with the span of each group and which ones the
-//! key is extracted from, or else its near miss; and `--why`, one tag through every step.
+//! The regex anatomy of a tag (README, "Why didn't my tag match?"): where the filter
+//! pattern matched it, with the span of each group and which ones the key is extracted
+//! from, or else its near miss; and `--why`, one tag through every step.
 //!
-//! All of it is computed on demand, per rendered tag, by an [`Anatomist`] the renderer
-//! creates: never in the engine's loop over every tag, so a table that does not show it
-//! costs nothing. Pure: no I/O.
+//! The report holds one [`Filter`] per explanation: the pattern is compiled once, on first
+//! use, and shared by every thread that renders tags. A tag's anatomy is computed when it
+//! is asked for (an [`Anatomist`] per thread keeps the near-miss automaton's cache): never
+//! in the engine's loop over every tag, so a table that does not show it costs nothing.
+//! Pure: no I/O; the report imports this module, never the reverse.
 
 use crate::gocompat::parse_float::parse_go_float;
 use crate::gocompat::regex::{GoRegex, NearMiss, NearMisses, Template, TemplatePiece};
 use crate::gocompat::semver::Version;
-use crate::policy::{self, Evaluation, Order, Outcome, Policer};
-use crate::report::{Explanation, RuleInfo};
-use owo_colors::OwoColorize;
-use std::rc::Rc;
-
-/// `--why TAG`: the tag's place among the verdicts, and whether it was in the list or
-/// evaluated as if pushed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WhyTag {
-    pub index: usize,
-    pub in_list: bool,
-}
+use crate::policy::{self, Evaluation, FilterTags, Order, Outcome, Policer};
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// One capture group of a match.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub struct Group<'f> {
     pub index: usize,
     /// Its key in JSON: the name when the group has one (and no earlier group has it),
     /// else the index.
-    pub key: Rc<str>,
+    pub key: Cow<'f, str>,
     /// Byte span in the tag; `None` when the group did not take part.
     pub span: Option<(usize, usize)>,
     /// The key is extracted from it.
     pub extracted: bool,
 }
 
-/// Where the filter pattern matched a tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagMatch {
+/// Where the filter pattern matched a tag: `{start, end, groups}` in the documents, the
+/// groups a map from key to `[start, end]` or null.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagMatch<'f> {
     pub start: usize,
     pub end: usize,
     /// Groups 1 and up.
-    pub groups: Vec<Group>,
+    #[serde(serialize_with = "groups_map")]
+    pub groups: Vec<Group<'f>>,
     /// The key is extracted from the whole match (`$0`).
+    #[serde(skip)]
     pub whole_extracted: bool,
+}
+
+impl TagMatch<'_> {
+    /// The match with its group keys owned (to keep beyond the [`Filter`]).
+    pub fn into_owned(self) -> TagMatch<'static> {
+        TagMatch {
+            start: self.start,
+            end: self.end,
+            groups: self
+                .groups
+                .into_iter()
+                .map(|g| Group {
+                    index: g.index,
+                    key: Cow::Owned(g.key.into_owned()),
+                    span: g.span,
+                    extracted: g.extracted,
+                })
+                .collect(),
+            whole_extracted: self.whole_extracted,
+        }
+    }
+}
+
+/// The groups in pattern order, as a map keyed by name (or index when unnamed).
+fn groups_map<S: Serializer>(groups: &[Group], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(groups.len()))?;
+    for g in groups {
+        map.serialize_entry(&*g.key, &g.span.map(|(a, b)| [a, b]))?;
+    }
+    map.end()
+}
+
+/// A near miss as the documents show it: `{offset, matched, expected}`, `matched` being
+/// the tag's first `offset` bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missed<'t> {
+    pub offset: usize,
+    pub matched: Cow<'t, str>,
+    pub expected: Option<String>,
+}
+
+impl<'t> Missed<'t> {
+    pub fn new(tag: &'t str, near_miss: NearMiss) -> Missed<'t> {
+        Missed {
+            offset: near_miss.offset,
+            matched: Cow::Borrowed(tag.get(..near_miss.offset).unwrap_or("")),
+            expected: near_miss.expected,
+        }
+    }
+}
+
+/// An outcome by its name in the documents (`no-match`).
+pub fn serialize_outcome<S: Serializer>(
+    outcome: &Outcome,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(outcome.as_str())
 }
 
 /// What the filter pattern made of a tag: a match, a near miss, or neither (the tag never
 /// reached the filter, or the pattern cannot be analysed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Anatomy {
-    pub matched: Option<TagMatch>,
+pub struct Anatomy<'f> {
+    pub matched: Option<TagMatch<'f>>,
     pub near_miss: Option<NearMiss>,
 }
 
-struct Compiled {
+/// The filter pattern compiled for the anatomy, with what the renderers name.
+#[derive(Debug)]
+struct Pattern {
     regex: GoRegex,
-    keys: Vec<Rc<str>>,
+    /// Each group's key in the documents (index 0 is the whole match).
+    keys: Vec<Box<str>>,
     /// Each group reference of `extract`: the groups it may name, the first that took part
     /// wins (Go's `Expand`).
     refs: Vec<Vec<usize>>,
-    near: Option<Result<NearMisses, String>>,
 }
 
-/// Computes anatomies for the tags of one explanation, compiling what it needs on first
-/// use.
-pub struct Anatomist<'e> {
-    pattern: Option<&'e str>,
-    extract: &'e str,
-    compiled: Option<Option<Compiled>>,
+/// The rule's `filterTags` for one explanation: the pattern compiled once, on first use,
+/// and shared by the threads that render tags (each with its own [`Anatomist`]).
+#[derive(Debug, Default)]
+pub struct Filter {
+    filter_tags: Option<FilterTags>,
+    compiled: OnceLock<Option<Pattern>>,
 }
 
-impl<'e> Anatomist<'e> {
-    pub fn new(rule: &'e RuleInfo) -> Anatomist<'e> {
-        Anatomist {
-            pattern: rule.pattern.as_deref(),
-            extract: rule.extract.as_deref().unwrap_or(""),
-            compiled: None,
+impl Filter {
+    /// The filter of a rule; `None` when it has no `filterTags` (every tag then matches
+    /// whole).
+    pub fn new(filter_tags: Option<&FilterTags>) -> Filter {
+        Filter {
+            filter_tags: filter_tags.cloned(),
+            compiled: OnceLock::new(),
         }
     }
 
     /// Whether the rule has a filter pattern (without one every tag matches whole).
     pub fn has_pattern(&self) -> bool {
-        self.pattern.is_some()
+        self.filter_tags.is_some()
     }
 
-    fn compiled(&mut self) -> Option<&mut Compiled> {
-        if self.compiled.is_none() {
-            self.compiled = Some(self.pattern.and_then(|p| compile(p, self.extract)));
-        }
-        self.compiled.as_mut().and_then(Option::as_mut)
+    /// `filterTags.pattern` as written.
+    pub fn pattern(&self) -> Option<&str> {
+        self.filter_tags.as_ref().map(|f| f.pattern.as_str())
     }
 
-    /// The anatomy of verdict `index`: a match for every tag that passed the filter, a
-    /// near miss for every `no-match` tag, nothing for excluded and unevaluated tags.
-    pub fn anatomy(&mut self, ev: &Evaluation, index: usize) -> Anatomy {
-        let Some(v) = ev.verdicts.get(index) else {
-            return Anatomy::default();
-        };
-        match v.outcome {
-            Outcome::Excluded | Outcome::Unevaluated => Anatomy::default(),
-            Outcome::NoMatch => Anatomy {
-                matched: None,
-                near_miss: self.near_miss(v.tag),
-            },
-            _ => Anatomy {
-                matched: self.matched(v.tag),
-                near_miss: None,
-            },
+    /// `filterTags.extract` as written.
+    pub fn extract(&self) -> Option<&str> {
+        self.filter_tags.as_ref().map(|f| f.extract.as_str())
+    }
+
+    /// The compiled pattern; None without one, or when it does not compile (then no tag
+    /// reached it).
+    fn compiled(&self) -> Option<&Pattern> {
+        self.compiled
+            .get_or_init(|| {
+                let f = self.filter_tags.as_ref()?;
+                compile(&f.pattern, &f.extract)
+            })
+            .as_ref()
+    }
+
+    /// A new anatomist of this filter (one per thread).
+    pub fn anatomist(&self) -> Anatomist<'_> {
+        Anatomist {
+            filter: self,
+            near: None,
         }
     }
 
     /// The match of `tag`: without a pattern, the whole tag with no groups.
-    pub fn matched(&mut self, tag: &str) -> Option<TagMatch> {
-        if self.pattern.is_none() {
+    pub fn matched(&self, tag: &str) -> Option<TagMatch<'_>> {
+        if !self.has_pattern() {
             return Some(TagMatch {
                 start: 0,
                 end: tag.len(),
@@ -139,7 +200,7 @@ impl<'e> Anatomist<'e> {
             .skip(1)
             .map(|(i, span)| Group {
                 index: i,
-                key: c.keys[i].clone(),
+                key: Cow::Borrowed(&*c.keys[i]),
                 span: *span,
                 extracted: extracted[i],
             })
@@ -151,24 +212,57 @@ impl<'e> Anatomist<'e> {
             whole_extracted: extracted[0],
         })
     }
+}
+
+/// Computes the anatomies of tags for one thread: the near-miss automaton and its cache
+/// are built on first use.
+pub struct Anatomist<'f> {
+    filter: &'f Filter,
+    near: Option<Result<NearMisses, String>>,
+}
+
+impl<'f> Anatomist<'f> {
+    /// Whether the rule has a filter pattern (without one every tag matches whole).
+    pub fn has_pattern(&self) -> bool {
+        self.filter.has_pattern()
+    }
+
+    /// The anatomy of verdict `index`: a match for every tag that passed the filter, a
+    /// near miss for every `no-match` tag, nothing for excluded and unevaluated tags.
+    pub fn anatomy(&mut self, ev: &Evaluation, index: usize) -> Anatomy<'f> {
+        let Some(v) = ev.verdicts.get(index) else {
+            return Anatomy::default();
+        };
+        match v.outcome {
+            Outcome::Excluded | Outcome::Unevaluated => Anatomy::default(),
+            Outcome::NoMatch => Anatomy {
+                matched: None,
+                near_miss: self.near_miss(v.tag),
+            },
+            _ => Anatomy {
+                matched: self.filter.matched(v.tag),
+                near_miss: None,
+            },
+        }
+    }
 
     /// The near miss of a tag the pattern does not match.
     pub fn near_miss(&mut self, tag: &str) -> Option<NearMiss> {
-        let c = self.compiled()?;
-        let near = c.near.get_or_insert_with(|| c.regex.near_misses());
+        let c = self.filter.compiled()?;
+        let near = self.near.get_or_insert_with(|| c.regex.near_misses());
         near.as_mut().ok()?.near_miss(tag)
     }
 }
 
-fn compile(pattern: &str, extract: &str) -> Option<Compiled> {
+fn compile(pattern: &str, extract: &str) -> Option<Pattern> {
     let regex = GoRegex::new(pattern).ok()?;
     let names = regex.group_names();
     let keys = names
         .iter()
         .enumerate()
         .map(|(i, name)| match name {
-            Some(n) if names[..i].iter().all(|m| m.as_deref() != Some(n)) => Rc::from(n.as_str()),
-            _ => Rc::from(i.to_string()),
+            Some(n) if names[..i].iter().all(|m| m.as_deref() != Some(n)) => Box::from(n.as_str()),
+            _ => Box::from(i.to_string()),
         })
         .collect();
     let template = Template::parse(extract);
@@ -189,12 +283,7 @@ fn compile(pattern: &str, extract: &str) -> Option<Compiled> {
             _ => None,
         })
         .collect();
-    Some(Compiled {
-        regex,
-        keys,
-        refs,
-        near: None,
-    })
+    Some(Pattern { regex, keys, refs })
 }
 
 /// The tag with `[`…`]` around the groups the key is extracted from, and the span when
@@ -233,46 +322,6 @@ pub fn bracketed(tag: &str, m: &TagMatch) -> String {
     out
 }
 
-/// The tag in colour: outside the match dimmed, groups cyan, extracted groups green.
-pub fn painted(tag: &str, m: &TagMatch) -> String {
-    let level = |i: usize| -> u8 {
-        let inside = |span: Option<(usize, usize)>| span.is_some_and(|(s, e)| s <= i && i < e);
-        if m.groups.iter().any(|g| g.extracted && inside(g.span))
-            || (m.whole_extracted && inside(Some((m.start, m.end))))
-        {
-            3
-        } else if m.groups.iter().any(|g| inside(g.span)) {
-            2
-        } else if inside(Some((m.start, m.end))) {
-            1
-        } else {
-            0
-        }
-    };
-    let mut out = String::new();
-    let mut run = String::new();
-    let mut run_level = None;
-    let flush = |out: &mut String, run: &mut String, level: Option<u8>| {
-        let text = std::mem::take(run);
-        match level {
-            Some(0) => out.push_str(&text.dimmed().to_string()),
-            Some(2) => out.push_str(&text.cyan().to_string()),
-            Some(3) => out.push_str(&text.green().bold().to_string()),
-            _ => out.push_str(&text),
-        }
-    };
-    for (i, c) in tag.char_indices() {
-        let l = Some(level(i));
-        if l != run_level && !run.is_empty() {
-            flush(&mut out, &mut run, run_level);
-        }
-        run_level = l;
-        run.push(c);
-    }
-    flush(&mut out, &mut run, run_level);
-    out
-}
-
 /// `matched 'uat-2023', fails at 8: expected [0-9]{12} (4 of 12 matched)`.
 pub fn near_miss_text(tag: &str, nm: &NearMiss) -> String {
     let mut s = if nm.start == 0 {
@@ -296,74 +345,75 @@ pub fn near_miss_text(tag: &str, nm: &NearMiss) -> String {
     s
 }
 
-/// The MATCH cell of a table: the bracketed (or painted) tag, or the near miss.
-pub fn cell(tag: &str, anatomy: &Anatomy, color: bool) -> String {
-    match (&anatomy.matched, &anatomy.near_miss) {
-        (Some(m), _) if color => painted(tag, m),
-        (Some(m), _) => bracketed(tag, m),
-        (None, Some(nm)) => near_miss_text(tag, nm),
-        (None, None) => String::new(),
-    }
-}
-
-/// `--why TAG`: every step of one tag, as lines of text.
-#[derive(Debug, Clone)]
+/// `--why TAG`: the tag's fields and every step, in words; the table prints the steps,
+/// the documents hold it as `why`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Why {
     pub tag: String,
+    /// In the listed tags, or evaluated as if pushed.
     pub in_list: bool,
+    #[serde(serialize_with = "serialize_outcome")]
     pub outcome: Outcome,
     pub rank: Option<u32>,
     pub key: Option<String>,
     pub excluded_by: Option<String>,
-    pub anatomy: Anatomy,
-    /// `(step, text)`: exclusion, filter, key, parse, range, rank; a step that does not
-    /// apply is left out.
-    pub steps: Vec<(&'static str, String)>,
+    #[serde(rename = "match")]
+    pub matched: Option<TagMatch<'static>>,
+    pub near_miss: Option<Missed<'static>>,
+    /// Exclusion, filter, key, parse, range, rank; a step that does not apply is left out.
+    pub steps: Vec<Step>,
 }
 
-/// The `--why` account of an explanation, when it asks for one.
-pub fn why(e: &Explanation, anatomist: &mut Anatomist) -> Option<Why> {
-    let WhyTag { index, in_list } = e.why.clone()?;
-    let ev = &e.evaluation;
+/// One step of [`Why`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub step: &'static str,
+    pub text: String,
+}
+
+/// The `--why` account of verdict `index` of `ev`, whose filter is `filter`.
+pub fn why(ev: &Evaluation, filter: &Filter, index: usize, in_list: bool) -> Option<Why> {
     let v = ev.verdicts.get(index)?;
-    let anatomy = anatomist.anatomy(ev, index);
+    let anatomy = filter.anatomist().anatomy(ev, index);
     let key = ev.key(index).map(str::to_string);
-    let mut steps: Vec<(&'static str, String)> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut step = |step: &'static str, text: String| steps.push(Step { step, text });
     let excluded_by = ev.excluded_by(index).map(str::to_string);
 
     if let Some(p) = &excluded_by {
-        steps.push(("exclusion", format!("excluded by '{p}'")));
+        step("exclusion", format!("excluded by '{p}'"));
     } else if v.outcome == Outcome::Unevaluated {
         let error = ev.error.as_deref().unwrap_or("the policy cannot run");
-        steps.push(("exclusion", format!("not evaluated: {error}")));
+        step("exclusion", format!("not evaluated: {error}"));
     } else {
         let list: Vec<String> = ev.exclusions.iter().map(|p| format!("'{p}'")).collect();
-        steps.push((
+        step(
             "exclusion",
             format!("passes: matches none of {}", list.join(", ")),
-        ));
+        );
     }
 
     if excluded_by.is_none() && v.outcome != Outcome::Unevaluated {
-        steps.push(("filter", filter_text(e, v.tag, &anatomy)));
+        step("filter", filter_text(filter.pattern(), v.tag, &anatomy));
     }
 
     if let Some(k) = &key {
-        let from = match e.rule.extract.as_deref().filter(|x| !x.is_empty()) {
-            Some(x) if e.rule.pattern.is_some() => format!("extract '{x}'"),
+        let from = match filter.extract().filter(|x| !x.is_empty()) {
+            Some(x) => format!("extract '{x}'"),
             _ => "the tag itself".to_string(),
         };
-        steps.push(("key", format!("'{k}' ({from})")));
+        step("key", format!("'{k}' ({from})"));
         if let Some((parse, range)) = parse_text(ev.policer(), k) {
-            steps.push(("parse", parse));
+            step("parse", parse);
             if let Some(range) = range {
-                steps.push(("range", range));
+                step("range", range);
             }
         }
     }
 
     if v.outcome != Outcome::Unevaluated || ev.error.is_some() {
-        steps.push(("rank", rank_text(ev, index)));
+        step("rank", rank_text(ev, index));
     }
 
     Some(Why {
@@ -373,13 +423,18 @@ pub fn why(e: &Explanation, anatomist: &mut Anatomist) -> Option<Why> {
         rank: v.rank,
         key,
         excluded_by,
-        anatomy,
+        matched: anatomy.matched.map(TagMatch::into_owned),
+        near_miss: anatomy.near_miss.map(|nm| Missed {
+            offset: nm.offset,
+            matched: Cow::Owned(v.tag.get(..nm.offset).unwrap_or("").to_string()),
+            expected: nm.expected,
+        }),
         steps,
     })
 }
 
-fn filter_text(e: &Explanation, tag: &str, anatomy: &Anatomy) -> String {
-    let Some(pattern) = e.rule.pattern.as_deref() else {
+fn filter_text(pattern: Option<&str>, tag: &str, anatomy: &Anatomy) -> String {
+    let Some(pattern) = pattern else {
         return "no filterTags pattern: every tag passes".to_string();
     };
     let pattern = policy::elide(pattern, policy::SHOWN_PATTERN_CHARS);

@@ -279,6 +279,11 @@ impl ImageRepository {
         self.metadata.namespace.as_deref().unwrap_or("default")
     }
 
+    /// `status.lastScanResult`: the controller's last scan, once there was one.
+    pub fn last_scan(&self) -> Option<&ScanResult> {
+        self.status.as_ref()?.last_scan_result.as_ref()
+    }
+
     /// Whether a policy in `namespace` (with `labels`, when known) may use this
     /// repository, as the controller's ACL check decides. `Err` explains a denial;
     /// `Ok(None)` allows; `Ok(Some(note))` allows only if labels we cannot see match.

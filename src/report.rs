@@ -1,49 +1,39 @@
-//! What `explain` hands to the renderers: one [`Explanation`] per policy,
-//! built here from the policy, its repository, the tags and the engine's
-//! evaluation, then rendered as a table, JSON or YAML. Pure: no I/O.
+//! What `explain` and `list --check` hand to the renderers: one [`Explanation`] per
+//! policy, built here from the policy, its repository, the tags and the engine's
+//! evaluation, with everything a renderer shows already decided — the selection, the
+//! what-ifs, `--why`, each tag's regex anatomy (through [`crate::anatomy`], on demand) —
+//! and `list --check`'s [`Check`]. The types derive `Serialize` with the names of
+//! docs/json.md, so the JSON and YAML renderers print them as they are. Pure: no I/O.
 
+use crate::anatomy::{self, Anatomist, Filter, Missed, TagMatch, Why};
 use crate::model::{ImagePolicy, ImageRepository};
-use crate::policy::{self, Evaluation, Kind, Options, Order, Outcome, revision};
+use crate::policy::{self, Evaluation, Funnel, Kind, Options, Order, Outcome, Profile, revision};
+use crate::source::tag_text::SourceKind;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// Where the tags came from, as `tagSource.kind` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagSourceKind {
-    Flag,
-    File,
-    Status,
-    Registry,
-}
-
-impl TagSourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TagSourceKind::Flag => "flag",
-            TagSourceKind::File => "file",
-            TagSourceKind::Status => "status",
-            TagSourceKind::Registry => "registry",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PolicyInfo {
     pub namespace: String,
     pub name: String,
     pub api_version: String,
     /// The file it was read from, in `-f` mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RepositoryInfo {
     pub namespace: String,
     pub name: String,
     pub image: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleInfo {
+    #[serde(serialize_with = "kind_name")]
     pub kind: Option<Kind>,
     pub order: Option<String>,
     pub range: Option<String>,
@@ -51,12 +41,15 @@ pub struct RuleInfo {
     pub extract: Option<String>,
     pub exclusion_list: Vec<String>,
     /// `numerical:asc`, `semver:>=1.0.0`.
+    #[serde(skip)]
     pub summary: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TagSourceInfo {
-    pub kind: TagSourceKind,
+    #[serde(serialize_with = "source_name")]
+    pub kind: SourceKind,
     pub origin: String,
     pub count: usize,
     pub complete: bool,
@@ -67,7 +60,8 @@ pub struct TagSourceInfo {
 }
 
 /// The controller's own answer, from the policy's status.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ControllerInfo {
     pub latest_tag: Option<String>,
     pub latest_image: Option<String>,
@@ -91,13 +85,47 @@ pub struct ControllerInfo {
     pub same_tags: Option<bool>,
 }
 
-/// A `--add-tag` what-if: the tag's index among the verdicts.
-#[derive(Debug, Clone)]
+/// A `--add-tag` what-if: what the tag, evaluated as if pushed, would be.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WhatIf {
     pub tag: String,
-    pub index: usize,
+    pub would_be_selected: bool,
+    #[serde(serialize_with = "anatomy::serialize_outcome")]
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+    /// Its rank, when a candidate.
+    #[serde(skip)]
+    pub rank: Option<u32>,
 }
 
+/// The selected tag: `{tag, key, image}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Selection<'e> {
+    pub tag: &'e str,
+    /// Its sort key.
+    pub key: Option<&'e str>,
+    /// `<repository image>:<tag>`, when the image is known.
+    pub image: Option<String>,
+}
+
+/// One listed tag as the documents show it (docs/json.md, TAG).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedTag<'e> {
+    pub tag: &'e str,
+    #[serde(serialize_with = "anatomy::serialize_outcome")]
+    pub outcome: Outcome,
+    pub key: Option<&'e str>,
+    pub rank: Option<u32>,
+    pub reason: Option<String>,
+    #[serde(rename = "match")]
+    pub matched: Option<TagMatch<'e>>,
+    #[serde(rename = "nearMiss")]
+    pub near_miss: Option<Missed<'e>>,
+}
+
+/// The explanation of one policy. The evaluation is final: everything here was decided
+/// from it. Serialized, it is docs/json.md's ITEM.
 #[derive(Debug)]
 pub struct Explanation<'a> {
     pub policy: PolicyInfo,
@@ -105,6 +133,8 @@ pub struct Explanation<'a> {
     pub rule: RuleInfo,
     pub tag_source: TagSourceInfo,
     pub evaluation: Evaluation<'a>,
+    /// `filterTags`, compiled once for the regex anatomy of the tags shown.
+    pub filter: Filter,
     pub controller: Option<ControllerInfo>,
     pub what_if: Vec<WhatIf>,
     /// Warnings about the inputs, besides the engine's own.
@@ -114,11 +144,22 @@ pub struct Explanation<'a> {
     /// The controller's release, given or detected; None when unknown (the newest
     /// semantics are then assumed).
     pub controller_version: Option<String>,
-    /// `--why TAG`: the tag to account for step by step.
-    pub why: Option<crate::anatomy::WhyTag>,
+    /// `--why TAG`: the tag accounted for step by step.
+    pub why: Option<Why>,
 }
 
 impl Explanation<'_> {
+    /// The selected tag, its key and image; None when nothing is selected.
+    pub fn selection(&self) -> Option<Selection<'_>> {
+        let ev = &self.evaluation;
+        let i = ev.selected?;
+        Some(Selection {
+            tag: ev.verdicts.at(i).tag,
+            key: ev.key(i),
+            image: self.selected_image(),
+        })
+    }
+
     /// `<repository image>:<tag>` for the selection, when the image is known.
     pub fn selected_image(&self) -> Option<String> {
         let tag = self.evaluation.selected_verdict()?.tag;
@@ -126,6 +167,15 @@ impl Explanation<'_> {
             .as_ref()
             .filter(|r| !r.image.is_empty())
             .map(|r| format!("{}:{tag}", r.image))
+    }
+
+    /// The other tags the controller could pick just as well (a random tie).
+    pub fn alternatives(&self) -> Vec<&str> {
+        let ev = &self.evaluation;
+        ev.alternatives
+            .iter()
+            .map(|&i| ev.verdicts.at(i).tag)
+            .collect()
     }
 
     /// Engine warnings and input notes together.
@@ -140,6 +190,125 @@ impl Explanation<'_> {
     pub fn id(&self) -> String {
         format!("{}/{}", self.policy.namespace, self.policy.name)
     }
+
+    /// An anatomist of this explanation's filter: one per thread that renders tags.
+    pub fn anatomist(&self) -> Anatomist<'_> {
+        self.filter.anatomist()
+    }
+
+    /// Tag `index` as the documents show it, its anatomy from `anatomist`.
+    pub fn listed_tag<'e>(&'e self, index: usize, anatomist: &mut Anatomist<'e>) -> ListedTag<'e> {
+        let ev = &self.evaluation;
+        let v = ev.verdicts.at(index);
+        let a = anatomist.anatomy(ev, index);
+        ListedTag {
+            tag: v.tag,
+            outcome: v.outcome,
+            key: ev.key(index),
+            rank: v.rank,
+            reason: ev.reason(index),
+            matched: a.matched,
+            near_miss: a.near_miss.map(|nm| Missed::new(v.tag, nm)),
+        }
+    }
+
+    /// The explanation with `"tags": []`, for a renderer that writes the tags itself.
+    pub fn without_tags(&self) -> WithoutTags<'_> {
+        WithoutTags(self)
+    }
+}
+
+impl Serialize for Explanation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        item(self, true, serializer)
+    }
+}
+
+/// [`Explanation::without_tags`].
+pub struct WithoutTags<'e>(&'e Explanation<'e>);
+
+impl Serialize for WithoutTags<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        item(self.0, false, serializer)
+    }
+}
+
+/// docs/json.md's ITEM: the fields in the contract's order.
+fn item<S: Serializer>(e: &Explanation, tags: bool, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let ev = &e.evaluation;
+    let mut item = serializer.serialize_struct("Item", 13 + usize::from(e.why.is_some()))?;
+    item.serialize_field("policy", &e.policy)?;
+    item.serialize_field("repository", &e.repository)?;
+    item.serialize_field("rule", &e.rule)?;
+    item.serialize_field("tagSource", &e.tag_source)?;
+    item.serialize_field("tags", &Tags { e, listed: tags })?;
+    item.serialize_field("selected", &e.selection())?;
+    item.serialize_field("alternatives", &e.alternatives())?;
+    item.serialize_field("error", &ev.error)?;
+    item.serialize_field("controller", &e.controller)?;
+    item.serialize_field("semantics", &e.semantics)?;
+    item.serialize_field("warnings", &e.warnings())?;
+    item.serialize_field("funnel", &FunnelFields(&ev.funnel))?;
+    item.serialize_field("whatIf", &e.what_if)?;
+    match &e.why {
+        Some(why) => item.serialize_field("why", why)?,
+        None => item.skip_field("why")?,
+    }
+    item.end()
+}
+
+/// Every tag with its verdict, serialized as it is read (never a list of a million
+/// structs); none when `listed` is false.
+struct Tags<'e> {
+    e: &'e Explanation<'e>,
+    listed: bool,
+}
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let count = if self.listed {
+            self.e.evaluation.verdicts.len()
+        } else {
+            0
+        };
+        let mut anatomist = self.e.anatomist();
+        serializer.collect_seq((0..count).map(|i| self.e.listed_tag(i, &mut anatomist)))
+    }
+}
+
+/// The engine's [`Funnel`], field for field (checked by the compiler: serde's remote
+/// derive reads each field of the real type).
+#[derive(Serialize)]
+#[serde(remote = "Funnel", rename_all = "camelCase")]
+struct FunnelDef {
+    listed: usize,
+    excluded: usize,
+    matched: usize,
+    keys: usize,
+    parsed: usize,
+    in_range: usize,
+    candidates: usize,
+    selected: usize,
+}
+
+struct FunnelFields<'f>(&'f Funnel);
+
+impl Serialize for FunnelFields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FunnelDef::serialize(self.0, serializer)
+    }
+}
+
+fn kind_name<S: Serializer>(kind: &Option<Kind>, serializer: S) -> Result<S::Ok, S::Error> {
+    match kind {
+        Some(kind) => serializer.serialize_some(kind.as_str()),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn source_name<S: Serializer>(kind: &SourceKind, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(kind.as_str())
 }
 
 /// Whether the controller's tag is one the recomputation could pick (any of
@@ -162,10 +331,18 @@ pub struct Inputs<'t> {
     pub namespace_labels: &'t BTreeMap<String, BTreeMap<String, String>>,
     /// The listed tags, and where they came from.
     pub tags: Vec<&'t str>,
-    pub source: TagSourceKind,
+    pub source: SourceKind,
     pub origin: &'t str,
+    /// False when the tags could not be listed (`tags` is then empty): the source is
+    /// incomplete.
+    pub listed: bool,
+    /// A failure outside the engine (the tags cannot be listed): nothing is selected, and
+    /// this is the error. (The controller's side is compared before it applies.)
+    pub failure: Option<String>,
     /// `--add-tag`: evaluated as if pushed.
     pub add_tags: &'t [String],
+    /// `--why TAG`: the tag to account for, listed or among `add_tags`.
+    pub why: Option<&'t str>,
     /// The controller's release, given or detected (`options.profile` is its semantics).
     pub controller_version: Option<&'t str>,
     /// Compute `tagSource.revision` even when no status revision is compared with it
@@ -183,7 +360,10 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         mut tags,
         source,
         origin,
+        listed: available,
+        failure,
         add_tags,
+        why,
         controller_version,
         revision: want_revision,
     } = inputs;
@@ -192,20 +372,10 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
     let mut notes = Vec::new();
 
     let listed = tags.len();
-    let what_if: Vec<WhatIf> = add_tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| WhatIf {
-            tag: t.clone(),
-            index: listed + i,
-        })
-        .collect();
     tags.extend(add_tags.iter().map(String::as_str));
 
     let rule = object.rule(repository);
-    let last_scan = repository
-        .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref());
+    let last_scan = repository.and_then(ImageRepository::last_scan);
     let status_revision = last_scan.and_then(|s| s.revision.as_deref());
     // The evaluation keeps the list (its verdicts hold the tags), and computes the
     // revision meanwhile when it will be shown or compared.
@@ -224,7 +394,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
             Err(denied) => evaluation.fail(denied),
         },
     }
-    if source == TagSourceKind::Status {
+    if source == SourceKind::Status {
         notes.push(format!(
             "the tags come from {origin}, a sample of at most ten tags: the result may be wrong; pass --tags-file with the full list"
         ));
@@ -241,6 +411,22 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         c.version = controller_version.map(str::to_string);
         c.semantics = semantics.clone();
     }
+    if let Some(failure) = failure {
+        evaluation.fail(failure);
+    }
+
+    // The evaluation is final: what the renderers show is decided from it.
+    let filter = Filter::new(rule.filter_tags.as_ref());
+    let what_if = add_tags
+        .iter()
+        .enumerate()
+        .map(|(i, tag)| what_if(&evaluation, tag, listed + i))
+        .collect();
+    // A listed tag comes first, an added one last.
+    let why = why.and_then(|tag| {
+        let index = evaluation.verdicts.iter().position(|v| v.tag == tag)?;
+        anatomy::why(&evaluation, &filter, index, index < listed)
+    });
     Explanation {
         policy: PolicyInfo {
             namespace: object.namespace().to_string(),
@@ -258,17 +444,73 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
             kind: source,
             origin: origin.to_string(),
             count: listed,
-            complete: source != TagSourceKind::Status,
+            complete: available && source != SourceKind::Status,
             status_tag_count,
             revision: scan.revision,
         },
         evaluation,
+        filter,
         controller,
         what_if,
         notes,
         semantics,
         controller_version: controller_version.map(str::to_string),
-        why: None,
+        why,
+    }
+}
+
+fn what_if(ev: &Evaluation, tag: &str, index: usize) -> WhatIf {
+    let v = ev.verdicts.at(index);
+    WhatIf {
+        tag: tag.to_string(),
+        would_be_selected: v.outcome == Outcome::Selected,
+        outcome: v.outcome,
+        reason: ev.reason(index),
+        rank: v.rank,
+    }
+}
+
+/// `list --check`'s judgement of one policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The recomputed tag, or `none (<reason>)` when nothing is selected.
+    pub recomputed: String,
+    /// Whether the controller's tag is one the recomputation could pick.
+    pub agrees: bool,
+    /// The listed tags give the repository's revision (None: no revision to compare).
+    pub same_tags: Option<bool>,
+}
+
+/// Recomputes one policy's selection on `tags` for `list --check`.
+pub fn check(
+    policy: &ImagePolicy,
+    repository: Option<&ImageRepository>,
+    tags: &[&str],
+    source: SourceKind,
+    profile: Profile,
+) -> Check {
+    let options = Options {
+        profile,
+        ..Options::default()
+    };
+    let evaluation = policy::evaluate(&policy.rule(repository), tags, options);
+    let agrees = agrees(&evaluation, policy.controller_tag().as_deref());
+    let status_revision = repository
+        .and_then(ImageRepository::last_scan)
+        .and_then(|s| s.revision.as_deref());
+    let scan = compare_scans(&evaluation, tags.len(), status_revision, source, false);
+    let recomputed = match &evaluation.error {
+        Some(e) => format!("none ({e})"),
+        None => evaluation
+            .possible()
+            .first()
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+    };
+    Check {
+        recomputed,
+        agrees,
+        same_tags: scan.same_tags,
     }
 }
 
@@ -299,7 +541,7 @@ fn compare_scans(
     evaluation: &Evaluation,
     listed: usize,
     status_revision: Option<&str>,
-    source: TagSourceKind,
+    source: SourceKind,
     wanted: bool,
 ) -> Scan {
     let status_revision = non_empty(status_revision);
@@ -316,7 +558,7 @@ fn compare_scans(
     let same_tags = match (&ours, status_revision) {
         (Some(ours), Some(theirs)) if ours == theirs => Some(true),
         // A sample of the status cannot prove that the registry changed.
-        (Some(_), Some(_)) if source != TagSourceKind::Status => Some(false),
+        (Some(_), Some(_)) if source != SourceKind::Status => Some(false),
         _ => None,
     };
     Scan {
@@ -363,7 +605,7 @@ fn controller_info(
     policy: &ImagePolicy,
     repository: Option<&ImageRepository>,
     evaluation: &Evaluation,
-    source: TagSourceKind,
+    source: SourceKind,
     scan: &Scan,
 ) -> Option<ControllerInfo> {
     let status = policy.status.as_ref()?;
@@ -374,10 +616,8 @@ fn controller_info(
         .map(|r| format!("{}:{}", r.name, r.tag))
         .or_else(|| status.latest_image.clone());
     let ready = policy.ready();
-    let last_scan_time = repository
-        .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref())
-        .and_then(|s| s.scan_time.clone());
+    let last_scan = repository.and_then(ImageRepository::last_scan);
+    let last_scan_time = last_scan.and_then(|s| s.scan_time.clone());
     let agrees = agrees(evaluation, latest_tag.as_deref());
     let mut causes = Vec::new();
     if !agrees {
@@ -399,11 +639,7 @@ fn controller_info(
                 evaluation.profile.semantics()
             )),
             Some(false) => {
-                let status_count = repository
-                    .and_then(|r| r.status.as_ref())
-                    .and_then(|s| s.last_scan_result.as_ref())
-                    .and_then(|s| s.tag_count);
-                let counts = match status_count {
+                let counts = match last_scan.and_then(|s| s.tag_count) {
                     Some(n) => {
                         let kept = scan.kept as u64;
                         let difference = match kept.cmp(&n) {
@@ -423,7 +659,7 @@ fn controller_info(
                     scan.revision.as_deref().unwrap_or_default()
                 ));
             }
-            None if source != TagSourceKind::Status => causes.push(format!(
+            None if source != SourceKind::Status => causes.push(format!(
                 "tags pushed or deleted since the controller's last scan{at}"
             )),
             None => {}
@@ -459,3 +695,6 @@ fn controller_info(
         same_tags: scan.same_tags,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -37,9 +37,7 @@ impl<'a> Scanner<'a> {
                 .map(String::as_str)
                 .collect(),
             own_list: repository
-                .status
-                .as_ref()
-                .and_then(|s| s.last_scan_result.as_ref())
+                .last_scan()
                 .and_then(|s| s.revision.as_deref())
                 .is_some_and(|r| r.starts_with(FLUX_STORAGE_PREFIX)),
         }

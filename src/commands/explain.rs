@@ -6,8 +6,9 @@ use crate::cli::{Config, ExplainArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::policy::{self, Options};
 use crate::render::{self, Format};
-use crate::report::{self, Explanation, TagSourceKind};
+use crate::report::{self, Explanation};
 use crate::source::tag_source::TagService;
+use crate::source::tag_text::SourceKind;
 use anyhow::{Result, bail};
 use std::io::Write;
 
@@ -77,7 +78,7 @@ pub fn run(
     let mut explanations: Vec<Explanation> = Vec::with_capacity(policies.len());
     for ((policy, (key, repository)), add_tags) in policies.iter().zip(&repositories).zip(&add_tags)
     {
-        let explain = |tags, source, origin| {
+        let explain = |tags, source, origin, listed, failure| {
             report::explain(
                 report::Inputs {
                     policy: &policy.object,
@@ -87,39 +88,40 @@ pub fn run(
                     tags,
                     source,
                     origin,
+                    listed,
+                    failure,
                     add_tags,
+                    why: args.why.as_deref(),
                     controller_version: inputs.release.version.as_deref(),
                     revision: structured,
                 },
                 options,
             )
         };
-        let mut explanation = match &tags[key] {
+        let explanation = match &tags[key] {
             Ok(resolved) => {
                 let text = &resolved.text;
-                let mut e = explain(text.tags(), super::source_kind(text.kind), &text.origin);
+                let mut e = explain(text.tags(), text.kind, &text.origin, true, None);
                 e.notes.extend(resolved.notes.iter().cloned());
                 e
             }
             Err(error) => {
-                let mut e = explain(
-                    Vec::new(),
-                    TagSourceKind::Registry,
-                    "registry (unavailable)",
-                );
-                e.tag_source.complete = false;
                 // The controller validates the policy before it reads tags.
                 let choice = policy.object.rule(None).choice;
-                if policy::Policer::from_choice_in(&choice, &options.profile).is_ok() {
-                    e.evaluation.fail(format!("cannot list tags: {error}"));
+                let valid = policy::Policer::from_choice_in(&choice, &options.profile).is_ok();
+                if valid {
                     exit = exit.merge(super::tag_failure(error));
                 }
-                e
+                let failure = valid.then(|| format!("cannot list tags: {error}"));
+                explain(
+                    Vec::new(),
+                    SourceKind::Registry,
+                    "registry (unavailable)",
+                    false,
+                    failure,
+                )
             }
         };
-        if let Some(why) = &args.why {
-            explanation.why = why_tag(&explanation, why);
-        }
         explanations.push(explanation);
     }
     super::warn_all(err, &inputs.manifests.notes)?;
@@ -162,15 +164,4 @@ pub fn run(
         }
     }
     Ok(exit)
-}
-
-/// Where `--why`'s tag is among the verdicts; a tag in the list comes first, an added one
-/// last.
-fn why_tag(e: &Explanation, tag: &str) -> Option<crate::anatomy::WhyTag> {
-    let listed = e.tag_source.count;
-    let index = e.evaluation.verdicts.iter().position(|v| v.tag == tag)?;
-    Some(crate::anatomy::WhyTag {
-        index,
-        in_list: index < listed,
-    })
 }

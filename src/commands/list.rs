@@ -5,12 +5,10 @@
 use crate::cli::{Config, ListArgs};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
-use crate::policy::{self, Options, Profile, revision};
 use crate::render::Format;
 use crate::render::list::{Columns, Row};
 use crate::report;
 use crate::source::tag_source::{TagResults, TagService};
-use crate::source::tag_text::TagText;
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 
@@ -56,7 +54,14 @@ pub fn run(
         if args.check {
             match tags.get(&key) {
                 Some(Ok(resolved)) => {
-                    let checked = check(policy, repository, &resolved.text, inputs.release.profile);
+                    let text = &resolved.text;
+                    let checked = report::check(
+                        policy,
+                        repository,
+                        &text.tags(),
+                        text.kind,
+                        inputs.release.profile,
+                    );
                     row.recomputed = Some(checked.recomputed);
                     row.agrees = Some(checked.agrees);
                     row.same_tags = checked.same_tags;
@@ -110,61 +115,10 @@ fn row(policy: &ImagePolicy, repository: Option<&ImageRepository>) -> Row {
         latest: policy.controller_tag(),
         ready: policy.ready().map(|c| c.status.clone()),
         last_scan: repository
-            .and_then(|r| r.status.as_ref())
-            .and_then(|s| s.last_scan_result.as_ref())
+            .and_then(ImageRepository::last_scan)
             .and_then(|s| s.scan_time.clone()),
         recomputed: None,
         agrees: None,
         same_tags: None,
-    }
-}
-
-/// What `--check` found for one policy.
-struct Checked {
-    /// The recomputed tag, or the reason there is none.
-    recomputed: String,
-    agrees: bool,
-    /// The listed tags give the repository's revision (None: no revision to compare).
-    same_tags: Option<bool>,
-}
-
-/// The recomputed tag (or the reason there is none), whether the controller agrees and
-/// whether it stored the same tags.
-fn check(
-    policy: &ImagePolicy,
-    repository: Option<&ImageRepository>,
-    text: &TagText,
-    profile: Profile,
-) -> Checked {
-    let tags = text.tags();
-    let options = Options {
-        profile,
-        ..Options::default()
-    };
-    let eval = policy::evaluate(&policy.rule(repository), &tags, options);
-    let agrees = report::agrees(&eval, policy.controller_tag().as_deref());
-    let theirs = repository
-        .and_then(|r| r.status.as_ref())
-        .and_then(|s| s.last_scan_result.as_ref())
-        .and_then(|s| s.revision.as_deref())
-        .filter(|r| !r.is_empty());
-    let same_tags = theirs.and_then(|theirs| {
-        let ours = revision::of_evaluation(&eval, tags.len(), revision::kind_of(theirs))?;
-        // The status sample cannot prove a change.
-        (ours == theirs || text.kind != crate::source::tag_text::SourceKind::Status)
-            .then_some(ours == theirs)
-    });
-    let recomputed = match eval.error {
-        Some(e) => format!("none ({e})"),
-        None => eval
-            .possible()
-            .first()
-            .map(|t| t.to_string())
-            .unwrap_or_default(),
-    };
-    Checked {
-        recomputed,
-        agrees,
-        same_tags,
     }
 }

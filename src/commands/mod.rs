@@ -14,11 +14,10 @@ use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::Profile;
-use crate::report::TagSourceKind;
 use crate::source::cluster::{Access, Cluster};
 use crate::source::files::{self, Located, Manifests};
 use crate::source::tag_source::{Forced, RepositoryKey, TagOptions, TagSourceError};
-use crate::source::tag_text::{SourceKind, TagText};
+use crate::source::tag_text::TagText;
 use std::io::Write;
 
 /// The objects a command works on, where they came from (for messages),
@@ -290,16 +289,6 @@ pub fn tag_failure(error: &TagSourceError) -> Exit {
         Exit::Failure
     } else {
         Exit::Error
-    }
-}
-
-/// The report's name for a tag source.
-pub fn source_kind(kind: SourceKind) -> TagSourceKind {
-    match kind {
-        SourceKind::Flag => TagSourceKind::Flag,
-        SourceKind::File => TagSourceKind::File,
-        SourceKind::Status => TagSourceKind::Status,
-        SourceKind::Registry => TagSourceKind::Registry,
     }
 }
 

@@ -1,364 +1,16 @@
-//! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields
-//! of docs/json.md, the same in both formats.
+//! `-o json` and `-o yaml`: one document `{"items": [...]}` with the fields of
+//! docs/json.md, the same in both formats. The report's types derive `Serialize`; this
+//! module only prints them (and writes JSON's tags itself, [`tags_json`]).
 
 use super::tags_json;
-use crate::anatomy::{self, Anatomist};
-use crate::gocompat::regex::NearMiss;
-use crate::policy::{Evaluation, Funnel, Outcome};
+use crate::anatomy::Anatomist;
 use crate::report::Explanation;
 use serde::Serialize;
 use std::io::Write;
 
 #[derive(Serialize)]
-struct Document<'r> {
-    items: Vec<Item<'r>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Item<'r> {
-    policy: PolicyJson<'r>,
-    repository: Option<RepositoryJson<'r>>,
-    rule: RuleJson<'r>,
-    tag_source: TagSourceJson<'r>,
-    tags: TagsJson<'r>,
-    selected: Option<SelectedJson<'r>>,
-    alternatives: Vec<&'r str>,
-    error: Option<&'r str>,
-    controller: Option<ControllerJson<'r>>,
-    /// The controller release whose semantics were applied (always present).
-    semantics: &'r str,
-    warnings: Vec<String>,
-    funnel: FunnelJson,
-    what_if: Vec<WhatIfJson<'r>>,
-    /// `--why TAG` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    why: Option<WhyJson>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PolicyJson<'r> {
-    namespace: &'r str,
-    name: &'r str,
-    api_version: &'r str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'r str>,
-}
-
-#[derive(Serialize)]
-struct RepositoryJson<'r> {
-    namespace: &'r str,
-    name: &'r str,
-    image: &'r str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RuleJson<'r> {
-    kind: Option<&'static str>,
-    order: Option<&'r str>,
-    range: Option<&'r str>,
-    pattern: Option<&'r str>,
-    extract: Option<&'r str>,
-    exclusion_list: &'r [String],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TagSourceJson<'r> {
-    kind: &'static str,
-    origin: &'r str,
-    count: usize,
-    complete: bool,
-    status_tag_count: Option<u64>,
-    revision: Option<&'r str>,
-}
-
-/// Every tag with its verdict, serialized as it is read (never a list of a million
-/// structs). For JSON the list is left empty (`deferred`) and [`json`] writes the
-/// elements itself, rendered on all cores.
-struct TagsJson<'r> {
-    e: &'r Explanation<'r>,
-    deferred: bool,
-}
-
-impl Serialize for TagsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ev = &self.e.evaluation;
-        let count = if self.deferred { 0 } else { ev.verdicts.len() };
-        let mut anatomist = Anatomist::new(&self.e.rule);
-        serializer.collect_seq((0..count).map(|i| tag_json(ev, i, &mut anatomist)))
-    }
-}
-
-fn tag_json<'r>(ev: &'r Evaluation<'r>, i: usize, anatomist: &mut Anatomist) -> TagJson<'r> {
-    let v = ev.verdicts.at(i);
-    let a = anatomist.anatomy(ev, i);
-    TagJson {
-        tag: v.tag,
-        outcome: v.outcome.as_str(),
-        key: ev.key(i),
-        rank: v.rank,
-        reason: ev.reason(i),
-        matched: a.matched.map(MatchJson::from),
-        near_miss: a.near_miss.map(|nm| NearMissJson::new(v.tag, nm)),
-    }
-}
-
-#[derive(Serialize)]
-struct TagJson<'r> {
-    tag: &'r str,
-    outcome: &'static str,
-    key: Option<&'r str>,
-    rank: Option<u32>,
-    reason: Option<String>,
-    #[serde(rename = "match")]
-    matched: Option<MatchJson>,
-    #[serde(rename = "nearMiss")]
-    near_miss: Option<NearMissJson<'r>>,
-}
-
-/// Where the filter pattern matched: `{start, end, groups: {NAME_OR_INDEX: [start, end] | null}}`.
-#[derive(Serialize)]
-struct MatchJson {
-    start: usize,
-    end: usize,
-    groups: GroupsJson,
-}
-
-/// The groups in pattern order (a map keyed by name, or index when unnamed).
-struct GroupsJson(Vec<anatomy::Group>);
-
-impl Serialize for GroupsJson {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for g in &self.0 {
-            map.serialize_entry(&*g.key, &g.span.map(|(a, b)| [a, b]))?;
-        }
-        map.end()
-    }
-}
-
-impl From<anatomy::TagMatch> for MatchJson {
-    fn from(m: anatomy::TagMatch) -> Self {
-        MatchJson {
-            start: m.start,
-            end: m.end,
-            groups: GroupsJson(m.groups),
-        }
-    }
-}
-
-/// How far the pattern got into a tag it does not match.
-#[derive(Serialize)]
-struct NearMissJson<'r> {
-    offset: usize,
-    matched: &'r str,
-    expected: Option<String>,
-}
-
-impl<'r> NearMissJson<'r> {
-    fn new(tag: &'r str, nm: NearMiss) -> Self {
-        NearMissJson {
-            offset: nm.offset,
-            matched: tag.get(..nm.offset).unwrap_or(""),
-            expected: nm.expected,
-        }
-    }
-}
-
-/// `--why TAG`: the tag's fields and each step in words.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WhyJson {
-    tag: String,
-    in_list: bool,
-    outcome: &'static str,
-    rank: Option<u32>,
-    key: Option<String>,
-    excluded_by: Option<String>,
-    #[serde(rename = "match")]
-    matched: Option<MatchJson>,
-    near_miss: Option<WhyNearMissJson>,
-    steps: Vec<WhyStepJson>,
-}
-
-#[derive(Serialize)]
-struct WhyNearMissJson {
-    offset: usize,
-    matched: String,
-    expected: Option<String>,
-}
-
-#[derive(Serialize)]
-struct WhyStepJson {
-    step: &'static str,
-    text: String,
-}
-
-impl From<anatomy::Why> for WhyJson {
-    fn from(w: anatomy::Why) -> Self {
-        let near_miss = w.anatomy.near_miss.map(|nm| WhyNearMissJson {
-            offset: nm.offset,
-            matched: w.tag.get(..nm.offset).unwrap_or("").to_string(),
-            expected: nm.expected,
-        });
-        WhyJson {
-            in_list: w.in_list,
-            outcome: w.outcome.as_str(),
-            rank: w.rank,
-            key: w.key,
-            excluded_by: w.excluded_by,
-            matched: w.anatomy.matched.map(MatchJson::from),
-            near_miss,
-            steps: w
-                .steps
-                .into_iter()
-                .map(|(step, text)| WhyStepJson { step, text })
-                .collect(),
-            tag: w.tag,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct SelectedJson<'r> {
-    tag: &'r str,
-    key: Option<&'r str>,
-    image: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ControllerJson<'r> {
-    latest_tag: Option<&'r str>,
-    latest_image: Option<&'r str>,
-    digest: Option<&'r str>,
-    ready: Option<&'r str>,
-    message: Option<&'r str>,
-    last_scan_time: Option<&'r str>,
-    agrees: bool,
-    causes: &'r [String],
-    version: Option<&'r str>,
-    semantics: &'r str,
-    revision: Option<&'r str>,
-    same_tags: Option<bool>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FunnelJson {
-    listed: usize,
-    excluded: usize,
-    matched: usize,
-    keys: usize,
-    parsed: usize,
-    in_range: usize,
-    candidates: usize,
-    selected: usize,
-}
-
-impl From<Funnel> for FunnelJson {
-    fn from(f: Funnel) -> Self {
-        FunnelJson {
-            listed: f.listed,
-            excluded: f.excluded,
-            matched: f.matched,
-            keys: f.keys,
-            parsed: f.parsed,
-            in_range: f.in_range,
-            candidates: f.candidates,
-            selected: f.selected,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WhatIfJson<'r> {
-    tag: &'r str,
-    would_be_selected: bool,
-    outcome: &'static str,
-    reason: Option<String>,
-}
-
-fn item<'r>(e: &'r Explanation<'r>, deferred: bool) -> Item<'r> {
-    let ev = &e.evaluation;
-    let mut anatomist = Anatomist::new(&e.rule);
-    Item {
-        policy: PolicyJson {
-            namespace: &e.policy.namespace,
-            name: &e.policy.name,
-            api_version: &e.policy.api_version,
-            file: e.policy.file.as_deref(),
-        },
-        repository: e.repository.as_ref().map(|r| RepositoryJson {
-            namespace: &r.namespace,
-            name: &r.name,
-            image: &r.image,
-        }),
-        rule: RuleJson {
-            kind: e.rule.kind.map(|k| k.as_str()),
-            order: e.rule.order.as_deref(),
-            range: e.rule.range.as_deref(),
-            pattern: e.rule.pattern.as_deref(),
-            extract: e.rule.extract.as_deref(),
-            exclusion_list: &e.rule.exclusion_list,
-        },
-        tag_source: TagSourceJson {
-            kind: e.tag_source.kind.as_str(),
-            origin: &e.tag_source.origin,
-            count: e.tag_source.count,
-            complete: e.tag_source.complete,
-            status_tag_count: e.tag_source.status_tag_count,
-            revision: e.tag_source.revision.as_deref(),
-        },
-        tags: TagsJson { e, deferred },
-        selected: ev.selected.map(|i| SelectedJson {
-            tag: ev.verdicts.at(i).tag,
-            key: ev.key(i),
-            image: e.selected_image(),
-        }),
-        alternatives: ev
-            .alternatives
-            .iter()
-            .map(|&i| ev.verdicts.at(i).tag)
-            .collect(),
-        error: ev.error.as_deref(),
-        controller: e.controller.as_ref().map(|c| ControllerJson {
-            latest_tag: c.latest_tag.as_deref(),
-            latest_image: c.latest_image.as_deref(),
-            digest: c.digest.as_deref(),
-            ready: c.ready.as_deref(),
-            message: c.message.as_deref(),
-            last_scan_time: c.last_scan_time.as_deref(),
-            agrees: c.agrees,
-            causes: &c.causes,
-            version: c.version.as_deref(),
-            semantics: &c.semantics,
-            revision: c.revision.as_deref(),
-            same_tags: c.same_tags,
-        }),
-        semantics: &e.semantics,
-        warnings: e.warnings(),
-        funnel: ev.funnel.into(),
-        what_if: e
-            .what_if
-            .iter()
-            .map(|w| {
-                let v = ev.verdicts.at(w.index);
-                WhatIfJson {
-                    tag: &w.tag,
-                    would_be_selected: v.outcome == Outcome::Selected,
-                    outcome: v.outcome.as_str(),
-                    reason: ev.reason(w.index),
-                }
-            })
-            .collect(),
-        why: anatomy::why(e, &mut anatomist).map(WhyJson::from),
-    }
+struct Document<T> {
+    items: T,
 }
 
 pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
@@ -366,7 +18,10 @@ pub fn json(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result
     // (The text `"tags": []` only occurs as that key: a quote inside a string value is
     // escaped.)
     let doc = Document {
-        items: explanations.iter().map(|e| item(e, true)).collect(),
+        items: explanations
+            .iter()
+            .map(Explanation::without_tags)
+            .collect::<Vec<_>>(),
     };
     let text = serde_json::to_vec_pretty(&doc)?;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
@@ -424,7 +79,7 @@ fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Re
         .map_or(1, |n| n.get().min(8))
         .min(batches);
     if workers <= 1 {
-        let mut anatomist = Anatomist::new(&e.rule);
+        let mut anatomist = e.anatomist();
         let mut buf = Vec::new();
         for b in 0..batches {
             render(&mut anatomist, b, &mut buf);
@@ -448,7 +103,7 @@ fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Re
         for _ in 0..workers {
             let (render, pool, next, done) = (&render, &pool, &next, done.clone());
             s.spawn(move || {
-                let mut anatomist = Anatomist::new(&e.rule);
+                let mut anatomist = e.anatomist();
                 loop {
                     let (b, mut buf) = {
                         let Ok(pool) = pool.lock() else { return };
@@ -488,7 +143,7 @@ fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Re
 
 pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
     let doc = Document {
-        items: explanations.iter().map(|e| item(e, false)).collect(),
+        items: explanations,
     };
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
     serde_yaml_ng::to_writer(&mut buffered, &doc)?;

@@ -1,7 +1,7 @@
 //! The human view of `explain`: a `kubectl describe`-like header per policy,
 //! then a kubectl-style table (upper-case headers, aligned, no borders).
 
-use crate::anatomy::{self, Anatomist};
+use crate::anatomy::{self, Anatomy, TagMatch};
 use crate::policy::{self, Kind, Outcome};
 use crate::report::Explanation;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
@@ -99,23 +99,18 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     }
     label(out, "Tags", source)?;
     label(out, "Funnel", funnel(e))?;
-    match (ev.selected, &ev.error) {
+    match (e.selection(), &ev.error) {
         (Some(selected), _) => {
-            let v = ev.verdicts.at(selected);
-            let mut text = paint(v.tag.to_string(), owo_colors::AnsiColors::Green);
-            if let Some(key) = ev.key(selected).filter(|k| *k != v.tag) {
+            let mut text = paint(selected.tag.to_string(), owo_colors::AnsiColors::Green);
+            if let Some(key) = selected.key.filter(|k| *k != selected.tag) {
                 text.push_str(&format!("  key {key}"));
             }
-            if let Some(image) = e.selected_image() {
+            if let Some(image) = &selected.image {
                 text.push_str(&format!("  image {image}"));
             }
             label(out, "Selected", text)?;
-            if !ev.alternatives.is_empty() {
-                let alts: Vec<&str> = ev
-                    .alternatives
-                    .iter()
-                    .map(|&i| ev.verdicts.at(i).tag)
-                    .collect();
+            let alts = e.alternatives();
+            if !alts.is_empty() {
                 label(
                     out,
                     "Or",
@@ -163,31 +158,30 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         }
     }
     for w in &e.what_if {
-        let v = ev.verdicts.at(w.index);
-        let text = if v.outcome == Outcome::Selected {
+        let text = if w.would_be_selected {
             paint(
                 format!("'{}' would be selected", w.tag),
                 owo_colors::AnsiColors::Green,
             )
         } else {
-            let why = ev.reason(w.index).unwrap_or_else(|| match v.rank {
+            let why = w.reason.clone().unwrap_or_else(|| match w.rank {
                 Some(r) => format!(
                     "a candidate at rank {r}, below '{}'",
                     ev.selected_verdict().map_or("", |s| s.tag)
                 ),
-                None => v.outcome.as_str().to_string(),
+                None => w.outcome.as_str().to_string(),
             });
             format!(
                 "'{}' would not be selected: {} ({why})",
                 w.tag,
-                v.outcome.as_str()
+                w.outcome.as_str()
             )
         };
         label(out, "What if", text)?;
     }
     writeln!(out)?;
-    if e.why.is_some() {
-        why(out, e, look)?;
+    if let Some(w) = &e.why {
+        why(out, w, look)?;
     } else if look.all {
         all_tags(out, e, look)?;
     } else {
@@ -283,7 +277,7 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
         header.push("REASON");
     }
     // The MATCH column comes last: colour inside a cell would skew the columns after it.
-    let mut anatomist = Anatomist::new(&e.rule);
+    let mut anatomist = e.anatomist();
     let anatomy = look.wide && anatomist.has_pattern();
     if anatomy {
         header.push("MATCH");
@@ -302,7 +296,7 @@ fn top_candidates(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::R
         }
         if anatomy {
             let a = anatomist.anatomy(ev, i);
-            row.push(Cell::new(anatomy::cell(v.tag, &a, look.color)));
+            row.push(Cell::new(cell(v.tag, &a, look.color)));
         }
         t.add_row(row);
     }
@@ -350,7 +344,7 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
     }
     writeln!(out)?;
     let mut t = table(look, &["REJECTED", "TAGS", "EXAMPLE"]);
-    let mut anatomist = Anatomist::new(&e.rule);
+    let mut anatomist = e.anatomist();
     for (outcome, n, first) in counts {
         let example = first
             .map(|i| match ev.reason(i) {
@@ -391,7 +385,7 @@ fn rejections(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Resul
 fn all_tags(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     let ev = &e.evaluation;
     // MATCH, the regex anatomy, comes last: colour inside a cell would skew later columns.
-    let mut anatomist = Anatomist::new(&e.rule);
+    let mut anatomist = e.anatomist();
     let anatomy = anatomist.has_pattern();
     let mut header = vec!["TAG", "OUTCOME", "KEY", "RANK", "REASON"];
     if anatomy {
@@ -408,7 +402,7 @@ fn all_tags(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<
         ];
         if anatomy {
             let a = anatomist.anatomy(ev, i);
-            row.push(Cell::new(anatomy::cell(v.tag, &a, look.color)));
+            row.push(Cell::new(cell(v.tag, &a, look.color)));
         }
         t.add_row(row);
     }
@@ -417,11 +411,7 @@ fn all_tags(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<
 }
 
 /// `--why TAG`: the tag through every step, instead of the tables.
-fn why(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
-    let mut anatomist = Anatomist::new(&e.rule);
-    let Some(why) = anatomy::why(e, &mut anatomist) else {
-        return Ok(());
-    };
+fn why(out: &mut dyn Write, why: &anatomy::Why, look: Look) -> anyhow::Result<()> {
     let listed = if why.in_list {
         "in the tag list"
     } else {
@@ -439,8 +429,96 @@ fn why(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         why.outcome.as_str().to_string()
     };
     label(out, "Why", format!("{}  {outcome}  ({listed})", why.tag))?;
-    for (step, text) in &why.steps {
-        label(out, &format!("  {step}"), text)?;
+    for step in &why.steps {
+        label(out, &format!("  {}", step.step), &step.text)?;
     }
     Ok(())
+}
+
+/// The tag in colour: outside the match dimmed, groups cyan, extracted groups green.
+fn painted(tag: &str, m: &TagMatch) -> String {
+    let level = |i: usize| -> u8 {
+        let inside = |span: Option<(usize, usize)>| span.is_some_and(|(s, e)| s <= i && i < e);
+        if m.groups.iter().any(|g| g.extracted && inside(g.span))
+            || (m.whole_extracted && inside(Some((m.start, m.end))))
+        {
+            3
+        } else if m.groups.iter().any(|g| inside(g.span)) {
+            2
+        } else if inside(Some((m.start, m.end))) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut out = String::new();
+    let mut run = String::new();
+    let mut run_level = None;
+    let flush = |out: &mut String, run: &mut String, level: Option<u8>| {
+        let text = std::mem::take(run);
+        match level {
+            Some(0) => out.push_str(&text.dimmed().to_string()),
+            Some(2) => out.push_str(&text.cyan().to_string()),
+            Some(3) => out.push_str(&text.green().bold().to_string()),
+            _ => out.push_str(&text),
+        }
+    };
+    for (i, c) in tag.char_indices() {
+        let l = Some(level(i));
+        if l != run_level && !run.is_empty() {
+            flush(&mut out, &mut run, run_level);
+        }
+        run_level = l;
+        run.push(c);
+    }
+    flush(&mut out, &mut run, run_level);
+    out
+}
+
+/// The MATCH cell of a table: the bracketed (or painted) tag, or the near miss.
+pub(crate) fn cell(tag: &str, anatomy: &Anatomy, color: bool) -> String {
+    match (&anatomy.matched, &anatomy.near_miss) {
+        (Some(m), _) if color => painted(tag, m),
+        (Some(m), _) => anatomy::bracketed(tag, m),
+        (None, Some(nm)) => anatomy::near_miss_text(tag, nm),
+        (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anatomy::Filter;
+    use crate::policy::{FilterTags, PolicyChoice, Rule};
+
+    #[test]
+    fn the_match_cell_brackets_or_paints_the_extracted_group_or_names_the_near_miss() {
+        let filter_tags = FilterTags {
+            pattern: "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$".into(),
+            extract: "$ts".into(),
+        };
+        let rule = Rule {
+            choice: PolicyChoice {
+                numerical: Some("asc".into()),
+                ..PolicyChoice::default()
+            },
+            filter_tags: Some(filter_tags.clone()),
+            exclusion_list: Vec::new(),
+        };
+        let tags = ["uat-202305291203-815a0fd", "uat-2023-broken"];
+        let ev = policy::evaluate(&rule, &tags, policy::Options::default());
+        let filter = Filter::new(Some(&filter_tags));
+        let mut anatomist = filter.anatomist();
+        let selected = anatomist.anatomy(&ev, 0);
+        assert_eq!(
+            cell(tags[0], &selected, false),
+            "uat-[202305291203]-815a0fd"
+        );
+        let painted = cell(tags[0], &selected, true);
+        assert!(painted.contains('\x1b') && painted.contains("202305291203"));
+        assert_eq!(
+            cell(tags[1], &anatomist.anatomy(&ev, 1), false),
+            "matched 'uat-2023', fails at 8: expected [0-9]{12} (4 of 12 matched)"
+        );
+    }
 }

@@ -2,8 +2,10 @@
 //!
 //! At a million tags these elements are nearly all of the document (~370 bytes each), so
 //! they skip serde: each is written in one pass, already indented, with the bytes
-//! serde_json's pretty printer would write for [`super::structured`]'s `TagJson` (the
-//! tests hold the two equal, escapes included). YAML still goes through serde.
+//! serde_json's pretty printer would write for the report's [`ListedTag`] (the tests hold
+//! the two equal, escapes included). YAML still goes through serde.
+//!
+//! [`ListedTag`]: crate::report::ListedTag
 
 use crate::anatomy::{Anatomist, Anatomy};
 use crate::policy::{Evaluation, Outcome};

@@ -368,7 +368,7 @@ fn listing_what(repo: &ImageRepository) -> String {
 }
 
 fn status_sample(repo: &ImageRepository) -> Option<TagText> {
-    let scan = repo.status.as_ref()?.last_scan_result.as_ref()?;
+    let scan = repo.last_scan()?;
     (!scan.latest_tags.is_empty()).then(|| {
         TagText::from_status(
             format!(

@@ -688,3 +688,79 @@ fn json_without_a_pattern_matches_the_whole_tag() {
     );
     assert!(t["nearMiss"].is_null());
 }
+
+/// The bytes of `-o json` and `-o yaml` on the tutorial, pinned (docs/json.md is the
+/// contract: key order, nulls and omitted fields included). Run from the checkout with
+/// relative paths so `policy.file` is the same everywhere. After a deliberate change,
+/// `UPDATE_EXPECTED=1 cargo test --test cli pinned` rewrites the files; review the diff.
+fn pinned(args: &[&str], expected: &str) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Dir::new()
+        .cmd()
+        .current_dir(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let path = std::path::Path::new(root)
+        .join("tests/fixtures/explain")
+        .join(expected);
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap();
+    let got = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        got == want,
+        "{args:?} differs from {}:\n{got}",
+        path.display()
+    );
+}
+
+const TUTORIAL_ARGS: [&str; 5] = [
+    "explain",
+    "-f",
+    "examples/tutorial/k8s-debugger.yaml",
+    "--tags-file",
+    "examples/tutorial/tags.txt",
+];
+
+#[test]
+fn pinned_tutorial_json() {
+    pinned(
+        &[&TUTORIAL_ARGS[..], &["-o", "json"]].concat(),
+        "tutorial.json",
+    );
+}
+
+#[test]
+fn pinned_tutorial_yaml() {
+    pinned(
+        &[&TUTORIAL_ARGS[..], &["-o", "yaml"]].concat(),
+        "tutorial.yaml",
+    );
+}
+
+#[test]
+fn pinned_tutorial_why_json() {
+    let args = [
+        &TUTORIAL_ARGS[..],
+        &["-o", "json", "--why", "uat-2023-broken"],
+    ]
+    .concat();
+    pinned(&args, "tutorial-why.json");
+}
+
+#[test]
+fn pinned_tutorial_list_check_json() {
+    let args = [
+        "list",
+        "-f",
+        "examples/tutorial/k8s-debugger.yaml",
+        "--check",
+        "--tags-file",
+        "examples/tutorial/tags.txt",
+        "-o",
+        "json",
+    ];
+    pinned(&args, "tutorial-list-check.json");
+}

@@ -3,7 +3,8 @@
 use super::*;
 use crate::model::ImagePolicy;
 use crate::policy::Options;
-use crate::report::{self, TagSourceKind};
+use crate::report;
+use crate::source::tag_text::SourceKind;
 use std::collections::BTreeMap;
 
 fn policy(spec: &str) -> ImagePolicy {
@@ -14,7 +15,7 @@ fn policy(spec: &str) -> ImagePolicy {
 }
 
 /// `json` (elements by hand, on every core) against serde_json's pretty printer over the
-/// whole document (elements through `TagJson`).
+/// whole document (elements through the report's `ListedTag`).
 fn assert_same_as_serde(spec: &str, tags: &[&str]) {
     let object = policy(spec);
     let labels = BTreeMap::new();
@@ -25,9 +26,12 @@ fn assert_same_as_serde(spec: &str, tags: &[&str]) {
             repository: None,
             namespace_labels: &labels,
             tags: tags.to_vec(),
-            source: TagSourceKind::File,
+            source: SourceKind::File,
             origin: "tags.txt",
+            listed: true,
+            failure: None,
             add_tags: &[],
+            why: None,
             controller_version: None,
             revision: true,
         },
@@ -40,7 +44,7 @@ fn assert_same_as_serde(spec: &str, tags: &[&str]) {
     let mut ours = Vec::new();
     json(&mut ours, &explanations).expect("render");
     let doc = Document {
-        items: explanations.iter().map(|e| item(e, false)).collect(),
+        items: &explanations,
     };
     let mut theirs = serde_json::to_vec_pretty(&doc).expect("serde");
     theirs.push(b'\n');
