@@ -13,9 +13,10 @@ fn every_kept_fuzz_input_passes_its_check() {
     let mut replayed = 0;
     for (target, check) in checks::TARGETS {
         let dir = root.join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
+        // Every target keeps its folder: a missing one is a lost corpus, not a skip.
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{target}: cannot read {}: {e}", dir.display()));
+        let before = replayed;
         for entry in entries {
             let path = entry.expect("directory entry").path();
             let data = std::fs::read(&path).expect("regression input");
@@ -27,6 +28,11 @@ fn every_kept_fuzz_input_passes_its_check() {
             );
             replayed += 1;
         }
+        assert!(
+            replayed > before,
+            "{target}: no input under {}",
+            dir.display()
+        );
     }
     assert!(replayed > 0, "no input under {}", root.display());
 }

@@ -35,68 +35,93 @@ fn case_yaml(case: &Value) -> String {
     doc
 }
 
+/// Runs one case through the binary; None when it passes, else why not.
+fn run_case(dir: &Dir, case: &cases::Case) -> Option<String> {
+    let policy = dir.write(&format!("{}.yaml", case.id), &case_yaml(&case.raw));
+    let tag_file = dir.write(
+        &format!("{}.txt", case.id),
+        &case
+            .tags
+            .iter()
+            .map(|t| format!("{t}\n"))
+            .collect::<String>(),
+    );
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &policy,
+            "--tags-file",
+            &tag_file,
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let item = &json(&out.stdout)["items"][0];
+    let alternatives: Vec<String> = item["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let want_code = if case.expect_error { 1 } else { 0 };
+    case.check(
+        item["error"].as_str(),
+        item["selected"]["tag"].as_str(),
+        &alternatives,
+    )
+    .or_else(|| {
+        (out.status.code() != Some(want_code)).then(|| {
+            format!(
+                "{}: exit {:?}, want {want_code}",
+                case.id,
+                out.status.code()
+            )
+        })
+    })
+}
+
 #[test]
 fn public_cases_through_the_binary() {
     let dir = Dir::new();
-    let mut failures = Vec::new();
-    let mut total = 0;
-    for case in cases::all() {
-        // A tag with a line break cannot be written one per line.
-        if case
-            .tags
-            .iter()
-            .any(|t| t.contains('\n') || t.contains('\r') || t.is_empty())
-        {
-            continue;
-        }
-        total += 1;
-        let policy = dir.write(&format!("{}.yaml", case.id), &case_yaml(&case.raw));
-        let tag_file = dir.write(
-            &format!("{}.txt", case.id),
-            &case
+    // A tag with a line break cannot be written one per line.
+    let cases: Vec<cases::Case> = cases::all()
+        .into_iter()
+        .filter(|case| {
+            !case
                 .tags
                 .iter()
-                .map(|t| format!("{t}\n"))
-                .collect::<String>(),
-        );
-        let out = dir
-            .cmd()
-            .args([
-                "explain",
-                "-f",
-                &policy,
-                "--tags-file",
-                &tag_file,
-                "-o",
-                "json",
-            ])
-            .output()
-            .unwrap();
-        let item = &json(&out.stdout)["items"][0];
-        let alternatives: Vec<String> = item["alternatives"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_string())
-            .collect();
-        let want_code = if case.expect_error { 1 } else { 0 };
-        let failure = case
-            .check(
-                item["error"].as_str(),
-                item["selected"]["tag"].as_str(),
-                &alternatives,
-            )
-            .or_else(|| {
-                (out.status.code() != Some(want_code)).then(|| {
-                    format!(
-                        "{}: exit {:?}, want {want_code}",
-                        case.id,
-                        out.status.code()
-                    )
+                .any(|t| t.contains('\n') || t.contains('\r') || t.is_empty())
+        })
+        .collect();
+    let total = cases.len();
+    // One process per case, several at a time: each thread takes every
+    // `threads`-th case, and every case is run and checked.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+    let (dir, cases) = (&dir, &cases);
+    let mut failures: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                scope.spawn(move || {
+                    cases
+                        .iter()
+                        .skip(first)
+                        .step_by(threads)
+                        .map(|case| run_case(dir, case))
+                        .collect::<Vec<_>>()
                 })
-            });
-        failures.extend(failure);
-    }
+            })
+            .collect();
+        let results: Vec<Option<String>> = workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a conformance worker panicked"))
+            .collect();
+        assert_eq!(results.len(), total, "every case runs once");
+        results.into_iter().flatten().collect()
+    });
+    failures.sort();
     assert!(total > 500, "only {total} cases ran");
     assert!(
         failures.is_empty(),
