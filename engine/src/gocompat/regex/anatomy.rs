@@ -583,7 +583,12 @@ impl Compiler {
         match &re.op {
             Op::EmptyMatch | Op::LeftParen { .. } | Op::VerticalBar => {}
             Op::Literal { chars, fold } => {
-                for (i, &c) in chars.iter().enumerate() {
+                // One piece per distinct character of the literal, its text
+                // built once: a megabyte literal is one string, not one per
+                // character (which took minutes).
+                let text: String = chars.iter().filter_map(|&c| char::from_u32(c)).collect();
+                let mut pieces: HashMap<u32, u32> = HashMap::new();
+                for &c in chars.iter() {
                     let test = match char::from_u32(c) {
                         None => CharTest::Never,
                         Some(ch) if !*fold => CharTest::Lit(ch),
@@ -604,11 +609,17 @@ impl Compiler {
                             }
                         },
                     };
-                    let text = match ctx {
-                        Some(ctx) if chars.len() == 1 => ctx.describe(),
-                        _ => literal_piece(chars, i, *fold),
+                    let piece = match ctx {
+                        Some(ctx) if chars.len() == 1 => self.piece(ctx.describe()),
+                        _ => match pieces.get(&c) {
+                            Some(&piece) => piece,
+                            None => {
+                                let piece = self.piece(literal_piece(&text, chars.len(), c, *fold));
+                                pieces.insert(c, piece);
+                                piece
+                            }
+                        },
                     };
-                    let piece = self.piece(text);
                     self.push(Inst::Char { test, piece })?;
                 }
             }
@@ -774,12 +785,11 @@ impl RepCtx {
     }
 }
 
-/// `'n' of 'main'`, `'-'`.
-fn literal_piece(chars: &[u32], i: usize, fold: bool) -> String {
-    let text: String = chars.iter().filter_map(|&c| char::from_u32(c)).collect();
-    let c = char::from_u32(chars[i]).map_or_else(|| format!("\\x{{{:X}}}", chars[i]), String::from);
+/// `'n' of 'main'`, `'-'`: character `c` of the literal `text` (`len` characters).
+fn literal_piece(text: &str, len: usize, c: u32, fold: bool) -> String {
+    let c = char::from_u32(c).map_or_else(|| format!("\\x{{{c:X}}}"), String::from);
     let fold = if fold { " (any case)" } else { "" };
-    if chars.len() == 1 {
+    if len == 1 {
         format!("'{c}'{fold}")
     } else {
         format!("'{c}' of '{text}'{fold}")
