@@ -56,6 +56,13 @@ pub fn run(
     }
     let tree = Tree::read(std::slice::from_ref(&args.source))?;
     let head = checkout_branch(Path::new(&args.source));
+    if uncommitted_changes(Path::new(&args.source)) {
+        writeln!(
+            err,
+            "warning: --source {} has uncommitted changes: the automation starts from the pushed branch, without them",
+            args.source
+        )?;
+    }
 
     // The values: each policy's latestRef, or this tool's selection on its tags.
     let policies: Vec<(&ImagePolicy, Option<Ref>)> = if args.selection == "recomputed" {
@@ -198,4 +205,16 @@ fn checkout_branch(dir: &Path) -> Option<String> {
     head.trim()
         .strip_prefix("ref: refs/heads/")
         .map(str::to_string)
+}
+
+/// Whether the checkout `dir` has changes Git has not committed (`git status`,
+/// read only); false when it is not a Git checkout or git is not installed.
+fn uncommitted_changes(dir: &Path) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && !out.stdout.is_empty())
 }

@@ -237,3 +237,54 @@ fn recomputed_is_the_commit_once_the_reflector_caught_up() {
             .contains("image: docker.io/mouhamedali/k8s-debugger:uat-202305291203-815a0fd #")
     );
 }
+
+#[test]
+fn a_checkout_on_another_branch_or_with_changes_is_warned_about() {
+    // A Git checkout of the fixture tree on branch `work`, with a change.
+    let dir = Dir::new();
+    let root = dir.path("checkout");
+    for (rel, bytes) in crate::util::snapshot(&fixtures().join("tree")) {
+        let path = root.join(&rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "work"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "tree"]);
+    std::fs::write(root.join("apps/current.yaml"), "changed: true\n").unwrap();
+    let out = dir
+        .cmd()
+        .args(["preview", "-f"])
+        .arg(fixtures().join("automation.yaml"))
+        .arg("--source")
+        .arg(&root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "has branch 'work' checked out; the automation flux-system/fleet starts from 'main'"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("has uncommitted changes"), "{stderr}");
+    // Read, never written.
+    assert_eq!(
+        std::fs::read_to_string(root.join("apps/current.yaml")).unwrap(),
+        "changed: true\n"
+    );
+}
