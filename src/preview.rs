@@ -5,6 +5,7 @@
 //! why nothing would be pushed, or the error the controller would stop on.
 
 pub mod style;
+pub mod template;
 
 use crate::gitops::{self, MarkerField, Tree};
 use crate::model::{GitRepository, ImagePolicy, ImageUpdateAutomation};
@@ -70,6 +71,8 @@ pub struct Change {
     pub setter: String,
     pub old_value: String,
     pub new_value: String,
+    /// The object the value is in (the template data's `ObjectIdentifier`).
+    pub object: template::Object,
 }
 
 /// One automation's reconcile.
@@ -292,6 +295,7 @@ pub fn plan(input: Input) -> Preview {
                     setter: marker.reference.clone(),
                     old_value: old.clone(),
                     new_value: new.clone(),
+                    object: object_of(documents, at),
                 });
             }
             let Some(scalar) = node.as_scalar() else {
@@ -375,15 +379,37 @@ pub fn plan(input: Input) -> Preview {
         preview.message = match spec.git.commit.message_template.as_deref() {
             None | Some("") => Some(DEFAULT_MESSAGE.to_string()),
             Some(template) => {
-                if let Some(error) = removed_field(template) {
-                    preview.error = Some(error);
-                    preview.commit = false;
-                } else {
-                    preview.notes.push(
-                        "spec.git.commit.messageTemplate is a Go template this tool does not render yet: the message is not shown".to_string(),
-                    );
+                let changed: Vec<template::Changed> = preview
+                    .changes
+                    .iter()
+                    .map(|c| template::Changed {
+                        file: &c.file,
+                        object: &c.object,
+                        old_value: &c.old_value,
+                        new_value: &c.new_value,
+                        setter: &c.setter,
+                    })
+                    .collect();
+                match template::render(
+                    template,
+                    &namespace,
+                    &automation.metadata.name,
+                    &spec.git.commit.message_template_values,
+                    &changed,
+                ) {
+                    Ok(message) => Some(message),
+                    Err(template::Error::Controller(error)) => {
+                        preview.error = Some(error);
+                        preview.commit = false;
+                        None
+                    }
+                    Err(template::Error::Unsupported(what)) => {
+                        preview.notes.push(format!(
+                            "spec.git.commit.messageTemplate uses {what}, which this tool does not render: the message is not shown"
+                        ));
+                        None
+                    }
                 }
-                None
             }
         };
         if spec
@@ -392,9 +418,35 @@ pub fn plan(input: Input) -> Preview {
             .message_template
             .as_deref()
             .is_some_and(|t| t.contains(".Changed.Changes"))
+            && preview.message.is_some()
         {
             preview.notes.push(
-                "the template ranges over .Changed.Changes, built from Go maps: its order changes from run to run".to_string(),
+                "the template ranges over .Changed.Changes, built from Go maps: its order changes from run to run (shown here by file, then line)".to_string(),
+            );
+        }
+        // .Changed.Objects merges an object's changes across files in Go
+        // map order: with one identifier in several files, that order varies.
+        let mut seen: Vec<(&str, &template::Object)> = Vec::new();
+        for c in &preview.changes {
+            if !seen.iter().any(|(f, o)| *f == c.file && **o == c.object) {
+                seen.push((&c.file, &c.object));
+            }
+        }
+        let shared = seen
+            .iter()
+            .enumerate()
+            .any(|(i, (_, o))| seen[..i].iter().any(|(_, p)| p == o));
+        if shared
+            && preview.message.is_some()
+            && spec
+                .git
+                .commit
+                .message_template
+                .as_deref()
+                .is_some_and(|t| t.contains(".Changed.Objects"))
+        {
+            preview.notes.push(
+                "one object identifier is in several files: .Changed.Objects appends their changes in Go map order, which changes from run to run (shown here by file)".to_string(),
             );
         }
     } else if preview.error.is_none() && !values.is_empty() {
@@ -405,15 +457,40 @@ pub fn plan(input: Input) -> Preview {
     preview
 }
 
-/// The controller's error for a template that uses a field removed in v1.0.
-fn removed_field(template: &str) -> Option<String> {
-    if template.contains(".Updated") {
-        return Some("template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string());
+/// The object holding the scalar at `at`, as kyaml's `GetMeta` reads it:
+/// its document, or the item of a one-document `kind: List`.
+fn object_of(documents: &[Document], at: Pos) -> template::Object {
+    fn holds(node: &Node, at: Pos) -> bool {
+        node.pos == at
+            || node.items().iter().any(|n| holds(n, at))
+            || node.entries().iter().any(|(_, v)| holds(v, at))
     }
-    if template.contains(".Changed.ImageResult") {
-        return Some("template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template".to_string());
+    let Some(document) = documents.iter().find(|d| holds(&d.root, at)) else {
+        return template::Object::default();
+    };
+    let mut root = &document.root;
+    if documents.len() == 1
+        && matches!(
+            root.get("kind").and_then(Node::as_str),
+            Some("List" | "ResourceList")
+        )
+        && let Some(item) = root
+            .get("items")
+            .and_then(|items| items.items().iter().find(|i| holds(i, at)))
+    {
+        root = item;
     }
-    None
+    let text = |node: Option<&Node>| {
+        node.and_then(|n| n.as_scalar().filter(|_| !n.is_null()))
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    template::Object {
+        api_version: text(root.get("apiVersion")),
+        kind: text(root.get("kind")),
+        name: text(root.path("metadata.name")),
+        namespace: text(root.path("metadata.namespace")),
+    }
 }
 
 /// `relative` (to the checkout) relative to `root` (the update path), when under it.

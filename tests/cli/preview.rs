@@ -288,3 +288,209 @@ fn a_checkout_on_another_branch_or_with_changes_is_warned_about() {
         "changed: true\n"
     );
 }
+/// The automation with `spec.git.commit.messageTemplate` (a YAML literal
+/// block, so the message ends with a newline) and, when given,
+/// `messageTemplateValues` lines.
+fn with_template(dir: &Dir, template: &str, values: &str) -> PathBuf {
+    let block: String = template
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("        {l}\n")
+            }
+        })
+        .collect();
+    variant(dir, |t| {
+        t.replace(
+            "        email: fluxcdbot@users.noreply.github.com\n",
+            &format!(
+                "        email: fluxcdbot@users.noreply.github.com\n      messageTemplate: |\n{block}{values}"
+            ),
+        )
+    })
+}
+
+// The expected messages and errors below were computed by Go 1.26's
+// text/template over image-automation-controller v1.2.1's own TemplateData
+// and update.Result types (with the same changes), sprig's functions ported
+// from v3.3.0's source.
+
+/// The Flux documentation's template: files, then objects with their changes.
+const DOCS_OBJECTS: &str = r#"Automated image update
+
+Automation name: {{ .AutomationObject }}
+
+Files:
+{{ range $filename, $_ := .Changed.FileChanges -}}
+- {{ $filename }}
+{{ end -}}
+
+Objects:
+{{ range $resource, $changes := .Changed.Objects -}}
+- {{ $resource.Kind }} {{ $resource.Name }}
+  Changes:
+{{- range $_, $change := $changes }}
+    - {{ $change.OldValue }} -> {{ $change.NewValue }}
+{{ end -}}
+{{ end -}}
+"#;
+
+/// Files, each with its objects and their changes.
+const DOCS_FILES: &str = r#"Automated image update
+
+Automation name: {{ .AutomationObject }}
+
+{{ range $filename, $objects := .Changed.FileChanges -}}
+- File: {{ $filename }}
+{{- range $resource, $changes := $objects }}
+  - Object: {{ $resource.Kind }}/{{ $resource.Namespace }}/{{ $resource.Name }}
+    Changes:
+{{- range $_, $change := $changes }}
+      - {{ $change.OldValue }} -> {{ $change.NewValue }} ({{ $change.Setter }})
+{{- end }}
+{{- end }}
+{{ end -}}
+"#;
+
+#[test]
+fn the_message_template_rendered_as_the_controller_renders_it() {
+    let dir = Dir::new();
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            DOCS_OBJECTS,
+            "",
+            "Automated image update\n\nAutomation name: flux-system/fleet\n\nFiles:\n- deploy.yaml\n- release.yaml\nObjects:\n- Deployment app\n  Changes:\n    - ghcr.io/acme/app:1.9.0 -> ghcr.io/acme/app:1.10.0\n- HelmRelease chart\n  Changes:\n    - 1.9 -> 1.10\n",
+        ),
+        (
+            DOCS_FILES,
+            "",
+            "Automated image update\n\nAutomation name: flux-system/fleet\n\n- File: deploy.yaml\n  - Object: Deployment/apps/app\n    Changes:\n      - ghcr.io/acme/app:1.9.0 -> ghcr.io/acme/app:1.10.0 (flux-system:app)\n- File: release.yaml\n  - Object: HelmRelease/apps/chart\n    Changes:\n      - 1.9 -> 1.10 (flux-system:chart:tag)\n",
+        ),
+        // messageTemplateValues; a key it lacks prints `<no value>`.
+        (
+            "[{{ .Values.env }}] {{ .AutomationObject }}: {{ .Values.missing }}\n",
+            "      messageTemplateValues:\n        env: prod\n",
+            "[prod] flux-system/fleet: <no value>\n",
+        ),
+        // sprig: list, append, default, upper, sortAlpha, join, trunc.
+        (
+            "{{ $imgs := list }}{{ range $o, $cs := .Changed.Objects }}{{ range $cs }}{{ $imgs = append $imgs .NewValue }}{{ end }}{{ end }}{{ .Values.env | default \"dev\" | upper }}: {{ join \", \" (sortAlpha $imgs) | trunc 20 }}\n",
+            "",
+            "DEV: 1.10, ghcr.io/acme/a\n",
+        ),
+    ];
+    for (template, values, want) in cases {
+        let automation = with_template(&dir, template, values);
+        let (code, doc, stderr) = preview(&dir, &automation, &[]);
+        let a = &doc["automations"][0];
+        assert_eq!(code, 1, "{a}{stderr}");
+        assert_eq!(a["message"], want, "{template}");
+        assert_eq!(a["error"], serde_json::Value::Null);
+    }
+    // Each change carries the object it is in (the template's ObjectIdentifier).
+    let (_, doc, _) = preview(&dir, &with_template(&dir, DOCS_FILES, ""), &[]);
+    let changes = &doc["automations"][0]["changes"];
+    assert_eq!(
+        changes[0]["object"],
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "name": "app", "namespace": "apps"})
+    );
+    assert_eq!(changes[1]["object"]["kind"], "HelmRelease");
+}
+
+#[test]
+fn a_file_that_is_no_kubernetes_object_has_an_empty_identifier() {
+    // Helm values: kyaml's ResourceIdentifier is all empty strings, printed
+    // by Go's %v as `{{{ } { }}}`.
+    let dir = Dir::new();
+    let automation = with_template(
+        &dir,
+        "{{ range $o, $c := .Changed.Objects }}{{ $o }} {{ $c }}{{ end }}\n",
+        "",
+    );
+    let out = dir
+        .cmd()
+        .args(["preview", "-o", "json", "-f"])
+        .arg(&automation)
+        .arg("--source")
+        .arg(fixtures().join("values-tree"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out.stdout);
+    // Two values files: one identifier, .Changed.Objects merges both files'
+    // changes (in Go map order, hence the note).
+    let a = &doc["automations"][0];
+    assert_eq!(
+        a["message"],
+        "{{{ } { }}} [{1.9.0 1.10.0 flux-system:app:tag} {1.9.0 1.10.0 flux-system:app:tag}]\n"
+    );
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("one object identifier is in several files"),
+        "{a}"
+    );
+}
+
+#[test]
+fn template_errors_are_the_controllers() {
+    let dir = Dir::new();
+    // A function sprig does not define: Go's parse error.
+    let parse = with_template(
+        &dir,
+        "{{ range .Changed.Changes }}{{ .NewValue | shout }}{{ end }}\n",
+        "",
+    );
+    let (code, doc, _) = preview(&dir, &parse, &[]);
+    assert_eq!(code, 2);
+    let a = &doc["automations"][0];
+    assert_eq!(
+        a["error"],
+        "unable to create commit message template from spec: template: commit message:1: function \"shout\" not defined"
+    );
+    assert_eq!(a["commit"], false);
+    assert_eq!(a["message"], serde_json::Value::Null);
+    // A field update.Result does not have: Go's execution error.
+    let exec = with_template(&dir, "Update {{ .Changed.Nope }}\n", "");
+    let (code, doc, _) = preview(&dir, &exec, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        doc["automations"][0]["error"],
+        "failed to run template from spec: template: commit message:1:18: executing \"commit message\" at <.Changed.Nope>: can't evaluate field Nope in type update.Result"
+    );
+    // A removed field the template never reaches is no error.
+    let unreached = with_template(&dir, "{{ if false }}{{ .Updated }}{{ end }}ok\n", "");
+    let (code, doc, _) = preview(&dir, &unreached, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["automations"][0]["message"], "ok\n");
+}
+
+#[test]
+fn changes_in_go_map_order_are_noted() {
+    // .Changed.Changes comes from Go maps: the controller's order varies.
+    let dir = Dir::new();
+    let automation = with_template(
+        &dir,
+        "{{ range .Changed.Changes }}{{ .Setter }} {{ end }}\n",
+        "",
+    );
+    let (code, doc, _) = preview(&dir, &automation, &[]);
+    assert_eq!(code, 1);
+    let a = &doc["automations"][0];
+    assert_eq!(a["message"], "flux-system:app flux-system:chart:tag \n");
+    assert!(a["notes"].to_string().contains("from run to run"), "{a}");
+}
+
+#[test]
+fn a_sprig_function_not_rendered_here_is_said() {
+    // Defined for the controller (no error), not ported: no message, a note.
+    let dir = Dir::new();
+    let automation = with_template(&dir, "{{ sha256sum .AutomationObject.Name }}\n", "");
+    let (code, doc, _) = preview(&dir, &automation, &[]);
+    assert_eq!(code, 1);
+    let a = &doc["automations"][0];
+    assert_eq!(a["message"], serde_json::Value::Null);
+    assert!(a["notes"].to_string().contains("\\\"sha256sum\\\""), "{a}");
+}
