@@ -211,6 +211,17 @@ pub fn plan(input: Input) -> Preview {
             reason,
         });
     }
+    // The controller parses every value first (go-containerregistry, weak
+    // validation): one it cannot parse fails the whole update.
+    for value in values.values() {
+        let image = value.value(MarkerField::Image);
+        if !valid_reference(value) {
+            preview.error = Some(format!(
+                "encountered invalid image ref \"{image}\": could not parse reference: {image}"
+            ));
+            return preview;
+        }
+    }
     if values.is_empty() {
         preview
             .notes
@@ -491,6 +502,27 @@ fn object_of(documents: &[Document], at: Pos) -> template::Object {
         name: text(root.path("metadata.name")),
         namespace: text(root.path("metadata.namespace")),
     }
+}
+
+/// Whether go-containerregistry parses `name:tag[@digest]`: a repository
+/// name, a tag of `[\w][\w.-]{0,127}`, a `sha256:` digest of 64 hex digits.
+fn valid_reference(value: &Ref) -> bool {
+    let tag_ok = value.tag.len() <= 128
+        && value
+            .tag
+            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && value
+            .tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let digest_ok = value.digest.as_deref().is_none_or(|d| {
+        d.strip_prefix("sha256:").is_some_and(|h| {
+            h.len() == 64
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    });
+    tag_ok && digest_ok && crate::source::reference::ImageReference::parse(&value.name).is_ok()
 }
 
 /// `relative` (to the checkout) relative to `root` (the update path), when under it.

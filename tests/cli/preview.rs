@@ -494,3 +494,100 @@ fn a_sprig_function_not_rendered_here_is_said() {
     assert_eq!(a["message"], serde_json::Value::Null);
     assert!(a["notes"].to_string().contains("\\\"sha256sum\\\""), "{a}");
 }
+
+/// A checkout written by the test: a kustomization with `:tag` and `:digest`
+/// markers, and a marker naming a policy of another namespace.
+fn digest_tree(dir: &Dir) -> PathBuf {
+    dir.write(
+        "digests/apps/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+images:
+- name: ghcr.io/acme/app
+  newTag: 1.9.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}
+  digest: sha256:1111 # {\"$imagepolicy\": \"flux-system:app:digest\"}
+- name: ghcr.io/acme/other
+  newTag: 1.0.0 # {\"$imagepolicy\": \"apps:other:tag\"}
+",
+    );
+    dir.path("digests")
+}
+
+fn run_on(dir: &Dir, automation: &Path, source: &Path) -> (i32, serde_json::Value) {
+    let out = dir
+        .cmd()
+        .args(["preview", "-o", "json", "-f"])
+        .arg(automation)
+        .arg("--source")
+        .arg(source)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), json(&out.stdout))
+}
+
+#[test]
+fn digests_selectors_and_other_namespaces() {
+    let dir = Dir::new();
+    let source = digest_tree(&dir);
+    // matchExpressions select `app` (labelled) and not `manual`.
+    let selector = |t: String| {
+        t.replace(
+            "  policySelector:\n    matchLabels:\n      automate: \"yes\"\n",
+            "  policySelector:\n    matchExpressions:\n    - {key: automate, operator: In, values: [\"yes\"]}\n",
+        )
+    };
+    // Without a reflected digest the `:digest` field becomes "" (as the
+    // controller's update code wrote it for this file).
+    let automation = variant(&dir, selector);
+    let (code, doc) = run_on(&dir, &automation, &source);
+    assert_eq!(code, 1, "{doc}");
+    let a = &doc["automations"][0];
+    let applied: Vec<&str> = a["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["applied"] == true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(applied, ["app", "chart"]);
+    let after = a["files"][0]["after"].as_str().unwrap();
+    assert!(
+        after.contains("  newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  digest: \"\" # {\"$imagepolicy\": \"flux-system:app:digest\"}\n"),
+        "{after}"
+    );
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("names a policy of namespace 'apps'"),
+        "{a}"
+    );
+    // With one, the digest.
+    let digest = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+    let automation = variant(&dir, |t| {
+        selector(t).replace(
+            "    name: ghcr.io/acme/app\n    tag: 1.10.0\n",
+            &format!("    name: ghcr.io/acme/app\n    tag: 1.10.0\n    digest: {digest}\n"),
+        )
+    });
+    let (code, doc) = run_on(&dir, &automation, &source);
+    assert_eq!(code, 1, "{doc}");
+    let after = doc["automations"][0]["files"][0]["after"].as_str().unwrap();
+    assert!(after.contains(&format!("  digest: {digest} #")), "{after}");
+    // A digest the controller cannot parse fails the whole update.
+    let automation = variant(&dir, |t| {
+        t.replace(
+            "    name: ghcr.io/acme/app\n    tag: 1.10.0\n",
+            "    name: ghcr.io/acme/app\n    tag: 1.10.0\n    digest: sha256:2222\n",
+        )
+    });
+    let (code, doc) = run_on(&dir, &automation, &source);
+    assert_eq!(code, 2);
+    assert_eq!(
+        doc["automations"][0]["error"],
+        "encountered invalid image ref \"ghcr.io/acme/app:1.10.0@sha256:2222\": could not parse reference: ghcr.io/acme/app:1.10.0@sha256:2222"
+    );
+}
