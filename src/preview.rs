@@ -1,5 +1,5 @@
 //! `preview`, pure: one reconcile of image-automation-controller over a
-//! checkout (docs/preview.md): the policies it applies, the setters it runs on
+//! checkout (docs/guide/preview.md): the policies it applies, the setters it runs on
 //! the files under `spec.update.path` (read by the one GitOps reader), each
 //! changed file as it will be written, the commit message and the branch — or
 //! why nothing would be pushed, or the error the controller would stop on.
@@ -592,7 +592,7 @@ fn apply(text: &str, edits: &[(Pos, Pos, String)]) -> String {
 }
 
 /// What kyaml's re-serialisation changes in `text` besides the values
-/// (docs/preview.md, "Reformatting"): empty when the file is already written
+/// (docs/guide/preview.md, "Reformatting"): empty when the file is already written
 /// the way kyaml writes it, as far as these checks see.
 pub fn reformatting(text: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -1,4 +1,4 @@
-//! How the controller writes a new value into a marked scalar (docs/preview.md,
+//! How the controller writes a new value into a marked scalar (docs/guide/preview.md,
 //! "The value"): the setter keeps the node's style and its resolved tag; kyaml's
 //! `FormatNonStringStyle` double-quotes a plain value that YAML 1.1 would read
 //! as a non-string (a `!!null` node stays plain); go-yaml v3's emitter then
