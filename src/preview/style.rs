@@ -1,5 +1,5 @@
-//! How the controller writes a new value into a marked scalar (docs/guide/preview.md,
-//! "The value"): the setter keeps the node's style and its resolved tag; kyaml's
+//! How the controller writes a new value into a marked scalar (docs/markers.md,
+//! "What it writes"): the setter keeps the node's style and its resolved tag; kyaml's
 //! `FormatNonStringStyle` double-quotes a plain value that YAML 1.1 would read
 //! as a non-string (a `!!null` node stays plain); go-yaml v3's emitter then
 //! prints a plain value whose YAML 1.2 type differs from the tag quoted (for
