@@ -240,6 +240,22 @@ pub fn plan(files: &[File], owners: &[Owner], chosen: &[String]) -> Plan {
                     skip(&mut plan, reason.clone());
                     continue;
                 }
+                // `tag:` with nothing after it: a comment there is the key's,
+                // which the controller never reads.
+                if site
+                    .node
+                    .as_scalar()
+                    .is_some_and(|s| s.plain() && s.text.is_empty())
+                {
+                    skip(
+                        &mut plan,
+                        format!(
+                            "`{}` has no value: the controller reads the marker of a value, not of its key; write the current value first",
+                            site.field
+                        ),
+                    );
+                    continue;
+                }
                 match site.holder {
                     Holder::Workload => {
                         if let Some(by) = renders.left_to_entries(file, &site) {

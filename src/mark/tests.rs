@@ -157,3 +157,21 @@ fn a_cronjobs_container_is_found_at_its_line() {
     assert_eq!(plan.changes[0].kind, "CronJob");
     assert_eq!(plan.changes[0].container.as_deref(), Some("job"));
 }
+
+#[test]
+fn an_empty_value_is_listed_not_marked() {
+    // Found by the gitops fuzz target: `tag:` alone took a marker that is the
+    // key's comment, which the controller never reads.
+    let text = "image:\n  repository: ghcr.io/acme/app\n  tag:\n";
+    let plan = plan(&files(&[("values.yaml", text)]), &[owner()], &[]);
+    assert!(
+        plan.changes.iter().all(|c| !c.field.ends_with(".tag")),
+        "{plan:?}"
+    );
+    assert!(
+        plan.skipped
+            .iter()
+            .any(|s| s.reason.contains("has no value")),
+        "{plan:?}"
+    );
+}
