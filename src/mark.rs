@@ -240,6 +240,14 @@ pub fn plan(files: &[File], owners: &[Owner], chosen: &[String]) -> Plan {
                     skip(&mut plan, reason.clone());
                     continue;
                 }
+                if site.node.flow {
+                    skip(
+                        &mut plan,
+                        "a flow-style mapping or list: the automation cannot read a marker there"
+                            .to_string(),
+                    );
+                    continue;
+                }
                 // `tag:` with nothing after it: a comment there is the key's,
                 // which the controller never reads.
                 if site
@@ -961,7 +969,7 @@ fn scalar_end(text: &str) -> Option<usize> {
                 .map(|(i, _)| i)
                 .min()
                 .unwrap_or(text.len());
-            Some(text[..end].trim_end().len())
+            Some(text[..end].trim_end_matches([' ', '\t']).len())
         }
     }
 }

@@ -175,3 +175,11 @@ fn an_empty_value_is_listed_not_marked() {
         "{plan:?}"
     );
 }
+
+#[test]
+fn only_spaces_and_tabs_end_a_plain_value() {
+    // Found by the gitops fuzz target: a vertical tab is part of the value
+    // in YAML, not blank space before the marker.
+    let (after, _) = edit("  image: x:1\u{b}", 10, MARKER).unwrap();
+    assert_eq!(after, format!("  image: x:1\u{b} {MARKER}"));
+}
