@@ -909,18 +909,10 @@ fn kept_comment(comment: &str) -> Option<String> {
     if !comment.contains("$imagepolicy") {
         return Some(comment.to_string());
     }
-    let json = comment.trim_start_matches('#');
-    let mut values = serde_json::Deserializer::from_str(json).into_iter::<serde_json::Value>();
-    match values.next() {
-        Some(Ok(_)) => {
-            let rest = json[values.byte_offset()..].trim();
-            match rest {
-                "" => None,
-                r if r.starts_with('#') => Some(r.to_string()),
-                r => Some(format!("# {r}")),
-            }
-        }
-        _ => None,
+    match markers::leading_json(comment)?.1 {
+        "" => None,
+        r if r.starts_with('#') => Some(r.to_string()),
+        r => Some(format!("# {r}")),
     }
 }
 

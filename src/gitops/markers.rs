@@ -92,33 +92,37 @@ pub fn read_comment(comment: &str) -> Result<String, String> {
             if let Some(name) = map.get("$imagepolicy").filter(|n| !n.is_empty()) {
                 return Ok(name.clone());
             }
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(|r| r.strip_prefix("#/definitions/io.k8s.cli.setters."))
-            {
+            if let Some(name) = map.get("$ref").and_then(|r| r.strip_prefix(LEGACY_REF)) {
                 return Ok(name.to_string());
             }
             Err("the JSON has no `$imagepolicy` setter name".to_string())
         }
-        Err(_) => {
-            let mut values =
-                serde_json::Deserializer::from_str(json).into_iter::<serde_json::Value>();
-            match values.next() {
-                Some(Ok(serde_json::Value::Object(_))) => {
-                    let rest = json[values.byte_offset()..].trim();
-                    if rest.is_empty() {
-                        Err("the JSON holds a value that is not a string: kyaml reads an object of strings only".to_string())
-                    } else {
-                        Err(format!(
-                            "text after the JSON (`{rest}`): kyaml reads the whole comment as JSON; move it to a line of its own"
-                        ))
-                    }
+        Err(_) => match leading_json(comment) {
+            Some((serde_json::Value::Object(_), rest)) => {
+                if rest.is_empty() {
+                    Err("the JSON holds a value that is not a string: kyaml reads an object of strings only".to_string())
+                } else {
+                    Err(format!(
+                        "text after the JSON (`{rest}`): kyaml reads the whole comment as JSON; move it to a line of its own"
+                    ))
                 }
-                _ => Err("not a JSON object (`{\"$imagepolicy\": \"NS:NAME\"}`)".to_string()),
             }
-        }
+            _ => Err("not a JSON object (`{\"$imagepolicy\": \"NS:NAME\"}`)".to_string()),
+        },
     }
 }
+
+/// The first JSON value of a comment (its leading `#`s stripped, as kyaml
+/// strips them) and the text after it, trimmed.
+pub fn leading_json(comment: &str) -> Option<(serde_json::Value, &str)> {
+    let json = comment.trim_start_matches('#');
+    let mut values = serde_json::Deserializer::from_str(json).into_iter::<serde_json::Value>();
+    let value = values.next()?.ok()?;
+    Some((value, json[values.byte_offset()..].trim()))
+}
+
+/// The `$ref` of the legacy setters2 form, before the setter's name.
+const LEGACY_REF: &str = "#/definitions/io.k8s.cli.setters.";
 
 /// The legacy setters2 form points at a definition with this prefix.
 const LEGACY: &str = "io.k8s.cli.setters.";
@@ -438,17 +442,13 @@ fn after_what(n: usize, col: usize, line: &str, values: &[Visited], scalars: &[&
 
 fn unread(file: &File, line: usize, comment: &str, reason: String) -> Marker {
     // The name it meant, from the first JSON object even with text after it.
-    let json = comment.trim_start_matches('#');
-    let reference = serde_json::Deserializer::from_str(json)
-        .into_iter::<serde_json::Value>()
-        .next()
-        .and_then(Result::ok)
-        .and_then(|v| {
+    let reference = leading_json(comment)
+        .and_then(|(v, _)| {
             let name = v.get("$imagepolicy").and_then(|n| n.as_str());
             let legacy = v
                 .get("$ref")
                 .and_then(|r| r.as_str())
-                .and_then(|r| r.strip_prefix("#/definitions/io.k8s.cli.setters."));
+                .and_then(|r| r.strip_prefix(LEGACY_REF));
             name.or(legacy).map(str::to_string)
         })
         .unwrap_or_default();
