@@ -1,0 +1,61 @@
+//! `--watch`: one line per event, as it happens — `TIME EVENT OBJECT: MESSAGE`,
+//! or with `-o json` one JSON object per line (docs/json.md, "Watch events";
+//! `-o yaml`: one YAML document each).
+
+use super::{Format, Options};
+use crate::watch::{Event, Kind};
+use std::io::Write;
+
+/// Writes one event and flushes it (a watch is read while it runs).
+pub fn event(out: &mut dyn Write, event: &Event, options: Options) -> anyhow::Result<()> {
+    match options.format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, event)?;
+            writeln!(out)?;
+        }
+        Format::Yaml => {
+            writeln!(out, "---")?;
+            out.write_all(serde_yaml_ng::to_string(event)?.as_bytes())?;
+        }
+        Format::Table | Format::Wide => {
+            let time = event.time.round(jiff::Unit::Second).unwrap_or(event.time);
+            let object = match (&event.policy, &event.repository, &event.automation) {
+                (Some(p), _, _) => format!("ImagePolicy {p}"),
+                (None, Some(r), _) => format!("ImageRepository {r}"),
+                (None, None, Some(a)) => format!("ImageUpdateAutomation {a}"),
+                (None, None, None) => "watch".to_string(),
+            };
+            let name = format!("{:<10}", name(event.event));
+            let name = if options.color {
+                use owo_colors::OwoColorize;
+                match event.event {
+                    Kind::Error | Kind::Stuck => name.red().to_string(),
+                    Kind::CaughtUp => name.green().to_string(),
+                    _ => name.bold().to_string(),
+                }
+            } else {
+                name
+            };
+            writeln!(out, "{time} {name} {object}: {}", event.message)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The event's name, as in JSON.
+fn name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Watching => "watching",
+        Kind::Tag => "tag",
+        Kind::Selected => "selected",
+        Kind::Scanned => "scanned",
+        Kind::Latest => "latest",
+        Kind::Automation => "automation",
+        Kind::Pushed => "pushed",
+        Kind::CaughtUp => "caught-up",
+        Kind::Deleted => "deleted",
+        Kind::Error => "error",
+        Kind::Stuck => "stuck",
+    }
+}
