@@ -59,3 +59,54 @@ fn name(kind: Kind) -> &'static str {
         Kind::Stuck => "stuck",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_per_event_and_a_json_object_per_line() {
+        let event = sample();
+        let mut table = Vec::new();
+        super::event(&mut table, &event, Options::default()).unwrap();
+        assert_eq!(
+            String::from_utf8(table).unwrap(),
+            "2027-01-15T08:00:00Z selected   ImagePolicy apps/app: 1.1.0 would win (was 1.0.0)\n"
+        );
+        let mut json = Vec::new();
+        let options = Options {
+            format: Format::Json,
+            ..Options::default()
+        };
+        super::event(&mut json, &event, options).unwrap();
+        let text = String::from_utf8(json).unwrap();
+        assert_eq!(text.lines().count(), 1);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["time"], "2027-01-15T08:00:00.25Z");
+        assert_eq!(value["event"], "selected");
+        assert_eq!(value["previous"], "1.0.0");
+        assert!(
+            value.get("agrees").is_none(),
+            "omitted when it does not apply"
+        );
+    }
+
+    fn sample() -> Event {
+        Event {
+            time: "2027-01-15T08:00:00.25Z".parse().unwrap(),
+            event: Kind::Selected,
+            policy: Some("apps/app".into()),
+            repository: None,
+            automation: None,
+            tag: Some("1.1.0".into()),
+            previous: Some("1.0.0".into()),
+            agrees: None,
+            step: None,
+            revision: None,
+            commit: None,
+            latencies: None,
+            retry_in: None,
+            message: "1.1.0 would win (was 1.0.0)".into(),
+        }
+    }
+}
