@@ -218,3 +218,18 @@ fn policies_out_of_scope_are_not_watched() {
     assert!(events.is_empty());
     assert!(watch.is_empty());
 }
+
+#[test]
+fn a_v1beta2_latest_image_moves_like_latest_ref() {
+    let mut watch = started();
+    watch.apply(listing(&["1.0.0", "1.1.0"]), at(10));
+    let v1beta2: ImagePolicy = object(serde_json::json!({
+        "apiVersion": "image.toolkit.fluxcd.io/v1beta2",
+        "metadata": {"name": "app", "namespace": "apps"},
+        "spec": {"imageRepositoryRef": {"name": "app"}, "policy": {"semver": {"range": ">=1.0.0"}}},
+        "status": {"latestImage": "registry/app:1.1.0"}}));
+    let moved = watch.apply(Input::Applied(Watched::Policy(v1beta2)), at(20));
+    assert_eq!(kinds(&moved), [Kind::Latest]);
+    assert_eq!(moved[0].tag.as_deref(), Some("1.1.0"));
+    assert_eq!(moved[0].agrees, Some(true));
+}

@@ -418,3 +418,43 @@ fn watch_refuses_files_and_a_missing_name() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn named(mut object: Value, name: &str) -> Value {
+    object["metadata"]["name"] = json!(name);
+    object
+}
+
+#[test]
+fn list_watch_follows_new_and_deleted_policies_and_survives_api_errors() {
+    let dir = Dir::new();
+    let server = ApiServer::start(state(vec![
+        repository("registry/app", &["1.1.0", "1.0.0"], "2026-12-01T10:00:00Z"),
+        policy("1.1.0"),
+    ]));
+    let mut watch = Watching::start(&dir, &server, &["list", "--watch", "--tags", "1.0.0,1.1.0"]);
+    watch.expect("watching", |e| e["policy"] == "apps/app");
+
+    // A policy created mid-watch is watched from then on.
+    server.apply(named(policy("1.0.0"), "late"));
+    let late = watch.expect("watching", |e| e["policy"] == "apps/late");
+    assert_eq!(late["tag"], "1.1.0");
+
+    // The API fails: an error line, and the watch goes on once it answers again.
+    server.set_faults(vec![("watch=true".into(), 500)]);
+    server.close_watches();
+    let error = watch.expect("error", |_| true);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("stand-in fault 500"),
+        "{error}"
+    );
+    server.set_faults(Vec::new());
+    server.delete("ImagePolicy", "apps", "late");
+    let deleted = watch.expect("deleted", |_| true);
+    assert_eq!(deleted["policy"], "apps/late");
+    server.apply(policy("1.0.0"));
+    let latest = watch.expect("latest", |e| e["policy"] == "apps/app");
+    assert_eq!(latest["agrees"], false, "{latest}");
+}

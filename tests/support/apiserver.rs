@@ -126,6 +126,12 @@ impl ApiServer {
         self.live.changed.notify_all();
     }
 
+    /// From now on, requests whose target contains the text get this status code
+    /// (see [`State::faults`]); an empty list ends the faults.
+    pub fn set_faults(&self, faults: Vec<(String, u16)>) {
+        self.live.world.lock().expect("world").state.faults = faults;
+    }
+
     /// The server's current resourceVersion.
     pub fn resource_version(&self) -> u64 {
         self.live
@@ -253,15 +259,16 @@ fn serve(stream: TcpStream, live: &Live, log: &Mutex<Vec<String>>) {
         let state = live.world.lock().expect("world").state.clone();
         let state = &state;
         std::thread::sleep(state.delay);
-        if query_param(&target, "watch").is_some_and(|w| w == "true" || w == "1") {
-            // A watch holds the connection until it ends.
-            watch(&mut writer, live, &target);
-            return;
-        }
         let fault = state
             .faults
             .iter()
             .find(|(text, _)| target.contains(text.as_str()));
+        if fault.is_none() && query_param(&target, "watch").is_some_and(|w| w == "true" || w == "1")
+        {
+            // A watch holds the connection until it ends.
+            watch(&mut writer, live, &target);
+            return;
+        }
         let (code, reply) = match fault {
             Some((_, 401)) => status(401, "Unauthorized", "Unauthorized".to_string()),
             Some((_, code)) => status(
