@@ -202,7 +202,13 @@ pub struct WatchArgs {
     #[arg(long, value_enum, value_name = "CONDITION", requires = "watch")]
     pub until: Option<Until>,
     /// With --until: how long to wait (e.g. 30s, 10m).
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = watch_duration)]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        requires = "until",
+        value_parser = watch_duration
+    )]
     pub timeout: std::time::Duration,
     /// With --watch: list the registry this often (default: each ImageRepository's spec.interval).
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = watch_duration)]

@@ -204,6 +204,11 @@ pub fn run(
                         Change::Applied(o) => Input::Applied(o),
                         Change::Deleted(o) => Input::Deleted(o),
                         Change::Error(message) => Input::ApiError(message),
+                        Change::Relisted { kind, namespace, present } => Input::Relisted {
+                            kind,
+                            namespace,
+                            present,
+                        },
                     };
                     print(out, watch.apply(input, jiff::Timestamp::now()))?;
                 }

@@ -376,17 +376,34 @@ impl Cluster {
                     ar.version,
                     namespace.as_deref().unwrap_or("all namespaces")
                 );
+                // The names of a (re)list, to tell at its end which objects are gone.
+                let mut listed: Vec<(String, String)> = Vec::new();
                 let stream = watcher(api, watcher::Config::default())
                     .default_backoff()
                     .filter_map(move |event| {
                         let change = match event {
-                            Ok(watcher::Event::Apply(o) | watcher::Event::InitApply(o)) => {
+                            Ok(watcher::Event::InitApply(o)) => {
+                                listed.push((
+                                    o.metadata.namespace.clone().unwrap_or_default(),
+                                    o.metadata.name.clone().unwrap_or_default(),
+                                ));
+                                kind.convert(&ar, o).map(Change::Applied)
+                            }
+                            Ok(watcher::Event::Init) => {
+                                listed.clear();
+                                return std::future::ready(None);
+                            }
+                            Ok(watcher::Event::InitDone) => Ok(Change::Relisted {
+                                kind,
+                                namespace: namespace.clone(),
+                                present: std::mem::take(&mut listed),
+                            }),
+                            Ok(watcher::Event::Apply(o)) => {
                                 kind.convert(&ar, o).map(Change::Applied)
                             }
                             Ok(watcher::Event::Delete(o)) => {
                                 kind.convert(&ar, o).map(Change::Deleted)
                             }
-                            Ok(watcher::Event::Init | watcher::Event::InitDone) => return std::future::ready(None),
                             // The history moved on (410 Gone): the watcher lists again,
                             // as the protocol wants; not an error to report.
                             Err(watcher::Error::WatchError(status)) if status.code == 410 => {
@@ -558,8 +575,9 @@ pub enum Watched {
     Automation(ImageUpdateAutomation),
 }
 
-#[derive(Debug, Clone, Copy)]
-enum WatchedKind {
+/// The kinds `--watch` follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchedKind {
     Policy,
     Repository,
     Automation,
@@ -581,6 +599,13 @@ pub enum Change {
     /// Listed, added or modified.
     Applied(Watched),
     Deleted(Watched),
+    /// A (re)list of `kind` in `namespace` (None: all) ended: the objects not
+    /// `present` (namespace, name) are gone — deleted while no watch was open.
+    Relisted {
+        kind: WatchedKind,
+        namespace: Option<String>,
+        present: Vec<(String, String)>,
+    },
     /// The watch failed; it is retried after a backoff. One line.
     Error(String),
 }

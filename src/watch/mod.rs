@@ -10,7 +10,7 @@ mod tests;
 
 use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
 use crate::policy::{self, Options, Profile};
-use crate::source::cluster::Watched;
+use crate::source::cluster::{Watched, WatchedKind};
 use crate::source::tag_text::SourceKind;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -53,6 +53,13 @@ pub enum Input {
     /// The API server listed, added or modified an object.
     Applied(Watched),
     Deleted(Watched),
+    /// A (re)list of a kind in a namespace (None: all) ended: the objects of
+    /// that kind and namespace not `present` are gone.
+    Relisted {
+        kind: WatchedKind,
+        namespace: Option<String>,
+        present: Vec<Key>,
+    },
     /// A watch failed; it is retried after a backoff.
     ApiError(String),
 }
@@ -304,7 +311,10 @@ impl Watch {
     pub fn apply(&mut self, input: Input, now: Timestamp) -> Vec<Event> {
         let mut events = Vec::new();
         // An object arrived: the API answers again.
-        if matches!(input, Input::Applied(_) | Input::Deleted(_)) {
+        if matches!(
+            input,
+            Input::Applied(_) | Input::Deleted(_) | Input::Relisted { .. }
+        ) {
             self.api_error = None;
         }
         match input {
@@ -339,6 +349,54 @@ impl Watch {
                     t.observed.remove(&key);
                 }
                 self.settle(now, &mut events);
+            }
+            Input::Relisted {
+                kind,
+                namespace,
+                present,
+            } => {
+                let gone = |key: &Key| {
+                    namespace.as_deref().is_none_or(|ns| ns == key.0) && !present.contains(key)
+                };
+                match kind {
+                    WatchedKind::Policy => {
+                        let keys: Vec<Key> =
+                            self.policies.keys().filter(|k| gone(k)).cloned().collect();
+                        for key in keys {
+                            self.policies.remove(&key);
+                            let mut e = Event::new(
+                                now,
+                                Kind::Deleted,
+                                "the ImagePolicy was deleted".into(),
+                            );
+                            e.policy = Some(id(&key));
+                            events.push(e);
+                        }
+                    }
+                    WatchedKind::Repository => {
+                        for (key, repo) in self.repositories.iter_mut() {
+                            if gone(key) {
+                                repo.object = None;
+                                repo.scan = None;
+                            }
+                        }
+                    }
+                    WatchedKind::Automation => {
+                        let keys: Vec<Key> = self
+                            .automations
+                            .keys()
+                            .filter(|k| gone(k))
+                            .cloned()
+                            .collect();
+                        for key in keys {
+                            self.automations.remove(&key);
+                            for t in self.policies.values_mut() {
+                                t.observed.remove(&key);
+                            }
+                        }
+                        self.settle(now, &mut events);
+                    }
+                }
             }
             Input::ApiError(message) => {
                 let e = Event::new(

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
+use crate::source::cluster::WatchedKind;
 
 fn object<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
     serde_json::from_value(value).expect("a model object")
@@ -232,4 +233,34 @@ fn a_v1beta2_latest_image_moves_like_latest_ref() {
     assert_eq!(kinds(&moved), [Kind::Latest]);
     assert_eq!(moved[0].tag.as_deref(), Some("1.1.0"));
     assert_eq!(moved[0].agrees, Some(true));
+}
+
+#[test]
+fn a_relist_without_an_object_deletes_it() {
+    let mut watch = started();
+    let relisted = watch.apply(
+        Input::Relisted {
+            kind: WatchedKind::Policy,
+            namespace: Some("apps".into()),
+            present: Vec::new(),
+        },
+        at(10),
+    );
+    assert_eq!(kinds(&relisted), [Kind::Deleted]);
+    assert!(watch.is_empty());
+}
+
+#[test]
+fn a_relist_of_another_namespace_keeps_the_policy() {
+    let mut watch = started();
+    let relisted = watch.apply(
+        Input::Relisted {
+            kind: WatchedKind::Policy,
+            namespace: Some("other".into()),
+            present: Vec::new(),
+        },
+        at(10),
+    );
+    assert!(relisted.is_empty());
+    assert!(!watch.is_empty());
 }

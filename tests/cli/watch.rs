@@ -405,6 +405,18 @@ fn watch_refuses_files_and_a_missing_name() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ImagePolicy 'nope' not found"), "{stderr}");
+    let out = dir
+        .cmd()
+        .args(["list", "--timeout", "5s"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--timeout needs --until");
+    let out = dir
+        .cmd()
+        .args(["list", "--until", "caught-up"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--until needs --watch");
     let manifests = dir.write("m.yaml", &policy("1.0.0").to_string());
     let out = dir
         .cmd()
@@ -450,8 +462,11 @@ fn list_watch_follows_new_and_deleted_policies_and_survives_api_errors() {
             .contains("stand-in fault 500"),
         "{error}"
     );
-    server.set_faults(Vec::new());
+    // Deleted while no watch is open, and the history compacted: the watch
+    // resumes with 410 Gone, lists again, and the list no longer has it.
     server.delete("ImagePolicy", "apps", "late");
+    server.expire();
+    server.set_faults(Vec::new());
     let deleted = watch.expect("deleted", |_| true);
     assert_eq!(deleted["policy"], "apps/late");
     server.apply(policy("1.0.0"));
