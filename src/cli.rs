@@ -402,7 +402,10 @@ Examples:
   kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
 
   # A policy in the cluster, with the tags of its registry
-  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system";
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system
+
+  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout)
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m";
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -411,6 +414,9 @@ Examples:
 
   # Recompute each policy and compare with the controller's choice
   kubectl imagepolicy list -A --check
+
+  # Every policy's events as pushed tags travel to the commit, one JSON object per line
+  kubectl imagepolicy list -A --watch -o json
 
   # Offline: the policies of the files, recomputed on a tag list
   kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt";
