@@ -206,6 +206,9 @@ struct Tracked {
     policy: ImagePolicy,
     /// This tool's selection on the last listing (None: nothing, or no listing yet).
     selection: Option<String>,
+    /// The tags the controller could pick as well (ties, chosen at random): the
+    /// selection first; empty when nothing is selected.
+    possible: Vec<String>,
     /// Why nothing is selected.
     unselected: Option<String>,
     journey: Option<Journey>,
@@ -521,8 +524,17 @@ impl Watch {
             None => evaluation.possible().first().map(|t| t.to_string()),
         };
         let unselected = evaluation.error.clone();
+        let possible: Vec<String> = match &selection {
+            Some(_) => evaluation
+                .possible()
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            None => Vec::new(),
+        };
         let tracked = self.policies.get_mut(key).expect("present");
         tracked.unselected = unselected;
+        tracked.possible = possible;
         if selection == tracked.selection {
             return;
         }
@@ -579,6 +591,7 @@ impl Watch {
                     Tracked {
                         policy,
                         selection: None,
+                        possible: Vec::new(),
                         unselected: None,
                         journey: None,
                         observed,
@@ -866,15 +879,20 @@ impl Watch {
     /// Marks the policies whose every step has the selection, once each.
     fn settle(&mut self, now: Timestamp, events: &mut Vec<Event>) {
         for (key, tracked) in self.policies.iter_mut() {
-            let Some(selection) = tracked.selection.clone() else {
+            // latestRef is the selection or a tag tied with it (the controller picks
+            // among ties at random), and an automation applied that value.
+            let Some(selection) = tracked
+                .policy
+                .controller_tag()
+                .filter(|latest| tracked.possible.contains(latest))
+            else {
+                tracked.caught_up = false;
                 continue;
             };
-            let latest = tracked.policy.controller_tag();
-            let done = latest.as_deref() == Some(selection.as_str())
-                && tracked
-                    .observed
-                    .values()
-                    .any(|o| o.as_deref() == Some(selection.as_str()));
+            let done = tracked
+                .observed
+                .values()
+                .any(|o| o.as_deref() == Some(selection.as_str()));
             if done == tracked.caught_up {
                 continue;
             }
@@ -939,7 +957,10 @@ impl Watch {
             return ("registry", why);
         };
         let latest = tracked.policy.controller_tag();
-        if latest.as_deref() != Some(selection.as_str()) {
+        if !latest
+            .as_ref()
+            .is_some_and(|l| tracked.possible.contains(l))
+        {
             let object = repo.and_then(|r| r.object.as_ref());
             let scan = object.and_then(ImageRepository::last_scan);
             let seen_in_scan = scan.is_some_and(|s| s.latest_tags.contains(selection));
@@ -974,6 +995,7 @@ impl Watch {
             );
         }
         // The policy has it: which automation should apply it, and why it did not.
+        let selection = latest.as_ref().unwrap_or(selection);
         let appliers: Vec<&Key> = tracked.observed.keys().collect();
         if appliers.is_empty() {
             let suspended_or_not = if self

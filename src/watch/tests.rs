@@ -264,3 +264,36 @@ fn a_relist_of_another_namespace_keeps_the_policy() {
     assert!(relisted.is_empty());
     assert!(!watch.is_empty());
 }
+
+#[test]
+fn a_tag_tied_with_the_selection_is_caught_up_too() {
+    // Numerical keys `01`, `1` and `1.0` tie: the controller picks any (a Go map).
+    let numerical = |latest: &str| -> ImagePolicy {
+        object(serde_json::json!({
+            "metadata": {"name": "app", "namespace": "apps"},
+            "spec": {"imageRepositoryRef": {"name": "app"},
+                     "filterTags": {"pattern": "", "extract": ""},
+                     "policy": {"numerical": {"order": "asc"}}},
+            "status": {"latestRef": {"name": "registry/app", "tag": latest}}}))
+    };
+    let mut watch = started();
+    watch.apply(Input::Applied(Watched::Policy(numerical("1.0.0"))), at(5));
+    let listed = watch.apply(listing(&["0", "1.0", "1", "01"]), at(10));
+    let selected = listed
+        .iter()
+        .find(|e| e.event == Kind::Selected)
+        .expect("selected");
+    assert_ne!(selected.tag.as_deref(), Some("1.0"), "{listed:?}");
+    watch.apply(Input::Applied(Watched::Policy(numerical("1.0"))), at(20));
+    let applied = watch.apply(
+        Input::Applied(Watched::Automation(automation("1.0", "c3"))),
+        at(30),
+    );
+    assert_eq!(
+        applied.last().map(|e| e.event),
+        Some(Kind::CaughtUp),
+        "{applied:?}"
+    );
+    assert_eq!(applied.last().unwrap().tag.as_deref(), Some("1.0"));
+    assert!(watch.caught_up());
+}

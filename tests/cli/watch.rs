@@ -184,7 +184,7 @@ fn a_tag_pushed_mid_watch_travels_to_the_commit() {
     server.apply(other);
     let bookmarked = server.resource_version();
     server.bookmark();
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_secs(1));
     server.close_watches();
     server.apply(repository(
         &image,
