@@ -224,18 +224,29 @@ pub fn run(
                         .into_iter()
                         .map(|(k, r)| (k, r.cloned()))
                         .collect();
+                    let mut listing = Vec::new();
                     for key in due {
-                        let Some((_, object)) = wanted.iter().find(|(k, _)| *k == key) else {
+                        match wanted.iter().find(|(k, _)| *k == key) {
+                            Some((_, object)) => listing.push((key, object.as_ref())),
                             // No watched policy uses it any more.
-                            polls.remove(&key);
+                            None => {
+                                polls.remove(&key);
+                            }
+                        }
+                    }
+                    // Eight at a time, each distinct repository once, as `explain` lists.
+                    let mut resolved = service
+                        .resolve_all(listing.iter().cloned(), &mut |_, _| {})
+                        .await;
+                    for (key, object) in listing {
+                        let Some(answer) = resolved.remove(&key) else {
                             continue;
                         };
-                        let resolved = service.resolve(object.as_ref()).await;
                         let failures = polls.get(&key).map_or(0, |p| p.failures);
                         let (input, poll) = registry_input(
                             key.clone(),
-                            resolved,
-                            interval(args, object.as_ref()),
+                            answer,
+                            interval(args, object),
                             failures,
                             Instant::now(),
                         );
