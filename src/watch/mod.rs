@@ -477,7 +477,13 @@ impl Watch {
             e.tag = (new_tags.len() == 1).then(|| new_tags[0].clone());
             events.push(e);
         }
-        for note in &listing.notes {
+        // A note (the fallback to the status sample) once, not at every listing.
+        let noted = repo
+            .listing
+            .as_ref()
+            .map(|l| l.notes.clone())
+            .unwrap_or_default();
+        for note in listing.notes.iter().filter(|n| !noted.contains(n)) {
             let mut e = Event::new(now, Kind::Error, note.clone());
             e.repository = Some(id(&key));
             events.push(e);

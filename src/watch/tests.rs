@@ -297,3 +297,19 @@ fn a_tag_tied_with_the_selection_is_caught_up_too() {
     assert_eq!(applied.last().unwrap().tag.as_deref(), Some("1.0"));
     assert!(watch.caught_up());
 }
+
+#[test]
+fn a_fallback_note_is_said_once() {
+    let mut watch = started();
+    let fallback = || Input::Registry {
+        repository: ("apps".into(), "app".into()),
+        listing: Ok(Listing {
+            tags: vec!["1.0.0".into()],
+            kind: SourceKind::Status,
+            notes: vec!["the registry could not be used; falling back".into()],
+        }),
+        retry: None,
+    };
+    assert_eq!(kinds(&watch.apply(fallback(), at(10))), [Kind::Error]);
+    assert!(watch.apply(fallback(), at(70)).is_empty());
+}
