@@ -89,6 +89,15 @@ mod tests {
             value.get("agrees").is_none(),
             "omitted when it does not apply"
         );
+        let mut yaml = Vec::new();
+        let options = Options {
+            format: Format::Yaml,
+            ..Options::default()
+        };
+        super::event(&mut yaml, &event, options).unwrap();
+        let text = String::from_utf8(yaml).unwrap();
+        assert!(text.starts_with("---\n"), "{text}");
+        assert!(text.contains("event: selected\n"), "{text}");
     }
 
     fn sample() -> Event {
