@@ -186,6 +186,48 @@ pub struct ExplainArgs {
     /// repository's status sample) or `registry`.
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub tags_from: Option<TagsFrom>,
+    #[command(flatten)]
+    pub watch: WatchArgs,
+}
+
+/// `--watch` and what goes with it (`explain NAME`, `list`; docs/guide/watch.md).
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Watch the policies: one line per event as a pushed tag travels from the
+    /// registry to the reflector's scan, the policy's latestRef and the automation's commit.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With --watch: exit 0 once the automation has applied the current selection,
+    /// 1 at --timeout (with the step it is stuck at and why), 2 on errors.
+    #[arg(long, value_enum, value_name = "CONDITION", requires = "watch")]
+    pub until: Option<Until>,
+    /// With --until: how long to wait (e.g. 30s, 10m).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        requires = "until",
+        value_parser = watch_duration
+    )]
+    pub timeout: std::time::Duration,
+    /// With --watch: list the registry this often (default: each ImageRepository's spec.interval).
+    #[arg(long, value_name = "DURATION", requires = "watch", value_parser = watch_duration)]
+    pub interval: Option<std::time::Duration>,
+}
+
+/// What `--until` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Until {
+    /// The automation applied this tool's current selection.
+    CaughtUp,
+}
+
+/// A positive Go-style duration (`30s`, `10m`, `1m30s`).
+fn watch_duration(text: &str) -> Result<std::time::Duration, String> {
+    match crate::source::cluster::parse_duration(text) {
+        Some(d) => Ok(d),
+        None => Err(format!("'{text}' is not a duration like 30s, 10m or 1m30s")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -337,6 +379,8 @@ pub struct ListArgs {
     pub check: bool,
     #[command(flatten)]
     pub tag_list: TagArgs,
+    #[command(flatten)]
+    pub watch: WatchArgs,
 }
 
 // The Examples section at the end of each subcommand's --help, as kubectl
@@ -358,7 +402,10 @@ Examples:
   kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
 
   # A policy in the cluster, with the tags of its registry
-  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system";
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system
+
+  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout)
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m";
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -367,6 +414,9 @@ Examples:
 
   # Recompute each policy and compare with the controller's choice
   kubectl imagepolicy list -A --check
+
+  # Every policy's events as pushed tags travel to the commit, one JSON object per line
+  kubectl imagepolicy list -A --watch -o json
 
   # Offline: the policies of the files, recomputed on a tag list
   kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt";

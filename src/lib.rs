@@ -24,6 +24,7 @@ mod report;
 pub mod source;
 mod store;
 mod suggest;
+mod watch;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};

@@ -175,6 +175,8 @@ pub struct ImageRepositorySpec {
     pub cert_secret_ref: Option<LocalRef>,
     pub service_account_name: Option<String>,
     pub timeout: Option<String>,
+    /// How often the reflector scans (a Go duration, `5m`); `--watch` lists the registry as often.
+    pub interval: Option<String>,
     #[serde(default)]
     pub suspend: bool,
 }
@@ -432,6 +434,21 @@ pub struct ImageUpdateAutomation {
     pub metadata: Metadata,
     #[serde(default)]
     pub spec: ImageUpdateAutomationSpec,
+    pub status: Option<ImageUpdateAutomationStatus>,
+}
+
+/// What `--watch` reads of an automation's status: the policy values it last
+/// applied (`observedPolicies`, v1) and its last push.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageUpdateAutomationStatus {
+    /// Policy name (of the automation's namespace) → the `latestRef` it applied.
+    #[serde(default)]
+    pub observed_policies: BTreeMap<String, ImageRef>,
+    pub last_push_commit: Option<String>,
+    pub last_push_time: Option<String>,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

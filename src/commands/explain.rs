@@ -20,6 +20,19 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit> {
+    if args.watch.watch {
+        if args.names.is_empty() {
+            bail!("--watch follows named policies: explain NAME --watch (or list --watch for all)");
+        }
+        let request = super::watch::Request {
+            target: super::watch::Target::Named(&args.names),
+            files: &args.manifests.files,
+            tag_list: &args.tag_list,
+            tags_from: args.tags_from,
+            args: &args.watch,
+        };
+        return super::watch::run(config, request, out, err);
+    }
     // Gather: policies, then each distinct repository's tags, once.
     let inputs = super::gather(config, &args.manifests.files)?;
     let policies = inputs.named_policies(config, &args.names)?;

@@ -18,6 +18,16 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit> {
+    if args.watch.watch {
+        let request = super::watch::Request {
+            target: super::watch::Target::InScope,
+            files: &args.manifests.files,
+            tag_list: &args.tag_list,
+            tags_from: None,
+            args: &args.watch,
+        };
+        return super::watch::run(config, request, out, err);
+    }
     // Gather: the policies, and with --check each repository's tags once.
     let inputs = super::gather(config, &args.manifests.files)?;
     super::warn_all(err, &inputs.release.note)?;

@@ -9,6 +9,7 @@ pub mod list;
 pub mod mark;
 pub mod preview;
 pub mod suggest;
+pub mod watch;
 
 use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
 use crate::exit::Exit;

@@ -9,6 +9,7 @@ pub mod structured;
 pub mod suggest;
 pub mod table;
 mod tags_json;
+pub mod watch;
 
 use crate::report::Explanation;
 use std::io::Write;

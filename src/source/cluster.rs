@@ -106,6 +106,16 @@ pub fn parse_timeout(text: &str) -> Result<Option<Duration>> {
     Ok((!total.is_zero()).then_some(total))
 }
 
+/// A positive duration as Go writes it (`5m`, `1m30s`, `500ms`): an
+/// ImageRepository's `spec.interval`, `--interval`, `--timeout`. None when it is
+/// not one, or zero.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    parse_timeout(text).ok().flatten()
+}
+
 impl Cluster {
     /// Loads the kubeconfig (`--kubeconfig`, else `KUBECONFIG` with several
     /// files merged, else `~/.kube/config`, else in-cluster), connects and
@@ -329,22 +339,91 @@ impl Cluster {
                 None => break,
             }
         }
-        items
-            .into_iter()
-            .map(|item| {
-                let name = item.metadata.name.clone().unwrap_or_default();
-                let mut value = serde_json::to_value(&item)?;
-                if let Some(map) = value.as_object_mut() {
-                    map.insert(
-                        "apiVersion".into(),
-                        serde_json::Value::String(ar.api_version.clone()),
-                    );
-                }
-                serde_json::from_value(value).map_err(|e| {
-                    anyhow!("{} {name}: does not fit the expected schema: {e}", ar.kind)
-                })
-            })
-            .collect()
+        items.into_iter().map(|item| into_model(ar, item)).collect()
+    }
+
+    /// `--watch`: one watcher per image kind (ImagePolicies, ImageRepositories and,
+    /// when served, ImageUpdateAutomations) in each of `namespaces` (None: all),
+    /// merged. kube-runtime's watcher lists, then watches from that list's
+    /// resourceVersion with bookmarks, resumes when the server closes the watch and
+    /// relists after `410 Gone`; its default backoff (0.8 s doubling to 30 s) spaces
+    /// the retries after an error, which arrives as [`Change::Error`], never ends the stream.
+    pub fn watch(
+        &self,
+        namespaces: &[Option<String>],
+    ) -> impl futures_util::Stream<Item = Change> + Send + 'static {
+        use futures_util::StreamExt;
+        use kube::runtime::{WatchStreamExt, watcher};
+        let mut streams = Vec::new();
+        let kinds = [
+            Some((&self.policies, WatchedKind::Policy)),
+            Some((&self.repositories, WatchedKind::Repository)),
+            self.automations
+                .as_ref()
+                .map(|ar| (ar, WatchedKind::Automation)),
+        ];
+        for (ar, kind) in kinds.into_iter().flatten() {
+            for namespace in namespaces {
+                let api: Api<DynamicObject> = match namespace {
+                    Some(ns) => Api::namespaced_with(self.client.clone(), ns, ar),
+                    None => Api::all_with(self.client.clone(), ar),
+                };
+                let (ar, server, namespace) = (ar.clone(), self.server.clone(), namespace.clone());
+                let resource = format!("{}.{GROUP}", ar.plural);
+                tracing::debug!(
+                    target: "cluster",
+                    "WATCH {resource}/{} in {}",
+                    ar.version,
+                    namespace.as_deref().unwrap_or("all namespaces")
+                );
+                // The names of a (re)list, to tell at its end which objects are gone.
+                let mut listed: Vec<(String, String)> = Vec::new();
+                let stream = watcher(api, watcher::Config::default())
+                    .default_backoff()
+                    .filter_map(move |event| {
+                        let change = match event {
+                            Ok(watcher::Event::InitApply(o)) => {
+                                listed.push((
+                                    o.metadata.namespace.clone().unwrap_or_default(),
+                                    o.metadata.name.clone().unwrap_or_default(),
+                                ));
+                                kind.convert(&ar, o).map(Change::Applied)
+                            }
+                            Ok(watcher::Event::Init) => {
+                                listed.clear();
+                                return std::future::ready(None);
+                            }
+                            Ok(watcher::Event::InitDone) => Ok(Change::Relisted {
+                                kind,
+                                namespace: namespace.clone(),
+                                present: std::mem::take(&mut listed),
+                            }),
+                            Ok(watcher::Event::Apply(o)) => {
+                                kind.convert(&ar, o).map(Change::Applied)
+                            }
+                            Ok(watcher::Event::Delete(o)) => {
+                                kind.convert(&ar, o).map(Change::Deleted)
+                            }
+                            // The history moved on (410 Gone): the watcher lists again,
+                            // as the protocol wants; not an error to report.
+                            Err(watcher::Error::WatchError(status)) if status.code == 410 => {
+                                tracing::debug!(target: "cluster", "{resource}: {}; listing again", status.message);
+                                return std::future::ready(None);
+                            }
+                            Err(e) => Ok(Change::Error(watch_error(
+                                e,
+                                &server,
+                                &resource,
+                                namespace.as_deref(),
+                            ))),
+                        };
+                        std::future::ready(Some(change.unwrap_or_else(|e| Change::Error(e.to_string()))))
+                    })
+                    .boxed();
+                streams.push(stream);
+            }
+        }
+        futures_util::stream::select_all(streams)
     }
 
     /// A Secret's data (`kubernetes.io/dockerconfigjson`, `dockercfg`, TLS
@@ -473,6 +552,90 @@ impl Cluster {
 
 /// Items per LIST page (kubectl's `--chunk-size` default).
 const LIST_PAGE: u32 = 500;
+
+/// An object of the API as the model reads it, whatever version was served.
+fn into_model<T: DeserializeOwned>(ar: &ApiResource, item: DynamicObject) -> Result<T> {
+    let name = item.metadata.name.clone().unwrap_or_default();
+    let mut value = serde_json::to_value(&item)?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert(
+            "apiVersion".into(),
+            serde_json::Value::String(ar.api_version.clone()),
+        );
+    }
+    serde_json::from_value(value)
+        .map_err(|e| anyhow!("{} {name}: does not fit the expected schema: {e}", ar.kind))
+}
+
+/// An object `--watch` follows.
+#[derive(Debug, Clone)]
+pub enum Watched {
+    Policy(ImagePolicy),
+    Repository(ImageRepository),
+    Automation(ImageUpdateAutomation),
+}
+
+/// The kinds `--watch` follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchedKind {
+    Policy,
+    Repository,
+    Automation,
+}
+
+impl WatchedKind {
+    fn convert(self, ar: &ApiResource, item: DynamicObject) -> Result<Watched> {
+        Ok(match self {
+            WatchedKind::Policy => Watched::Policy(into_model(ar, item)?),
+            WatchedKind::Repository => Watched::Repository(into_model(ar, item)?),
+            WatchedKind::Automation => Watched::Automation(into_model(ar, item)?),
+        })
+    }
+}
+
+/// What a watch reports.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Listed, added or modified.
+    Applied(Watched),
+    Deleted(Watched),
+    /// A (re)list of `kind` in `namespace` (None: all) ended: the objects not
+    /// `present` (namespace, name) are gone — deleted while no watch was open.
+    Relisted {
+        kind: WatchedKind,
+        namespace: Option<String>,
+        present: Vec<(String, String)>,
+    },
+    /// The watch failed; it is retried after a backoff. One line.
+    Error(String),
+}
+
+/// One line for a failed watch, naming the resource and the namespace.
+fn watch_error(
+    error: kube::runtime::watcher::Error,
+    server: &str,
+    resource: &str,
+    namespace: Option<&str>,
+) -> String {
+    use kube::runtime::watcher::Error;
+    match error {
+        Error::InitialListFailed(e) => {
+            api_error(e, server, "list", resource, namespace).to_string()
+        }
+        Error::WatchStartFailed(e) | Error::WatchFailed(e) => {
+            api_error(e, server, "watch", resource, namespace).to_string()
+        }
+        Error::WatchError(status) => api_error(
+            kube::Error::Api(status),
+            server,
+            "watch",
+            resource,
+            namespace,
+        )
+        .to_string(),
+        other => format!("watching {resource}: {other}"),
+    }
+}
 
 /// The label Flux's install manifests put on the controller's Deployment.
 /// Why the controller's release cannot be read from the cluster.

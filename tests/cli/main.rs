@@ -26,3 +26,4 @@ mod standin;
 mod standin_support;
 mod suggest;
 mod util;
+mod watch;

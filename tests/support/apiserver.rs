@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 pub const GROUP: &str = "image.toolkit.fluxcd.io";
 
@@ -40,6 +41,8 @@ pub struct State {
     /// At most this many items per LIST page (`limit` and `continue`, as
     /// the API server pages); None: as many as `limit` asks, else all.
     pub page_size: Option<usize>,
+    /// The server's resourceVersion, which LISTs report; [`ApiServer::apply`] advances it.
+    pub resource_version: u64,
 }
 
 /// A Secret: (namespace, name, data key → raw bytes).
@@ -48,22 +51,134 @@ pub type Secret = (String, String, Vec<(String, Vec<u8>)>);
 pub struct ApiServer {
     pub port: u16,
     log: Arc<Mutex<Vec<String>>>,
+    live: Arc<Live>,
+}
+
+/// The objects as they change while a test runs, and what the open watches are told.
+struct Live {
+    world: Mutex<World>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct World {
+    state: State,
+    /// Every change of an image object: its resourceVersion, type and object.
+    changes: Vec<(u64, &'static str, Value)>,
+    /// Watches from a resourceVersion below this one get `410 Gone`.
+    compacted: u64,
+    /// Each counter's increase tells the open watches to close, to fail with
+    /// `410 Gone`, or to send a bookmark.
+    closes: u64,
+    expiries: u64,
+    bookmarks: u64,
 }
 
 impl ApiServer {
-    pub fn start(state: State) -> ApiServer {
+    pub fn start(mut state: State) -> ApiServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("local addr").port();
         let log = Arc::new(Mutex::new(Vec::new()));
-        let state = Arc::new(state);
-        let thread_log = log.clone();
+        state.resource_version = state.resource_version.max(100);
+        for o in &mut state.objects {
+            o["metadata"]["resourceVersion"] = json!(state.resource_version.to_string());
+        }
+        let live = Arc::new(Live {
+            world: Mutex::new(World {
+                state,
+                ..World::default()
+            }),
+            changed: Condvar::new(),
+        });
+        let (thread_log, thread_live) = (log.clone(), live.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (state, log) = (state.clone(), thread_log.clone());
-                std::thread::spawn(move || serve(stream, &state, &log));
+                let (live, log) = (thread_live.clone(), thread_log.clone());
+                std::thread::spawn(move || serve(stream, &live, &log));
             }
         });
-        ApiServer { port, log }
+        ApiServer { port, log, live }
+    }
+
+    /// Adds or replaces an object (by kind, namespace and name) at a new
+    /// resourceVersion; open watches of its kind see ADDED or MODIFIED.
+    pub fn apply(&self, mut object: Value) {
+        let mut world = self.live.world.lock().expect("world");
+        world.state.resource_version += 1;
+        let rv = world.state.resource_version;
+        object["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let same = |o: &Value| {
+            o["kind"] == object["kind"]
+                && o["metadata"]["namespace"] == object["metadata"]["namespace"]
+                && o["metadata"]["name"] == object["metadata"]["name"]
+        };
+        let kind = match world.state.objects.iter().position(same) {
+            Some(i) => {
+                world.state.objects[i] = object.clone();
+                "MODIFIED"
+            }
+            None => {
+                world.state.objects.push(object.clone());
+                "ADDED"
+            }
+        };
+        world.changes.push((rv, kind, object));
+        self.live.changed.notify_all();
+    }
+
+    /// From now on, requests whose target contains the text get this status code
+    /// (see [`State::faults`]); an empty list ends the faults.
+    pub fn set_faults(&self, faults: Vec<(String, u16)>) {
+        self.live.world.lock().expect("world").state.faults = faults;
+    }
+
+    /// The server's current resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.live
+            .world
+            .lock()
+            .expect("world")
+            .state
+            .resource_version
+    }
+
+    /// Removes an object; open watches see DELETED.
+    pub fn delete(&self, kind: &str, namespace: &str, name: &str) {
+        let mut world = self.live.world.lock().expect("world");
+        world.state.resource_version += 1;
+        let rv = world.state.resource_version;
+        let found = world.state.objects.iter().position(|o| {
+            o["kind"] == kind
+                && o["metadata"]["namespace"] == namespace
+                && o["metadata"]["name"] == name
+        });
+        if let Some(i) = found {
+            let mut object = world.state.objects.remove(i);
+            object["metadata"]["resourceVersion"] = json!(rv.to_string());
+            world.changes.push((rv, "DELETED", object));
+        }
+        self.live.changed.notify_all();
+    }
+
+    /// Every open watch that asked for bookmarks gets one (the current resourceVersion).
+    pub fn bookmark(&self) {
+        self.live.world.lock().expect("world").bookmarks += 1;
+        self.live.changed.notify_all();
+    }
+
+    /// The server ends every open watch, as it does at `timeoutSeconds`.
+    pub fn close_watches(&self) {
+        self.live.world.lock().expect("world").closes += 1;
+        self.live.changed.notify_all();
+    }
+
+    /// The history is compacted: every open watch ends with an ERROR event
+    /// (`410 Gone`, reason Expired), and so does a watch from an older resourceVersion.
+    pub fn expire(&self) {
+        let mut world = self.live.world.lock().expect("world");
+        world.compacted = world.state.resource_version;
+        world.expiries += 1;
+        self.live.changed.notify_all();
     }
 
     /// Every request so far, as `METHOD /path?query`.
@@ -104,7 +219,7 @@ users:
     }
 }
 
-fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
+fn serve(stream: TcpStream, live: &Live, log: &Mutex<Vec<String>>) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -141,11 +256,19 @@ fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
             return;
         }
         log.lock().expect("log").push(format!("{method} {target}"));
+        let state = live.world.lock().expect("world").state.clone();
+        let state = &state;
         std::thread::sleep(state.delay);
         let fault = state
             .faults
             .iter()
             .find(|(text, _)| target.contains(text.as_str()));
+        if fault.is_none() && query_param(&target, "watch").is_some_and(|w| w == "true" || w == "1")
+        {
+            // A watch holds the connection until it ends.
+            watch(&mut writer, live, &target);
+            return;
+        }
         let (code, reply) = match fault {
             Some((_, 401)) => status(401, "Unauthorized", "Unauthorized".to_string()),
             Some((_, code)) => status(
@@ -170,6 +293,121 @@ fn serve(stream: TcpStream, state: &State, log: &Mutex<Vec<String>>) {
             text.len()
         );
         if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// Streams a watch of one kind (`?watch=true`), as kube-apiserver does: chunked
+/// JSON lines `{"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR, "object": …}` of the
+/// changes after `resourceVersion`, until the test closes or expires the watches,
+/// or `timeoutSeconds` pass.
+fn watch(writer: &mut TcpStream, live: &Live, target: &str) {
+    let path = target.split('?').next().unwrap_or("");
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (version, plural, namespace) = match segments.as_slice() {
+        ["apis", GROUP, version, plural] => (*version, *plural, None),
+        ["apis", GROUP, version, "namespaces", ns, plural] => (*version, *plural, Some(*ns)),
+        _ => ("", "", None),
+    };
+    let Some(kind) = kind_of(plural) else {
+        let (_, body) = status(
+            404,
+            "NotFound",
+            "the stand-in watches image objects only".into(),
+        );
+        let text = body.to_string();
+        let _ = write!(
+            writer,
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+            text.len()
+        );
+        return;
+    };
+    let bookmarks_allowed = query_param(target, "allowWatchBookmarks").as_deref() == Some("true");
+    let timeout = query_param(target, "timeoutSeconds")
+        .and_then(|t| t.parse().ok())
+        .map_or(Duration::from_secs(290), Duration::from_secs);
+    let started = Instant::now();
+    if write!(
+        writer,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .is_err()
+    {
+        return;
+    }
+    let chunk = |writer: &mut TcpStream, line: &Value| {
+        let text = format!("{line}\n");
+        write!(writer, "{:x}\r\n{text}\r\n", text.len()).and_then(|_| writer.flush())
+    };
+    let gone = |rv: u64, compacted: u64| {
+        json!({"type": "ERROR", "object": status(410, "Expired",
+            format!("too old resource version: {rv} ({compacted})")).1})
+    };
+    let (mut cursor, closes, expiries, mut bookmarks) = {
+        let world = live.world.lock().expect("world");
+        let asked = query_param(target, "resourceVersion")
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|v| *v != 0);
+        if let Some(rv) = asked.filter(|rv| *rv < world.compacted) {
+            let _ = chunk(writer, &gone(rv, world.compacted));
+            let _ = write!(writer, "0\r\n\r\n");
+            return;
+        }
+        (
+            asked.unwrap_or(world.state.resource_version),
+            world.closes,
+            world.expiries,
+            world.bookmarks,
+        )
+    };
+    loop {
+        let mut lines = Vec::new();
+        let mut end = false;
+        {
+            let world = live.world.lock().expect("world");
+            let (world, _) = live
+                .changed
+                .wait_timeout(world, Duration::from_millis(50))
+                .expect("world");
+            let from = cursor;
+            for (rv, type_, object) in world.changes.iter().filter(|(rv, _, _)| *rv > from) {
+                cursor = *rv;
+                if object["kind"] != kind
+                    || namespace.is_some_and(|ns| object["metadata"]["namespace"] != ns)
+                {
+                    continue;
+                }
+                let mut object = object.clone();
+                object["apiVersion"] = Value::String(format!("{GROUP}/{version}"));
+                lines.push(json!({"type": type_, "object": object}));
+            }
+            if world.bookmarks != bookmarks {
+                bookmarks = world.bookmarks;
+                if bookmarks_allowed {
+                    cursor = cursor.max(world.state.resource_version);
+                    lines.push(json!({"type": "BOOKMARK", "object": {
+                        "kind": kind, "apiVersion": format!("{GROUP}/{version}"),
+                        "metadata": {"resourceVersion": cursor.to_string()}}}));
+                }
+            }
+            if world.expiries != expiries {
+                lines.push(gone(cursor, world.compacted));
+                end = true;
+            }
+            if world.closes != closes || started.elapsed() >= timeout {
+                end = true;
+            }
+        }
+        for line in &lines {
+            if chunk(writer, line).is_err() {
+                return;
+            }
+        }
+        if end {
+            let _ = write!(writer, "0\r\n\r\n");
+            let _ = writer.flush();
             return;
         }
     }
@@ -597,6 +835,6 @@ fn list(state: &State, version: &str, plural: &str, namespace: Option<&str>) -> 
     (
         200,
         json!({"kind": format!("{kind}List"), "apiVersion": format!("{GROUP}/{version}"),
-               "metadata": {"resourceVersion": "42"}, "items": items}),
+               "metadata": {"resourceVersion": state.resource_version.to_string()}, "items": items}),
     )
 }
