@@ -8,6 +8,9 @@
 use serde_json::Value;
 use std::borrow::Cow;
 
+/// Ranges run by recursion: a bound keeps a hostile template from exhausting the stack.
+const MAX_RANGE_DEPTH: usize = 100;
+
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -76,9 +79,64 @@ impl Template {
     /// Runs the template on `data`. Nothing is written when it fails (as kubectl, which
     /// collects every result before printing).
     pub fn execute(&self, data: &Value) -> Result<Vec<u8>, String> {
+        self.execute_partial(data)
+            .unwrap_or_else(|| Err("the document has omitted parts".to_string()))
+    }
+
+    /// Runs the template on a document where [`omitted`] stands for parts too costly to
+    /// build (explain's tags); `None` when the template reads inside one or prints one,
+    /// so that only the whole document can answer. Until then every step sees the same
+    /// values as on the whole document, so an answer (output or error) is the same.
+    pub fn execute_partial(&self, data: &Value) -> Option<Result<Vec<u8>, String>> {
+        let run = Execution {
+            template: self,
+            touched: std::cell::Cell::new(false),
+        };
         let mut out = Vec::new();
-        self.block(&self.nodes, 0, data, 0, &mut out)?;
-        Ok(out)
+        let result = run.block(&self.nodes, 0, data, 0, &mut out);
+        if run.touched.get() {
+            return None;
+        }
+        Some(result.map(|_| out))
+    }
+}
+
+/// The key of the stand-in for an omitted part of a document.
+const OMITTED: &str = "\u{0}omitted";
+
+/// The stand-in for a part of a document left out, for [`Template::execute_partial`].
+pub fn omitted() -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert(OMITTED.to_string(), Value::Bool(true));
+    Value::Object(map)
+}
+
+fn is_omitted(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.contains_key(OMITTED))
+}
+
+fn contains_omitted(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => is_omitted(value) || m.values().any(contains_omitted),
+        Value::Array(items) => items.iter().any(contains_omitted),
+        _ => false,
+    }
+}
+
+/// One run of a template: whether it touched an omitted part.
+struct Execution<'t> {
+    template: &'t Template,
+    touched: std::cell::Cell<bool>,
+}
+
+impl Execution<'_> {
+    /// Notes a look inside `value` (its fields, items or text).
+    fn look(&self, value: &Value) {
+        if is_omitted(value) {
+            self.touched.set(true);
+        }
     }
 
     /// Runs `nodes[i..]` on `data`; inside a range (`depth` > 0) it stops at the `{end}`
@@ -101,6 +159,9 @@ impl Template {
                 self.print(&results, out)?;
                 i += 1;
                 continue;
+            }
+            if depth >= MAX_RANGE_DEPTH {
+                return Err(format!("ranges nested deeper than {MAX_RANGE_DEPTH}"));
             }
             // jsonpath.go FindResults: the body runs once per value; with no value it runs
             // once on nothing, only to find its end (and its errors).
@@ -132,11 +193,12 @@ impl Template {
                 if input.is_empty() {
                     return Ok(input);
                 }
+                input.iter().for_each(|v| self.look(v));
                 let found: Vec<_> = input
                     .iter()
                     .filter_map(|v| child(v, |v| v.as_object().and_then(|m| m.get(name))))
                     .collect();
-                if found.is_empty() && !self.allow_missing_keys {
+                if found.is_empty() && !self.template.allow_missing_keys {
                     return Err(format!("{name} is not found"));
                 }
                 found
@@ -144,6 +206,7 @@ impl Template {
             Node::Array(params) => {
                 let mut result = Vec::new();
                 for value in &input {
+                    self.look(value);
                     if value.is_null() {
                         continue;
                     }
@@ -165,14 +228,14 @@ impl Template {
             Node::Int(n) => input.iter().map(|_| Cow::Owned(Value::from(*n))).collect(),
             Node::Float(f) => input.iter().map(|_| Cow::Owned(Value::from(*f))).collect(),
             Node::Bool(b) => input.iter().map(|_| Cow::Owned(Value::Bool(*b))).collect(),
-            Node::Wildcard => input.iter().flat_map(children).collect(),
+            Node::Wildcard => input.iter().flat_map(|v| self.children(v)).collect(),
             Node::Recursive => {
                 let mut result = Vec::new();
                 let mut stack: Vec<Cow<'b, Value>> = input.into_iter().rev().collect();
                 // Depth first, each value before its descendants, as evalRecursive;
                 // only values with children are kept.
                 while let Some(value) = stack.pop() {
-                    let inner = children(&value);
+                    let inner = self.children(&value);
                     if !inner.is_empty() {
                         stack.extend(inner.into_iter().rev());
                         result.push(value);
@@ -225,6 +288,7 @@ impl Template {
     ) -> Result<Vec<Cow<'b, Value>>, String> {
         let mut result = Vec::new();
         for value in input {
+            self.look(value);
             let Some(items) = value.as_array() else {
                 return Err(format!(
                     "{} is not array or slice and cannot be filtered",
@@ -266,13 +330,18 @@ impl Template {
     /// jsonpath.go PrintResults: one action's results, space-separated; maps and
     /// lists as compact JSON, everything else as Go's fmt prints it.
     fn print(&self, results: &[Cow<'_, Value>], out: &mut Vec<u8>) -> Result<(), String> {
+        if results.iter().any(|v| contains_omitted(v)) {
+            self.touched.set(true);
+            return Ok(());
+        }
+        let as_json = self.template.as_json;
         let mut text = String::new();
-        if self.as_json {
+        if as_json {
             let all = Value::Array(results.iter().map(|v| v.as_ref().clone()).collect());
             go_json(&all, Some(0), &mut text);
             text.push('\n');
         }
-        for (n, value) in results.iter().enumerate().filter(|_| !self.as_json) {
+        for (n, value) in results.iter().enumerate().filter(|_| !as_json) {
             if n > 0 {
                 text.push(' ');
             }
@@ -304,8 +373,15 @@ fn child<'b>(
     }
 }
 
-/// The values of a map (in key order: client-go's Go map order is random), the items
-/// of a list, the bytes of a string (as Go's reflection sees a string).
+impl Execution<'_> {
+    /// The values of a map (in key order: client-go's Go map order is random), the
+    /// items of a list, the bytes of a string (as Go's reflection sees a string).
+    fn children<'b>(&self, value: &Cow<'b, Value>) -> Vec<Cow<'b, Value>> {
+        self.look(value);
+        children(value)
+    }
+}
+
 fn children<'b>(value: &Cow<'b, Value>) -> Vec<Cow<'b, Value>> {
     match value {
         Cow::Borrowed(Value::Object(m)) => m.values().map(Cow::Borrowed).collect(),
@@ -330,13 +406,13 @@ fn slice(
         params[0].value = 0;
     }
     if params[0].value < 0 {
-        params[0].value += len;
+        params[0].value = params[0].value.saturating_add(len);
     }
     if !params[1].known {
         params[1].value = len;
     }
     if params[1].value < 0 || (params[1].value == 0 && params[1].derived) {
-        params[1].value += len;
+        params[1].value = params[1].value.saturating_add(len);
     }
     let (start, end) = (params[0].value, params[1].value);
     if start == end {
@@ -350,7 +426,7 @@ fn slice(
     if end > len || end < 0 {
         return Err(format!(
             "array index out of bounds: index {}, length {len}",
-            end - 1
+            end.saturating_sub(1)
         ));
     }
     if start > end {
@@ -869,7 +945,7 @@ fn slice_params(text: &str) -> Result<[Param; 3], String> {
             // `[n]` is `[n:n+1]`, marked so that `[-1]` means the last item.
             None if i == 1 => {
                 params[1] = Param {
-                    value: params[0].value + 1,
+                    value: params[0].value.saturating_add(1),
                     known: true,
                     derived: true,
                 };

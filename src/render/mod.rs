@@ -105,8 +105,15 @@ pub fn write_jsonpath(
     template: &jsonpath::Template,
     document: &serde_json::Value,
 ) -> anyhow::Result<()> {
-    let text = template
-        .execute(document)
+    write_jsonpath_result(out, template, template.execute(document))
+}
+
+fn write_jsonpath_result(
+    out: &mut dyn Write,
+    template: &jsonpath::Template,
+    result: Result<Vec<u8>, String>,
+) -> anyhow::Result<()> {
+    let text = result
         .map_err(|e| anyhow::anyhow!("error executing jsonpath {:?}: {e}", template.text()))?;
     out.write_all(&text)?;
     Ok(())
@@ -130,7 +137,12 @@ pub fn explain(
         Format::Json => structured::json(out, explanations),
         Format::Yaml => structured::yaml(out, explanations),
         Format::JsonPath(template) => {
-            // The very document `-o json` prints.
+            // The tags are nearly all of the document: first without them, and the
+            // very document `-o json` prints only when the template reads them.
+            if let Some(result) = template.execute_partial(&structured::without_tags(explanations)?)
+            {
+                return write_jsonpath_result(out, template, result);
+            }
             let mut json = Vec::new();
             structured::json(&mut json, explanations)?;
             write_jsonpath(out, template, &serde_json::from_slice(&json)?)

@@ -3,6 +3,7 @@
 //! parser's errors.
 
 use super::Template;
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// Runs `template` on `data` as `kubectl get -o jsonpath` does (missing keys allowed).
@@ -457,4 +458,75 @@ fn go_formatting() {
         run("{.items[?(@.a==1.5)]}", &json!({"items": [{"a": 1}]})),
         Err("incompatible types for comparison".into())
     );
+}
+
+#[test]
+fn hostile_templates_are_errors_not_crashes() {
+    let pod = containers(2);
+    // Index arithmetic saturates instead of overflowing.
+    assert_eq!(
+        run("{.spec.containers[9223372036854775807]}", &pod).as_deref(),
+        Ok("")
+    );
+    assert_eq!(
+        run("{.spec.containers[0:-9223372036854775808]}", &pod),
+        Err("array index out of bounds: index -9223372036854775807, length 2".into())
+    );
+    let deep = "{range @}".repeat(1000);
+    assert_eq!(
+        run(&deep, &json!([1])),
+        Err("ranges nested deeper than 100".into())
+    );
+}
+
+proptest! {
+    /// Any text parses to a template or an error, and a template runs to output or an
+    /// error: never a panic.
+    #[test]
+    fn any_text_parses_and_runs_without_panicking(
+        text in r#"[{}\[\]()?@$.*:,'"=<>!~ a-z0-9\\-]{0,40}|(\{(range |end|\.items|\[\*\]|\.metadata|\.name|\[-?[0-9]:?-?[0-9]?\]|\.\.|\[\?\(@\.[a-z]+==["'a-z0-9]+\)\]|"[a-z\\]*")*\}){1,4}"#
+    ) {
+        if let Ok(t) = Template::parse(&text, false) {
+            let _ = t.execute(&nodes());
+            let _ = t.execute(&containers(3));
+        }
+    }
+}
+
+#[test]
+fn a_partial_document_answers_only_when_its_omitted_parts_are_not_read() {
+    let full = json!({"items": [{"name": "p", "selected": {"tag": "v2"}, "tags": [{"tag": "v1"}, {"tag": "v2"}]}]});
+    let mut partial = full.clone();
+    partial["items"][0]["tags"] = super::omitted();
+    for template in [
+        "{.items[*].selected.tag}",
+        "{range .items[*]}{.name}{\"\\n\"}{end}",
+        "{.items[?(@.tags)].name}",
+        "{.items[0].missing}",
+        "{.items[3]}",
+    ] {
+        let t = Template::parse(template, false).unwrap();
+        assert_eq!(
+            t.execute_partial(&partial),
+            Some(t.execute(&full)),
+            "{template}"
+        );
+    }
+    for template in [
+        "{.items[0].tags}",
+        "{.items[0].tags[0].tag}",
+        "{.items[0].tags[*].tag}",
+        "{.items[0].tags[?(@.tag==\"v1\")].tag}",
+        "{..tag}",
+        "{.items[0].*}",
+        "{.items[0]}",
+        "{.items}",
+        "{@}",
+    ] {
+        let t = Template::parse(template, false).unwrap();
+        assert_eq!(t.execute_partial(&partial), None, "{template}");
+        assert!(t.execute(&full).is_ok(), "{template}");
+    }
+    let as_json = Template::parse("{.items[0].tags}", true).unwrap();
+    assert_eq!(as_json.execute_partial(&partial), None);
 }
