@@ -143,9 +143,7 @@ pub fn explain(
             {
                 return write_jsonpath_result(out, template, result);
             }
-            let mut json = Vec::new();
-            structured::json(&mut json, explanations)?;
-            write_jsonpath(out, template, &serde_json::from_slice(&json)?)
+            write_jsonpath(out, template, &structured::whole(explanations)?)
         }
         Format::Name => Ok(write_names(
             out,

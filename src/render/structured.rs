@@ -159,6 +159,14 @@ pub fn without_tags(explanations: &[Explanation]) -> anyhow::Result<serde_json::
     Ok(value)
 }
 
+/// The whole `-o json` document as a tree (the `-o yaml` serialisation: the same
+/// document, without the JSON text in between).
+pub fn whole(explanations: &[Explanation]) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(Document {
+        items: explanations,
+    })?)
+}
+
 pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {
     let doc = Document {
         items: explanations,

@@ -341,3 +341,32 @@ fn list_of_files_shows_namespace_when_policies_span_namespaces() {
     assert_eq!(code, 0);
     assert!(out.starts_with("NAME "), "{out}");
 }
+
+#[test]
+fn jsonpath_sees_the_document_json_prints() {
+    let dir = Dir::new();
+    let semver = example("semver");
+    let semver_tags = example("semver/tags.txt");
+    for base in [
+        tutorial(&["--add-tag", "uat-2023-broken"]),
+        vec![
+            "explain".to_string(),
+            "-f".to_string(),
+            semver,
+            "--tags-file".to_string(),
+            semver_tags,
+        ],
+    ] {
+        let mut json = base.clone();
+        json.extend(["-o".to_string(), "json".to_string()]);
+        let mut whole = base.clone();
+        whole.extend(["-o".to_string(), "jsonpath={@}".to_string()]);
+        let (code_json, json, _) = run(&dir, &strs(&json));
+        let (code_path, whole, _) = run(&dir, &strs(&whole));
+        assert_eq!(code_json, code_path);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let whole: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        assert!(json["items"][0]["tags"].as_array().unwrap().len() > 3);
+        assert_eq!(json, whole);
+    }
+}
