@@ -2,8 +2,10 @@
 //! resolved [`Config`] that the commands read. Nothing here does I/O beyond
 //! looking at the environment for colour.
 
+use crate::render::jsonpath::Template;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,8 +44,9 @@ pub struct GlobalArgs {
     /// How long to wait for one API request (e.g. 10s, 1m; 0 for no limit).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
     pub request_timeout: Option<std::time::Duration>,
-    /// Output format.
-    #[arg(short = 'o', long, global = true, value_enum, default_value = "table")]
+    /// Output format: table, wide, json, yaml, name, jsonpath=TEMPLATE or
+    /// jsonpath-as-json=TEMPLATE (kubectl's JSONPath, on the -o json document).
+    #[arg(short = 'o', long, global = true, value_name = "FORMAT", value_parser = OutputParser, default_value = "table")]
     pub output: OutputFormat,
     /// Omit table headers.
     #[arg(long, global = true)]
@@ -73,12 +76,103 @@ impl GlobalArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// `-o`: kubectl's printers. A JSONPath template is parsed with the flags, so a
+/// bad one is a usage error before anything runs.
+#[derive(Debug, Clone, PartialEq)]
 pub enum OutputFormat {
     Table,
     Wide,
     Json,
     Yaml,
+    Name,
+    JsonPath(Arc<Template>),
+}
+
+impl OutputFormat {
+    /// JSON, YAML, names or a template: never coloured.
+    pub fn is_machine(&self) -> bool {
+        !matches!(self, OutputFormat::Table | OutputFormat::Wide)
+    }
+}
+
+/// The words `-o` takes, for `--help` and completion.
+const OUTPUT_FORMATS: [(&str, &str); 7] = [
+    ("table", "kubectl-style tables (the default)"),
+    ("wide", "tables with more columns"),
+    ("json", "the JSON document of docs/json.md"),
+    ("yaml", "the same document in YAML"),
+    ("name", "kind.group/name of each object"),
+    (
+        "jsonpath=",
+        "kubectl's JSONPath template on the JSON document",
+    ),
+    ("jsonpath-as-json=", "the template's results as JSON arrays"),
+];
+
+/// Reads `-o` as kubectl's `get` does (cli-runtime's `JSONPathPrintFlags.ToPrinter`:
+/// `jsonpath=TEMPLATE`, an empty template refused, the parser's error wrapped as
+/// "error parsing jsonpath TEMPLATE, …").
+fn parse_output(text: &str) -> Result<OutputFormat, String> {
+    let simple = match text {
+        "table" => Some(OutputFormat::Table),
+        "wide" => Some(OutputFormat::Wide),
+        "json" => Some(OutputFormat::Json),
+        "yaml" => Some(OutputFormat::Yaml),
+        "name" => Some(OutputFormat::Name),
+        _ => None,
+    };
+    if let Some(format) = simple {
+        return Ok(format);
+    }
+    let (template, as_json) = if let Some(t) = text.strip_prefix("jsonpath=") {
+        (t, false)
+    } else if let Some(t) = text.strip_prefix("jsonpath-as-json=") {
+        (t, true)
+    } else if text == "jsonpath" || text == "jsonpath-as-json" {
+        ("", false)
+    } else {
+        let allowed: Vec<String> = OUTPUT_FORMATS
+            .iter()
+            .map(|(f, _)| match f.strip_suffix('=') {
+                Some(f) => format!("{f}=TEMPLATE"),
+                None => f.to_string(),
+            })
+            .collect();
+        return Err(format!("allowed formats are: {}", allowed.join(", ")));
+    };
+    if template.is_empty() {
+        return Err("template format specified but no template given".to_string());
+    }
+    Template::parse(template, as_json)
+        .map(|t| OutputFormat::JsonPath(Arc::new(t)))
+        .map_err(|e| format!("error parsing jsonpath {template}, {e}"))
+}
+
+/// `-o`'s parser: [`parse_output`], with the formats listed for help and completion.
+#[derive(Clone)]
+struct OutputParser;
+
+impl clap::builder::TypedValueParser for OutputParser {
+    type Value = OutputFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<OutputFormat, clap::Error> {
+        clap::builder::StringValueParser::new()
+            .try_map(|text| parse_output(&text))
+            .parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(OUTPUT_FORMATS.iter().map(|(name, help)| {
+            clap::builder::PossibleValue::new(*name).help(*help)
+        })))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -398,6 +492,9 @@ Examples:
   # Follow one tag through every step (a tag not in the list is evaluated as if pushed)
   kubectl imagepolicy explain -f examples/tutorial --tags-file examples/tutorial/tags.txt --why uat-2023-broken
 
+  # The selected tag alone, for a script (kubectl's JSONPath on the -o json document)
+  kubectl imagepolicy explain -f examples/tutorial --tags-file examples/tutorial/tags.txt -o jsonpath='{.items[*].selected.tag}'
+
   # Would this tag win if it were pushed?
   kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
 
@@ -517,11 +614,15 @@ impl Config {
     /// The renderers' options.
     pub fn render_options(&self) -> crate::render::Options {
         crate::render::Options {
-            format: match self.output {
+            format: match &self.output {
                 OutputFormat::Table => crate::render::Format::Table,
                 OutputFormat::Wide => crate::render::Format::Wide,
                 OutputFormat::Json => crate::render::Format::Json,
                 OutputFormat::Yaml => crate::render::Format::Yaml,
+                OutputFormat::Name => crate::render::Format::Name,
+                OutputFormat::JsonPath(template) => {
+                    crate::render::Format::JsonPath(Arc::clone(template))
+                }
             },
             color: self.color,
             headers: !self.no_headers,
@@ -552,7 +653,7 @@ impl Config {
                     && std::io::stdout().is_terminal()
             }
         };
-        let machine = matches!(global.output, OutputFormat::Json | OutputFormat::Yaml);
+        let machine = global.output.is_machine();
         Config {
             kubeconfig: global.kubeconfig.clone(),
             context: global.context.clone(),
@@ -560,7 +661,7 @@ impl Config {
             no_cluster_secrets: global.no_cluster_secrets,
             namespace: global.namespace.clone(),
             all_namespaces: global.all_namespaces,
-            output: global.output,
+            output: global.output.clone(),
             no_headers: global.no_headers,
             color: color && !machine,
             controller_version: global.controller_version.clone(),

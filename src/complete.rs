@@ -23,6 +23,8 @@ use std::io::Write;
 pub const DIRECTIVE_DEFAULT: u32 = 0;
 /// Cobra's `ShellCompDirectiveNoFileComp`: offer only the candidates given.
 pub const DIRECTIVE_NO_FILE_COMP: u32 = 4;
+/// Cobra's `ShellCompDirectiveNoSpace`: no space after the candidate (`jsonpath=`).
+pub const DIRECTIVE_NO_SPACE: u32 = 2;
 
 /// What to offer for the word being completed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -235,7 +237,14 @@ fn complete_value(arg: &Arg, typed: &str, prefix: &str, seen: &Seen) -> Completi
                 (p.get_name().to_string(), help)
             })
             .collect();
-        return no_files(with_prefix(items));
+        let mut completions = no_files(with_prefix(items));
+        // `-o jsonpath=`: the template follows the `=` without a space.
+        if !completions.candidates.is_empty()
+            && completions.candidates.iter().all(|(c, _)| c.ends_with('='))
+        {
+            completions.directive |= DIRECTIVE_NO_SPACE;
+        }
+        return completions;
     }
     match arg.get_id().as_str() {
         // Files: let the shell complete paths.
@@ -404,9 +413,30 @@ mod tests {
     #[test]
     fn enumerated_values() {
         let c = complete(&words("explain -o "));
-        assert_eq!(names(&c), ["table", "wide", "json", "yaml"]);
+        assert_eq!(
+            names(&c),
+            [
+                "table",
+                "wide",
+                "json",
+                "yaml",
+                "name",
+                "jsonpath=",
+                "jsonpath-as-json="
+            ]
+        );
         let c = complete(&words("explain --output=j"));
-        assert_eq!(names(&c), ["--output=json"]);
+        assert_eq!(
+            names(&c),
+            [
+                "--output=json",
+                "--output=jsonpath=",
+                "--output=jsonpath-as-json="
+            ]
+        );
+        let c = complete(&words("explain -o jsonp"));
+        assert_eq!(names(&c), ["jsonpath=", "jsonpath-as-json="]);
+        assert_eq!(c.directive, DIRECTIVE_NO_FILE_COMP | DIRECTIVE_NO_SPACE);
         let c = complete(&words("explain --tags-from s"));
         assert_eq!(names(&c), ["status"]);
         let c = complete(&words("completion "));

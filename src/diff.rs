@@ -154,13 +154,17 @@ impl Report {
     /// Anything that is not up to date, a workload no marker covers, a marker
     /// for a missing policy, or a policy that selects nothing.
     pub fn differs(&self) -> bool {
-        !self.unknown_markers.is_empty()
-            || self.items.iter().any(|i| {
-                i.error.is_some()
-                    || !i.unmarked.is_empty()
-                    || i.workloads.iter().any(|w| w.state != State::UpToDate)
-                    || i.markers.iter().any(|m| m.state != State::UpToDate)
-            })
+        !self.unknown_markers.is_empty() || self.items.iter().any(PolicyDiff::differs)
+    }
+}
+
+impl PolicyDiff {
+    /// The policy selects nothing, or something of it is not up to date or unmarked.
+    pub fn differs(&self) -> bool {
+        self.error.is_some()
+            || !self.unmarked.is_empty()
+            || self.workloads.iter().any(|w| w.state != State::UpToDate)
+            || self.markers.iter().any(|m| m.state != State::UpToDate)
     }
 }
 

@@ -118,7 +118,7 @@ pub fn run(
             )?;
         }
     }
-    crate::render::diff::render(out, &report, config.render_options())?;
+    crate::render::diff::render(out, &report, &config.render_options())?;
     Ok(report.exit())
 }
 

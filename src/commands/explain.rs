@@ -66,7 +66,10 @@ pub fn run(
     }
 
     // Engine and report, one explanation per policy.
-    let structured = matches!(config.render_options().format, Format::Json | Format::Yaml);
+    let structured = matches!(
+        config.render_options().format,
+        Format::Json | Format::Yaml | Format::JsonPath(_)
+    );
     let options = Options {
         rank_all: args.all || args.why.is_some() || structured,
         profile: inputs.release.profile,
@@ -157,7 +160,7 @@ pub fn run(
     }
 
     // Render, then one error line per policy that selects nothing.
-    render::explain(out, &explanations, config.render_options(), args.all)?;
+    render::explain(out, &explanations, &config.render_options(), args.all)?;
     for e in &explanations {
         if let Some(message) = &e.evaluation.error {
             // One line, whatever the message holds (a pattern may contain a newline).

@@ -48,7 +48,7 @@ pub fn run(
         profile.as_ref(),
         &disabled,
     );
-    render::lint::lint(out, &report.findings, config.render_options())?;
+    render::lint::lint(out, &report.findings, &config.render_options())?;
     let errors = report
         .findings
         .iter()

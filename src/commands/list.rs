@@ -97,15 +97,18 @@ pub fn run(
 
     // Render.
     let options = config.render_options();
-    if rows.is_empty() && matches!(options.format, Format::Table | Format::Wide) {
+    if rows.is_empty() && options.format.is_table() {
         writeln!(err, "No ImagePolicies found in {}.", inputs.origin)?;
     }
+    // NAMESPACE as kubectl shows it with -A, and whenever the rows span namespaces
+    // (`-f` files of several namespaces): a name alone would not say which policy.
+    let spans_namespaces = rows.iter().any(|r| r.namespace != rows[0].namespace);
     let columns = Columns {
-        namespace: config.all_namespaces,
+        namespace: config.all_namespaces || spans_namespaces,
         check: args.check,
         same_tags: args.check && options.format == Format::Wide,
     };
-    crate::render::list::render(out, &rows, options, columns)?;
+    crate::render::list::render(out, &rows, &options, columns)?;
     Ok(exit)
 }
 

@@ -78,7 +78,7 @@ pub fn run(
         unknown_markers: &unknown,
         ignored_markers: &ignored,
     };
-    crate::render::mark::render(out, &document, &edited, config.render_options())?;
+    crate::render::mark::render(out, &document, &edited, &config.render_options())?;
     for a in &plan.ambiguous {
         writeln!(
             err,

@@ -9,9 +9,10 @@ pub mod list;
 pub mod mark;
 pub mod preview;
 pub mod suggest;
+pub mod version;
 pub mod watch;
 
-use crate::cli::{Cli, Command, Config, TagArgs, TagsFrom};
+use crate::cli::{Cli, Command, Config, OutputFormat, TagArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::Profile;
@@ -307,6 +308,19 @@ pub fn warn_all<'a>(
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let config = Config::resolve(&cli.global);
+    if config.output == OutputFormat::Name {
+        let what = match &cli.command {
+            Command::Lint(_) => Some("lint reports findings"),
+            Command::Mark(_) => Some("mark changes lines of files"),
+            Command::Version => Some("version prints a version"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            anyhow::bail!(
+                "unable to match a printer suitable for the output format \"name\": {what}, not Kubernetes objects; use -o json or -o jsonpath=TEMPLATE"
+            );
+        }
+    }
     match &cli.command {
         Command::Explain(args) => explain::run(&config, args, out, err),
         Command::List(args) => list::run(&config, args, out, err),
@@ -317,7 +331,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         Command::Suggest(args) => suggest::run(&config, args, out, err),
         Command::Preview(args) => preview::run(&config, args, out, err),
         Command::Version => {
-            writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
+            let document = version::Document::new();
+            let options = config.render_options();
+            if !crate::render::write_document(out, &options.format, &document, &Vec::new)? {
+                writeln!(out, "kubectl-imagepolicy {}", env!("CARGO_PKG_VERSION"))?;
+            }
             Ok(Exit::Success)
         }
     }

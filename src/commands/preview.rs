@@ -157,7 +157,7 @@ pub fn run(
         previews.push(preview);
     }
 
-    crate::render::preview::render(out, &previews, config.render_options())?;
+    crate::render::preview::render(out, &previews, &config.render_options())?;
     for p in &previews {
         if let Some(e) = &p.error {
             writeln!(

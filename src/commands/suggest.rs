@@ -51,7 +51,7 @@ pub fn run(
     // Engine, report, render.
     let suggestions = crate::suggest::suggest(&tags, args.min_tags);
     let document = Document::new(&suggestions, &target, args.all);
-    crate::render::suggest::render(out, &document, config.render_options())?;
+    crate::render::suggest::render(out, &document, &config.render_options())?;
     if document.families.is_empty() {
         let why = if tags.is_empty() {
             format!("{} holds no tags", text.origin)

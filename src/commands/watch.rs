@@ -7,6 +7,7 @@
 use crate::cli::{Config, TagArgs, TagsFrom, Until, WatchArgs};
 use crate::exit::Exit;
 use crate::model::ImageRepository;
+use crate::render::Format;
 use crate::source::cluster::{Change, Watched, parse_duration};
 use crate::source::tag_source::{RepositoryKey, TagService};
 use crate::watch::{Input, Key, Listing, Scope, Watch};
@@ -60,6 +61,15 @@ pub fn run(
     if !files.is_empty() {
         bail!("--watch watches a cluster: it cannot be used with -f");
     }
+    let options = config.render_options();
+    if !matches!(
+        options.format,
+        Format::Table | Format::Wide | Format::Json | Format::Yaml
+    ) {
+        bail!(
+            "--watch prints events as lines: use the default output, -o json or -o yaml (not -o name or -o jsonpath)"
+        );
+    }
     let inputs = super::gather(config, &[])?;
     super::warn_all(err, &inputs.release.note)?;
     let Some(cluster) = inputs.cluster.as_ref() else {
@@ -92,7 +102,6 @@ pub fn run(
         Some(cluster),
         inputs.tag_options(config, tags_from, tag_list)?,
     );
-    let options = config.render_options();
     let start = jiff::Timestamp::now();
     let mut watch = Watch::new(scope, inputs.release.profile);
     let automations = inputs
@@ -104,7 +113,7 @@ pub fn run(
     // policy's registry listing, then the policies (their first lines).
     let print = |out: &mut dyn Write, events: Vec<crate::watch::Event>| -> Result<()> {
         for e in &events {
-            crate::render::watch::event(out, e, options)?;
+            crate::render::watch::event(out, e, &options)?;
         }
         Ok(())
     };

@@ -18,15 +18,24 @@ fn state_cell(state: State, color: bool) -> Cell {
     }
 }
 
-pub fn render(out: &mut dyn Write, report: &Report, options: super::Options) -> anyhow::Result<()> {
-    if super::write_document(out, options.format, report)? {
+pub fn render(
+    out: &mut dyn Write,
+    report: &Report,
+    options: &super::Options,
+) -> anyhow::Result<()> {
+    // `-o name`: the policies that differ (as the exit code counts them).
+    let names = || {
+        report
+            .items
+            .iter()
+            .filter(|i| i.differs())
+            .map(|i| super::object_name("ImagePolicy", &i.name))
+            .collect()
+    };
+    if super::write_document(out, &options.format, report, &names)? {
         return Ok(());
     }
-    let look = super::Options {
-        format: super::Format::Table,
-        ..options
-    }
-    .look(false);
+    let look = options.narrow_look();
     for (n, item) in report.items.iter().enumerate() {
         if n > 0 {
             writeln!(out)?;

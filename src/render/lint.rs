@@ -6,8 +6,9 @@ use crate::lint::{Finding, Severity};
 use owo_colors::OwoColorize;
 use std::io::Write;
 
-pub fn lint(out: &mut dyn Write, findings: &[Finding], options: Options) -> anyhow::Result<()> {
-    if super::write_document(out, options.format, &findings)? {
+pub fn lint(out: &mut dyn Write, findings: &[Finding], options: &Options) -> anyhow::Result<()> {
+    // `-o name` is refused before the command runs: a finding is no object.
+    if super::write_document(out, &options.format, &findings, &Vec::new)? {
         return Ok(());
     }
     for f in findings {
@@ -64,26 +65,26 @@ mod tests {
     #[test]
     fn text_json_and_yaml() {
         let mut out = Vec::new();
-        lint(&mut out, &findings(), config(Format::Table)).unwrap();
+        lint(&mut out, &findings(), &config(Format::Table)).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "a.yaml:7: error: ImagePolicy ns/p: bad\\nrange\n"
         );
         let mut out = Vec::new();
-        lint(&mut out, &findings(), config(Format::Wide)).unwrap();
+        lint(&mut out, &findings(), &config(Format::Wide)).unwrap();
         assert!(
             String::from_utf8(out)
                 .unwrap()
                 .ends_with(" [invalid-range]\n")
         );
         let mut out = Vec::new();
-        lint(&mut out, &findings(), config(Format::Json)).unwrap();
+        lint(&mut out, &findings(), &config(Format::Json)).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v[0]["severity"], "error");
         assert_eq!(v[0]["line"], 7);
         assert_eq!(v[0]["rule"], "invalid-range");
         let mut out = Vec::new();
-        lint(&mut out, &findings(), config(Format::Yaml)).unwrap();
+        lint(&mut out, &findings(), &config(Format::Yaml)).unwrap();
         let v: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&out).unwrap();
         assert_eq!(v[0]["file"], "a.yaml");
     }

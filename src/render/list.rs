@@ -32,7 +32,7 @@ struct Document<'r> {
 /// Which optional columns the table has.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Columns {
-    /// NAMESPACE (with -A).
+    /// NAMESPACE (with -A, or rows of several namespaces).
     pub namespace: bool,
     /// RECOMPUTED and AGREES (with --check).
     pub check: bool,
@@ -43,10 +43,15 @@ pub struct Columns {
 pub fn render(
     out: &mut dyn Write,
     rows: &[Row],
-    options: super::Options,
+    options: &super::Options,
     columns: Columns,
 ) -> anyhow::Result<()> {
-    if super::write_document(out, options.format, &Document { items: rows })? {
+    let names = || {
+        rows.iter()
+            .map(|r| super::object_name("ImagePolicy", &r.name))
+            .collect()
+    };
+    if super::write_document(out, &options.format, &Document { items: rows }, &names)? {
         return Ok(());
     }
     let Columns {

@@ -29,17 +29,14 @@ pub fn render(
     out: &mut dyn Write,
     document: &Document,
     edited: &[crate::mark::Edited],
-    options: super::Options,
+    options: &super::Options,
 ) -> anyhow::Result<()> {
-    if super::write_document(out, options.format, document)? {
+    // `-o name` is refused before the command runs: a file is no object.
+    if super::write_document(out, &options.format, document, &Vec::new)? {
         return Ok(());
     }
     let plan = document.plan;
-    let look = super::Options {
-        format: super::Format::Table,
-        ..options
-    }
-    .look(false);
+    let look = options.narrow_look();
     if plan.changes.is_empty() {
         let message = if plan.ambiguous.is_empty() && plan.skipped.is_empty() {
             "nothing to mark: every place of the policies' images has its marker"

@@ -15,22 +15,23 @@ struct Document<'p> {
 pub fn render(
     out: &mut dyn Write,
     previews: &[Preview],
-    options: super::Options,
+    options: &super::Options,
 ) -> anyhow::Result<()> {
-    if super::write_document(
-        out,
-        options.format,
-        &Document {
-            automations: previews,
-        },
-    )? {
+    // `-o name`: the automations that would push a commit (as the exit code counts them).
+    let names = || {
+        previews
+            .iter()
+            .filter(|p| p.commit)
+            .map(|p| super::object_name("ImageUpdateAutomation", &p.name))
+            .collect()
+    };
+    let document = Document {
+        automations: previews,
+    };
+    if super::write_document(out, &options.format, &document, &names)? {
         return Ok(());
     }
-    let look = super::Options {
-        format: super::Format::Table,
-        ..options
-    }
-    .look(false);
+    let look = options.narrow_look();
     for (i, p) in previews.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;

@@ -2,7 +2,7 @@
 //! docs/json.md, the same in both formats. The report's types derive `Serialize`; this
 //! module only prints them (and writes JSON's tags itself, [`tags_json`]).
 
-use super::tags_json;
+use super::{jsonpath, tags_json};
 use crate::anatomy::Anatomist;
 use crate::report::Explanation;
 use serde::Serialize;
@@ -139,6 +139,32 @@ fn write_tags(out: &mut dyn Write, e: &Explanation, indent: usize) -> anyhow::Re
         drop(recycle);
         Ok(())
     })
+}
+
+/// The `-o json` document with each item's `tags` left out (a [`jsonpath::omitted`]
+/// stand-in): a thousandth of the memory for a million tags.
+pub fn without_tags(explanations: &[Explanation]) -> anyhow::Result<serde_json::Value> {
+    let doc = Document {
+        items: explanations
+            .iter()
+            .map(Explanation::without_tags)
+            .collect::<Vec<_>>(),
+    };
+    let mut value = serde_json::to_value(&doc)?;
+    if let Some(items) = value["items"].as_array_mut() {
+        for item in items {
+            item["tags"] = jsonpath::omitted();
+        }
+    }
+    Ok(value)
+}
+
+/// The whole `-o json` document as a tree (the `-o yaml` serialisation: the same
+/// document, without the JSON text in between).
+pub fn whole(explanations: &[Explanation]) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(Document {
+        items: explanations,
+    })?)
 }
 
 pub fn yaml(out: &mut dyn Write, explanations: &[Explanation]) -> anyhow::Result<()> {

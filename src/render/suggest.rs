@@ -135,13 +135,20 @@ impl Document {
     }
 }
 
-pub fn render(out: &mut dyn Write, doc: &Document, options: Options) -> anyhow::Result<()> {
-    match options.format {
-        Format::Json => {
-            super::write_document(out, Format::Json, doc)?;
-        }
+pub fn render(out: &mut dyn Write, doc: &Document, options: &Options) -> anyhow::Result<()> {
+    // `-o name`: the suggested ImagePolicies, as `-o yaml` names them.
+    let names = || {
+        doc.families
+            .iter()
+            .map(|f| super::object_name("ImagePolicy", &f.name))
+            .collect()
+    };
+    match &options.format {
         Format::Yaml => yaml(out, doc)?,
         Format::Table | Format::Wide => table(out, doc, options)?,
+        format => {
+            super::write_document(out, format, doc, &names)?;
+        }
     }
     Ok(())
 }
@@ -188,7 +195,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// Nothing without a family: the command says why on stderr.
-fn table(out: &mut dyn Write, doc: &Document, options: Options) -> anyhow::Result<()> {
+fn table(out: &mut dyn Write, doc: &Document, options: &Options) -> anyhow::Result<()> {
     let wide = options.format == Format::Wide;
     if doc.families.is_empty() {
         return Ok(());

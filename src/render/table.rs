@@ -25,10 +25,28 @@ pub fn explain(
     look: Look,
 ) -> anyhow::Result<()> {
     for (n, e) in explanations.iter().enumerate() {
+        if !look.headers {
+            rows_only(out, e, look)?;
+            continue;
+        }
         if n > 0 {
             writeln!(out)?;
         }
         one(out, e, look)?;
+    }
+    Ok(())
+}
+
+/// `--no-headers`, for scripts: the tag rows alone, as `kubectl get --no-headers`
+/// prints rows alone — no describe block above them, no counts table, no warnings
+/// (`-o json` has them all).
+fn rows_only(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
+    if let Some(w) = &e.why {
+        why(out, w, look)?;
+    } else if look.all {
+        all_tags(out, e, look)?;
+    } else {
+        top_candidates(out, e, look)?;
     }
     Ok(())
 }

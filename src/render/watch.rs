@@ -7,7 +7,7 @@ use crate::watch::{Event, Kind};
 use std::io::Write;
 
 /// Writes one event and flushes it (a watch is read while it runs).
-pub fn event(out: &mut dyn Write, event: &Event, options: Options) -> anyhow::Result<()> {
+pub fn event(out: &mut dyn Write, event: &Event, options: &Options) -> anyhow::Result<()> {
     match options.format {
         Format::Json => {
             serde_json::to_writer(&mut *out, event)?;
@@ -17,7 +17,8 @@ pub fn event(out: &mut dyn Write, event: &Event, options: Options) -> anyhow::Re
             writeln!(out, "---")?;
             out.write_all(serde_yaml_ng::to_string(event)?.as_bytes())?;
         }
-        Format::Table | Format::Wide => {
+        // `-o name` and `-o jsonpath` are refused by the command before a watch starts.
+        Format::Table | Format::Wide | Format::Name | Format::JsonPath(_) => {
             let time = event.time.round(jiff::Unit::Second).unwrap_or(event.time);
             let object = match (&event.policy, &event.repository, &event.automation) {
                 (Some(p), _, _) => format!("ImagePolicy {p}"),
@@ -68,7 +69,7 @@ mod tests {
     fn a_line_per_event_and_a_json_object_per_line() {
         let event = sample();
         let mut table = Vec::new();
-        super::event(&mut table, &event, Options::default()).unwrap();
+        super::event(&mut table, &event, &Options::default()).unwrap();
         assert_eq!(
             String::from_utf8(table).unwrap(),
             "2027-01-15T08:00:00Z selected   ImagePolicy apps/app: 1.1.0 would win (was 1.0.0)\n"
@@ -78,7 +79,7 @@ mod tests {
             format: Format::Json,
             ..Options::default()
         };
-        super::event(&mut json, &event, options).unwrap();
+        super::event(&mut json, &event, &options).unwrap();
         let text = String::from_utf8(json).unwrap();
         assert_eq!(text.lines().count(), 1);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -94,7 +95,7 @@ mod tests {
             format: Format::Yaml,
             ..Options::default()
         };
-        super::event(&mut yaml, &event, options).unwrap();
+        super::event(&mut yaml, &event, &options).unwrap();
         let text = String::from_utf8(yaml).unwrap();
         assert!(text.starts_with("---\n"), "{text}");
         assert!(text.contains("event: selected\n"), "{text}");

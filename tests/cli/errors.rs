@@ -328,7 +328,7 @@ fn usage_errors_are_two_lines_like_kubectl() {
         ),
         (
             &["explain", "-o", "xml"],
-            "error: invalid argument \"xml\" for \"--output\" flag: must be one of table, wide, json, yaml\nSee 'kubectl imagepolicy explain --help' for usage.\n",
+            "error: invalid argument \"xml\" for \"--output\" flag: allowed formats are: table, wide, json, yaml, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE\nSee 'kubectl imagepolicy explain --help' for usage.\n",
         ),
         (
             &["lint"],

@@ -220,12 +220,24 @@ fn tags_flag_and_no_headers() {
         ])
         .output()
         .unwrap();
+    // --no-headers: the rows alone, for scripts; neither the block above the table
+    // nor the table's header.
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "1   a   a   selected\n2   b   b   candidate\n3   c   c   candidate\n"
+    );
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &f, "--tags", "b,a", "--tags", "c"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("Selected:    a  image ghcr.io/acme/app:a"),
         "{text}"
     );
-    assert!(!text.contains("RANK"), "{text}");
+    assert!(text.contains("RANK"), "{text}");
     assert!(text.contains("3 from flag --tags"), "{text}");
 }
 

@@ -207,7 +207,18 @@ fn kubectl_completes_the_plugin_through_the_helper() {
     );
     assert_eq!(names, ["k8s-debugger-uat-policy"]);
     let formats = kubectl_complete(&i, &["imagepolicy", "explain", "-o", ""]);
-    assert_eq!(formats, ["table", "wide", "json", "yaml"]);
+    assert_eq!(
+        formats,
+        [
+            "table",
+            "wide",
+            "json",
+            "yaml",
+            "name",
+            "jsonpath=",
+            "jsonpath-as-json="
+        ]
+    );
     let out = run(i
         .kubectl()
         .args(["__complete", "imagepolicy", "explain", "-o", ""]));

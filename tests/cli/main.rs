@@ -17,6 +17,7 @@ mod kubectl;
 mod lint;
 mod mark;
 mod preview;
+mod printers;
 mod registry;
 #[path = "../support/registry.rs"]
 mod registry_support;

@@ -429,6 +429,18 @@ fn watch_refuses_files_and_a_missing_name() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    for printer in ["name", "jsonpath={.items[*].name}"] {
+        let out = dir
+            .cmd()
+            .env("KUBECONFIG", &kubeconfig)
+            .args(["list", "--watch", "-o", printer])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "-o {printer}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--watch prints events as lines"), "{stderr}");
+        assert!(out.stdout.is_empty(), "-o {printer}");
+    }
 }
 
 fn named(mut object: Value, name: &str) -> Value {
