@@ -66,10 +66,10 @@ pub fn run(
     automations.extend(source_automations);
     automations.extend(manifests.automations.iter().cloned());
 
-    let service = TagService::new(
-        inputs.cluster.as_ref(),
-        inputs.tag_options(config, None, &args.tag_list)?,
-    );
+    let needed: Vec<_> = policies.iter().map(|p| inputs.repository_of(p).0).collect();
+    let options = inputs.tag_options(config, None, &args.tag_list, &needed)?;
+    super::warn_all(err, &options.notes)?;
+    let service = TagService::new(inputs.cluster.as_ref(), options);
     let repositories = policies.iter().map(|p| inputs.repository_of(p));
     let tags = inputs
         .runtime

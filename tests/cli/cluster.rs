@@ -497,6 +497,68 @@ mod with_registry {
         );
     }
 
+    /// On a terminal's view (stdout and stderr together) the fallback is said once:
+    /// the table holds it, so stderr does not repeat it.
+    #[test]
+    fn the_fallback_is_said_once_in_the_table() {
+        let (mut registry, server) = setup(true, false);
+        registry.stop();
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "app"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let both = format!("{stdout}{stderr}");
+        assert_eq!(both.matches("falling back").count(), 1, "{both}");
+    }
+
+    /// A registry that cannot be reached is said as such: nothing was compared, and
+    /// the cause is not "the registry changed".
+    #[test]
+    fn an_unreachable_registry_is_not_a_disagreement() {
+        let (mut registry, _) = setup(true, false);
+        registry.stop();
+        let mut bare = repository(
+            "apps",
+            "gone",
+            &format!("{}/team/gone", registry.host()),
+            &[],
+        );
+        bare["spec"]["insecure"] = json!(true);
+        bare["status"] = json!({"lastScanResult": {"tagCount": 3, "revision": "123"}});
+        let state = State {
+            versions: vec!["v1"],
+            objects: vec![bare, policy("apps", "gone", "gone", "1.0.0")],
+            namespaces: vec![("apps".into(), vec![])],
+            ..State::default()
+        };
+        let server = ApiServer::start(state);
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "gone"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{stdout}");
+        assert!(
+            stdout.contains("Tags:        none: the registry could not be reached"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("1.0.0  Ready=True  not compared"),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("DISAGREES"), "{stdout}");
+        assert!(!stdout.contains("registry changed"), "{stdout}");
+        assert!(!stdout.contains("registry registry"), "{stdout}");
+        let out = run(&dir, &server, &["explain", "gone", "-o", "json"]);
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["controller"]["compared"], false);
+        assert!(
+            item["tagSource"]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("registry unreachable")),
+            "{item}"
+        );
+    }
+
     #[test]
     fn a_stopped_registry_falls_back_and_list_check_keeps_the_others() {
         let (mut registry, _) = setup(true, false);
@@ -531,9 +593,10 @@ mod with_registry {
         let server = ApiServer::start(state);
         let dir = Dir::new();
         let out = run(&dir, &server, &["list", "--check", "-o", "json"]);
+        // A registry that cannot be reached, with no sample to stand in: an environment error.
         assert_eq!(
             out.status.code(),
-            Some(1),
+            Some(2),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -555,6 +618,8 @@ mod with_registry {
             1,
             "{stderr}"
         );
+        // The fallback is said, once.
+        assert_eq!(stderr.matches("falling back").count(), 1, "{stderr}");
     }
 }
 

@@ -25,4 +25,5 @@ mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;
 mod suggest;
+mod tag_lists;
 mod util;
