@@ -415,6 +415,9 @@ Examples:
   # Would this tag win if it were pushed?
   kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
 
+  # Offline, one tag list per ImageRepository: tags/<namespace>_<name>.txt
+  kubectl imagepolicy explain -f clusters/prod --tags-dir tags/
+
   # A policy in the cluster, with the tags of its registry
   kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system";
 
@@ -426,8 +429,11 @@ Examples:
   # Recompute each policy and compare with the controller's choice
   kubectl imagepolicy list -A --check
 
-  # Offline: the policies of the files, recomputed on a tag list
-  kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt";
+  # Offline: the policies of the files, recomputed on a tag list (exit 1: the controller disagrees)
+  kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt
+
+  # Offline, one tag list per ImageRepository (or --tags-file NAMESPACE/NAME=FILE)
+  kubectl imagepolicy list -f clusters/prod --check --tags-dir tags/";
 
 const DIFF_EXAMPLES: &str = "\
 Examples:

@@ -212,6 +212,70 @@ fn list_table_has_kubectl_columns() {
     assert!(text.contains("apps        app    app          ghcr.io/acme/app   semver:>=1.0.0   1.2.0    True    2026-11-20T10:00:00Z"), "{text}");
 }
 
+/// A broken kubeconfig is one line naming the file (and the line of a parse
+/// error), never the parser's excerpt or the client library's words.
+#[test]
+fn broken_kubeconfigs_are_one_line_naming_the_file() {
+    let dir = Dir::new();
+    let cases = [
+        (
+            "parse.yaml",
+            "apiVersion: v1\nclusters:\n  - name: x\n    cluster: [\n",
+            ":4:14: not a valid kubeconfig: ",
+        ),
+        (
+            "context.yaml",
+            "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\ncurrent-context: foo\nusers: []\n",
+            ": the context 'foo' is not among its contexts",
+        ),
+        (
+            "cert.yaml",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\ncurrent-context: a\nusers:\n- name: u\n  user: {client-certificate: /nonexistent.crt, client-key: /nonexistent.key}\n",
+            ": cannot build a client for the API server https://127.0.0.1:1/: failed to load client certificate: failed to read file '/nonexistent.crt': No such file or directory",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.write(name, text);
+        let out = dir
+            .cmd()
+            .args(["list", "--kubeconfig", &file])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("error: kubeconfig {file}{expected}")),
+            "{err}"
+        );
+        assert!(!err.contains("os error") && !err.contains("infer"), "{err}");
+    }
+    let out = dir
+        .cmd()
+        .args(["list", "--kubeconfig", "missing.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: kubeconfig missing.yaml: No such file or directory\n"
+    );
+    // Several files in KUBECONFIG: the one that fails is named.
+    let good = dir.path("context.yaml");
+    let bad = dir.path("parse.yaml");
+    let joined = std::env::join_paths([&good, &bad]).unwrap();
+    let out = dir
+        .cmd()
+        .env("KUBECONFIG", joined)
+        .args(["list"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("error: kubeconfig {}:4:14: ", bad.display())),
+        "{err}"
+    );
+}
+
 #[test]
 fn kubeconfig_errors_are_one_line() {
     let dir = Dir::new();
