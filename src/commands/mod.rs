@@ -188,11 +188,44 @@ impl Inputs {
                 .filter(|p| &p.object.metadata.name == name)
                 .collect();
             if found.is_empty() {
-                anyhow::bail!("ImagePolicy '{name}' not found in {origin}");
+                anyhow::bail!(
+                    "ImagePolicy '{name}' not found in {origin}{}",
+                    self.not_found_hint(config, name)
+                );
             }
             selected.extend(found);
         }
         Ok(selected)
+    }
+
+    /// For a policy name not found: the namespaces where it is (outside `-n`),
+    /// else the closest name in scope (a typo).
+    fn not_found_hint(&self, config: &Config, name: &str) -> String {
+        let policies = &self.manifests.policies;
+        let mut elsewhere: Vec<&str> = policies
+            .iter()
+            .filter(|p| p.object.metadata.name == name)
+            .map(|p| p.object.namespace())
+            .collect();
+        elsewhere.sort();
+        elsewhere.dedup();
+        if !elsewhere.is_empty() {
+            return format!(
+                "; it is in namespace {} (pass -n NAMESPACE or -A)",
+                elsewhere
+                    .iter()
+                    .map(|ns| format!("'{ns}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let in_scope = policies
+            .iter()
+            .filter(|p| config.in_scope(p.object.namespace()))
+            .map(|p| p.object.metadata.name.as_str());
+        crate::lint::closest(name, in_scope)
+            .map(|c| format!("; did you mean '{c}'?"))
+            .unwrap_or_default()
     }
 
     /// The policies in scope (`-n`/`-A`), sorted by namespace and name.
