@@ -288,3 +288,71 @@ fn list_check_exits_1_when_the_controller_disagrees() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `diff` and `list --check` say a missing list as `explain` does: the run's
+/// error (2), the other policies still compared.
+#[test]
+fn diff_and_list_check_exit_2_for_a_repository_without_a_list() {
+    let dir = Dir::new();
+    let backend = format!("apps/backend={}", fixture("tags/apps_backend.txt"));
+    for command in [&["diff"][..], &["list", "--check"]] {
+        let out = dir
+            .cmd()
+            .args(command)
+            .args(["-f", &fixture("policies.yaml"), "--tags-file", &backend])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("no tag list for ImageRepository apps/frontend"),
+            "{command:?}: {stderr}"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("4.0.0"),
+            "{command:?}: the backend policy is still compared"
+        );
+    }
+}
+
+/// The shape of a GitOps repository with many images (29, as in the issue):
+/// one list per repository in a directory, every policy evaluated on its own.
+#[test]
+fn twenty_nine_repositories_each_with_its_own_list() {
+    let dir = Dir::new();
+    let mut manifests = String::new();
+    for i in 1..=29 {
+        manifests.push_str(&format!(
+            "apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageRepository\nmetadata:\n  name: app{i}\n  namespace: flux-system\nspec:\n  image: registry.example.com/team/app{i}\n---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: app{i}\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app{i}\n  filterTags:\n    pattern: '^master-[a-fA-F0-9]+-(?P<ts>.*)'\n    extract: '$ts'\n  policy:\n    numerical:\n      order: asc\n---\n"
+        ));
+        // Each repository's newest build is a different timestamp.
+        dir.write(
+            &format!("tags/flux-system_app{i}.txt"),
+            &format!("master-abc1234-1700000000\nmaster-def5678-17000{i:05}\nlatest\n"),
+        );
+    }
+    let file = dir.write("policies.yaml", &manifests);
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &file, "--tags-dir", "tags", "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc = json(&out.stdout);
+    let items = doc["items"].as_array().unwrap();
+    assert_eq!(items.len(), 29);
+    for item in items {
+        let name = item["policy"]["name"].as_str().unwrap();
+        let i: u32 = name.trim_start_matches("app").parse().unwrap();
+        assert_eq!(
+            item["selected"]["tag"],
+            format!("master-def5678-17000{i:05}"),
+            "{name}"
+        );
+        assert_eq!(
+            item["tagSource"]["origin"],
+            format!("tags/flux-system_app{name_i}.txt", name_i = i)
+        );
+    }
+}
