@@ -484,6 +484,40 @@ mod tests {
     }
 
     #[test]
+    fn a_tags_file_argument_names_a_repository_only_in_kubernetes_spelling() {
+        let key = |ns: &str, name: &str| Some((ns.to_string(), name.to_string()));
+        assert_eq!(
+            split_tags_file_arg("apps/web=tags/web.txt"),
+            (key("apps", "web"), "tags/web.txt")
+        );
+        assert_eq!(
+            split_tags_file_arg("flux-system/app.v2=-"),
+            (key("flux-system", "app.v2"), "-")
+        );
+        // Paths, even with '=' in them.
+        for plain in [
+            "tags.txt",
+            "./apps/web=x.txt",
+            "Apps/web=x",
+            "apps/web=",
+            "a/b/c=x",
+            "/abs/web=x",
+        ] {
+            assert_eq!(split_tags_file_arg(plain), (None, plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn tags_dir_file_names_round_trip() {
+        let key = ("flux-system".to_string(), "app-1".to_string());
+        assert_eq!(tags_dir_file_name(&key), "flux-system_app-1.txt");
+        assert_eq!(tags_dir_key("flux-system_app-1.txt"), Some(key));
+        for other in ["README.txt", "a_b.yaml", "_b.txt", "A_b.txt", "a_b_c.txt"] {
+            assert_eq!(tags_dir_key(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn only_a_registry_that_cannot_answer_falls_back() {
         for kind in [
             ErrorKind::Unreachable,
