@@ -108,7 +108,9 @@ pub fn run(
                 let text = &resolved.text;
                 let mut e = explain(text.tags(), text.kind, &text.origin, true, None, None);
                 if structured {
-                    e.notes.extend(resolved.notes.iter().cloned());
+                    // The list's line checks belong to this result too (stderr has them once).
+                    e.notes
+                        .extend(resolved.notes.iter().chain(&text.warnings).cloned());
                 }
                 e
             }

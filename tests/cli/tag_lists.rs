@@ -255,6 +255,21 @@ fn tag_lines_are_checked_with_file_and_line() {
     // The trimmed tag is the tag: it wins.
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Selected:    1.2.0"), "{stdout}");
+    // A document holds the findings in the result's warnings too.
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &fixture("policies.yaml"),
+            "frontend-stable",
+        ])
+        .args(["--tags-file", &file, "-o", "json"])
+        .output()
+        .unwrap();
+    let warnings = json(&out.stdout)["items"][0]["warnings"].to_string();
+    assert!(warnings.contains(&format!("{file}:2: ")), "{warnings}");
+    assert!(warnings.contains(&format!("{file}:4: ")), "{warnings}");
 }
 
 #[test]
