@@ -322,7 +322,7 @@ impl Inputs {
                         key.0,
                         key.1
                     );
-                    if !known.contains(&key) {
+                    if !known.contains(&key) && config.in_scope(&key.0) {
                         notes.push(format!(
                             "--tags-file {arg}: no ImagePolicy here uses ImageRepository {}/{}{}",
                             key.0,
@@ -356,7 +356,8 @@ impl Inputs {
                             entry.insert(TagText::from_file(&path.display().to_string())?);
                         }
                     }
-                    Some(key) if known.contains(&key) => {}
+                    // Another namespace's list (`-n`) is not a typo.
+                    Some(key) if known.contains(&key) || !config.in_scope(&key.0) => {}
                     Some(key) => notes.push(format!(
                         "--tags-dir: {}: no ImagePolicy here uses ImageRepository {}/{}{}",
                         path.display(),

@@ -155,6 +155,27 @@ fn a_list_for_an_unknown_repository_is_a_warning_with_a_suggestion() {
         ),
         "{stderr}"
     );
+
+    // Lists of a namespace outside -n are not typos: no warning.
+    let tags = Dir::new();
+    tags.write("apps_backend.txt", "3.0.0\n");
+    tags.write("staging_backend.txt", "3.0.0\n");
+    let out = dir
+        .cmd()
+        .args([
+            "explain",
+            "-f",
+            &fixture("policies.yaml"),
+            "-n",
+            "apps",
+            "backend",
+        ])
+        .args(["--tags-dir", &tags.path("").display().to_string()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 #[test]
