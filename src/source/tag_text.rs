@@ -152,49 +152,59 @@ impl TagText {
                 (i + 1, t)
             })
         };
-        if lines().all(|(_, t)| t.is_empty() || valid_tag(t)) {
+        if all_valid(&self.text, self.separator) {
             return self;
         }
         let place = |n: usize| match self.separator {
             '\n' => format!("{}:{n}", self.origin),
             _ => format!("{} item {n}", self.origin),
         };
-        let mut kept = String::with_capacity(self.text.len());
+        // The text is copied only when a line is trimmed; a finding is worded
+        // only when it is shown (a list may hold a million of them).
+        let trims = lines().any(|(_, t)| {
+            let tag = t.trim();
+            !tag.is_empty() && tag.len() != t.len()
+        });
+        let mut kept = trims.then(|| String::with_capacity(self.text.len()));
         let mut problems = 0usize;
         let mut warnings = Vec::new();
-        let mut report = |warning: String| {
+        let mut report = |warning: &dyn Fn() -> String| {
             problems += 1;
             if problems <= SHOWN_PROBLEMS {
-                warnings.push(warning);
+                warnings.push(warning());
             }
         };
-        let mut trimmed = false;
         for (n, line) in lines() {
             let tag = line.trim();
             if tag.is_empty() {
                 continue;
             }
             if tag.len() != line.len() {
-                trimmed = true;
-                report(format!(
-                    "{}: {} has whitespace around it (no tag can hold any): read as {}",
-                    place(n),
-                    shown(line),
-                    shown(tag)
-                ));
+                report(&|| {
+                    format!(
+                        "{}: {} has whitespace around it (no tag can hold any): read as {}",
+                        place(n),
+                        shown(line),
+                        shown(tag)
+                    )
+                });
             }
             if !valid_tag(tag) {
-                report(format!(
-                    "{}: {} is not a tag a registry can hold ({}): evaluated as given",
-                    place(n),
-                    shown(tag),
-                    tag_problem(tag)
-                ));
+                report(&|| {
+                    format!(
+                        "{}: {} is not a tag a registry can hold ({}): evaluated as given",
+                        place(n),
+                        shown(tag),
+                        tag_problem(tag)
+                    )
+                });
             }
-            if !kept.is_empty() {
-                kept.push(self.separator);
+            if let Some(kept) = kept.as_mut() {
+                if !kept.is_empty() {
+                    kept.push(self.separator);
+                }
+                kept.push_str(tag);
             }
-            kept.push_str(tag);
         }
         if problems > SHOWN_PROBLEMS {
             warnings.push(format!(
@@ -203,7 +213,7 @@ impl TagText {
                 problems - SHOWN_PROBLEMS
             ));
         }
-        if trimmed {
+        if let Some(kept) = kept {
             self.text = Arc::new(kept);
         }
         self.warnings = warnings;
@@ -238,6 +248,26 @@ impl TagText {
             })
             .filter(|t| !t.is_empty())
     }
+}
+
+/// Whether every tag of `text` (split at `separator`; empty ones allowed) is
+/// one [`valid_tag`] accepts, in one pass over the bytes: the common case, a
+/// clean list, costs no split. A `\r` answers false, for the line-wise check.
+fn all_valid(text: &str, separator: char) -> bool {
+    let separator = separator as u8;
+    let mut len = 0usize;
+    for &b in text.as_bytes() {
+        if b == separator {
+            len = 0;
+            continue;
+        }
+        let ok = b.is_ascii_alphanumeric() || b == b'_' || (len > 0 && matches!(b, b'.' | b'-'));
+        len += 1;
+        if !ok || len > 128 {
+            return false;
+        }
+    }
+    true
 }
 
 /// The most line problems named one by one; the rest are counted.
@@ -367,6 +397,22 @@ mod tests {
             t.warnings[SHOWN_PROBLEMS],
             "tags.txt: 3 more lines with whitespace or a tag no registry can hold"
         );
+    }
+
+    #[test]
+    fn the_one_pass_check_agrees_with_valid_tag() {
+        let long = "a".repeat(128);
+        let longer = "a".repeat(129);
+        for tag in [
+            "a", "_x", "1.0.0", "v1-rc.1", &long, &longer, ".x", "-x", "a b", "a+b", "é", "a\r",
+        ] {
+            assert_eq!(all_valid(tag, '\n'), valid_tag(tag), "{tag:?}");
+            assert_eq!(
+                all_valid(&format!("ok\n{tag}\n\nok"), '\n'),
+                valid_tag(tag),
+                "{tag:?}"
+            );
+        }
     }
 
     #[test]
