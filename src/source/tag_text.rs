@@ -159,13 +159,10 @@ impl TagText {
             '\n' => format!("{}:{n}", self.origin),
             _ => format!("{} item {n}", self.origin),
         };
-        // The text is copied only when a line is trimmed; a finding is worded
-        // only when it is shown (a list may hold a million of them).
-        let trims = lines().any(|(_, t)| {
-            let tag = t.trim();
-            !tag.is_empty() && tag.len() != t.len()
-        });
-        let mut kept = trims.then(|| String::with_capacity(self.text.len()));
+        // One pass. The text is copied only from the first trimmed line on (the
+        // lines before it as they are); a finding is worded only when it is
+        // shown (a list may hold a million of them).
+        let mut kept: Option<String> = None;
         let mut problems = 0usize;
         let mut warnings = Vec::new();
         let mut report = |warning: &dyn Fn() -> String| {
@@ -175,11 +172,17 @@ impl TagText {
             }
         };
         for (n, line) in lines() {
-            let tag = line.trim();
+            let tag = line.trim_ascii();
             if tag.is_empty() {
                 continue;
             }
             if tag.len() != line.len() {
+                if kept.is_none() {
+                    let start = line.as_ptr() as usize - self.text.as_ptr() as usize;
+                    let mut text = String::with_capacity(self.text.len());
+                    text.push_str(&self.text[..start]);
+                    kept = Some(text);
+                }
                 report(&|| {
                     format!(
                         "{}: {} has whitespace around it (no tag can hold any): read as {}",
@@ -200,10 +203,8 @@ impl TagText {
                 });
             }
             if let Some(kept) = kept.as_mut() {
-                if !kept.is_empty() {
-                    kept.push(self.separator);
-                }
                 kept.push_str(tag);
+                kept.push(self.separator);
             }
         }
         if problems > SHOWN_PROBLEMS {
@@ -341,6 +342,10 @@ mod tests {
             t.warnings,
             [r#"tags.txt:2: " b\t" has whitespace around it (no tag can hold any): read as "b""#]
         );
+        // The lines before the first trimmed one are kept as they are, CRLF included.
+        let t = file("a\r\nb\n c \nd\n\ne\r\n");
+        assert_eq!(t.tags(), ["a", "b", "c", "d", "e"]);
+        assert_eq!(t.warnings.len(), 1);
     }
 
     #[test]
