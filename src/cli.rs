@@ -69,6 +69,19 @@ pub struct GlobalArgs {
     pub controller_version: Option<String>,
 }
 
+impl Cli {
+    /// What clap cannot check: flags that depend on each other's values.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        match &self.command {
+            Command::Explain(args) => args.tag_list.check(),
+            Command::List(args) => args.tag_list.check(),
+            Command::Diff(args) => args.tag_list.check(),
+            Command::Preview(args) => args.tag_list.check(),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl GlobalArgs {
     /// The log verbosity: the larger of `-v…` counted and `--v=N`.
     pub fn verbosity(&self) -> u8 {
@@ -238,8 +251,7 @@ pub struct ManifestArgs {
     pub files: Vec<String>,
 }
 
-/// Tags given by hand (explain, list --check, diff), instead of the
-/// registry's list or the repository's status sample.
+/// Tags given by hand for `suggest`: one list.
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// The tag list, comma separated (instead of the registry or the status sample).
@@ -257,6 +269,52 @@ impl TagArgs {
     }
 }
 
+/// Tags given by hand (explain, list --check, diff, preview), instead of the
+/// registry's list or the repository's status sample: one list for every
+/// policy, or one per ImageRepository (docs/guide/explain.md#tag-lists).
+#[derive(Debug, Args)]
+pub struct RepositoryTagArgs {
+    /// The tag list of every policy, comma separated (instead of the registry or the status sample).
+    #[arg(long, value_name = "TAG,...")]
+    pub tags: Vec<String>,
+    /// One tag per line: FILE is the list of every policy (`-` reads standard input);
+    /// NAMESPACE/NAME=FILE the list of that ImageRepository's policies. Repeatable.
+    #[arg(long = "tags-file", value_name = "[NS/NAME=]FILE")]
+    pub tags_file: Vec<String>,
+    /// One tag list per ImageRepository: DIR/<namespace>_<name>.txt. A repository
+    /// without a file is an error, unless --tags or a plain --tags-file gives a default.
+    #[arg(long, value_name = "DIR")]
+    pub tags_dir: Option<String>,
+}
+
+impl RepositoryTagArgs {
+    /// At most one list for every policy: `--tags` or one plain `--tags-file FILE`.
+    fn check(&self) -> Result<(), clap::Error> {
+        let plain = self
+            .tags_file
+            .iter()
+            .filter(|arg| {
+                crate::source::tag_source::split_tags_file_arg(arg)
+                    .0
+                    .is_none()
+            })
+            .count();
+        if plain + usize::from(!self.tags.is_empty()) > 1 {
+            return Err(clap::Error::raw(
+                clap::error::ErrorKind::Format,
+                "--tags and a plain --tags-file FILE each give the list of every policy: pass one \
+                 (a repository's own list is --tags-file NAMESPACE/NAME=FILE)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Some tags were given on the command line.
+    pub fn given(&self) -> bool {
+        !self.tags.is_empty() || !self.tags_file.is_empty() || self.tags_dir.is_some()
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = EXPLAIN_EXAMPLES)]
 pub struct ExplainArgs {
@@ -265,7 +323,7 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
     #[command(flatten)]
-    pub tag_list: TagArgs,
+    pub tag_list: RepositoryTagArgs,
     /// What if TAG were pushed? Evaluate as if it were in the list. Repeatable.
     #[arg(long = "add-tag", value_name = "TAG")]
     pub add_tags: Vec<String>,
@@ -366,7 +424,7 @@ pub struct DiffArgs {
     #[arg(long)]
     pub digests: bool,
     #[command(flatten)]
-    pub tag_list: TagArgs,
+    pub tag_list: RepositoryTagArgs,
 }
 
 #[derive(Debug, Args)]
@@ -394,7 +452,7 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "SELECTION", default_value = "controller", value_parser = ["controller", "recomputed"])]
     pub selection: String,
     #[command(flatten)]
-    pub tag_list: TagArgs,
+    pub tag_list: RepositoryTagArgs,
 }
 
 const PREVIEW_EXAMPLES: &str = "\
@@ -472,7 +530,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub check: bool,
     #[command(flatten)]
-    pub tag_list: TagArgs,
+    pub tag_list: RepositoryTagArgs,
     #[command(flatten)]
     pub watch: WatchArgs,
 }
@@ -498,6 +556,9 @@ Examples:
   # Would this tag win if it were pushed?
   kubectl imagepolicy explain -f examples/alphabetical --tags-file examples/alphabetical/tags.txt --add-tag main-1111111-1900000000
 
+  # Offline, one tag list per ImageRepository: tags/<namespace>_<name>.txt
+  kubectl imagepolicy explain -f clusters/prod --tags-dir tags/
+
   # A policy in the cluster, with the tags of its registry
   kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system
 
@@ -515,8 +576,11 @@ Examples:
   # Every policy's events as pushed tags travel to the commit, one JSON object per line
   kubectl imagepolicy list -A --watch -o json
 
-  # Offline: the policies of the files, recomputed on a tag list
-  kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt";
+  # Offline: the policies of the files, recomputed on a tag list (exit 1: the controller disagrees)
+  kubectl imagepolicy list -f examples/tutorial --check --tags-file examples/tutorial/tags.txt
+
+  # Offline, one tag list per ImageRepository (or --tags-file NAMESPACE/NAME=FILE)
+  kubectl imagepolicy list -f clusters/prod --check --tags-dir tags/";
 
 const DIFF_EXAMPLES: &str = "\
 Examples:

@@ -248,7 +248,7 @@ fn complete_value(arg: &Arg, typed: &str, prefix: &str, seen: &Seen) -> Completi
     }
     match arg.get_id().as_str() {
         // Files: let the shell complete paths.
-        "files" | "tags_file" | "kubeconfig" => Completions {
+        "files" | "tags_file" | "tags_dir" | "kubeconfig" => Completions {
             candidates: Vec::new(),
             directive: DIRECTIVE_DEFAULT,
         },
@@ -399,7 +399,10 @@ mod tests {
     #[test]
     fn flags_of_the_subcommand_and_global_ones() {
         let c = complete(&words("explain --ta"));
-        assert_eq!(names(&c), ["--tags", "--tags-file", "--tags-from"]);
+        assert_eq!(
+            names(&c),
+            ["--tags", "--tags-file", "--tags-dir", "--tags-from"]
+        );
         let c = complete(&words("explain -"));
         let n = names(&c);
         assert!(n.contains(&"--filename") && n.contains(&"-f"), "{n:?}");

@@ -63,7 +63,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
         .and_then(|m| {
             let name = m.subcommand_name().unwrap_or_default().to_string();
             cli::Cli::from_arg_matches(&m).map(|cli| (cli, name))
-        });
+        })
+        .and_then(|(cli, name)| cli.check().map(|()| (cli, name)));
     let (cli, name) = match parsed {
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err, &args),

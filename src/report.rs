@@ -57,6 +57,8 @@ pub struct TagSourceInfo {
     pub status_tag_count: Option<u64>,
     /// The revision the controller would store for these tags (v1.0+).
     pub revision: Option<String>,
+    /// Why the source could not be read (nothing was listed); None when it was.
+    pub error: Option<String>,
 }
 
 /// The controller's own answer, from the policy's status.
@@ -70,6 +72,8 @@ pub struct ControllerInfo {
     pub message: Option<String>,
     pub last_scan_time: Option<String>,
     pub agrees: bool,
+    /// False when there was nothing to compare: the tags could not be listed.
+    pub compared: bool,
     /// Likely causes when it does not agree.
     pub causes: Vec<String>,
     /// The controller's release (given or detected); None when unknown.
@@ -334,11 +338,13 @@ pub struct Inputs<'t> {
     pub source: SourceKind,
     pub origin: &'t str,
     /// False when the tags could not be listed (`tags` is then empty): the source is
-    /// incomplete.
+    /// incomplete, and nothing is compared with the controller.
     pub listed: bool,
     /// A failure outside the engine (the tags cannot be listed): nothing is selected, and
     /// this is the error. (The controller's side is compared before it applies.)
     pub failure: Option<String>,
+    /// Why the tag source could not be read (`tagSource.error`).
+    pub source_error: Option<String>,
     /// `--add-tag`: evaluated as if pushed.
     pub add_tags: &'t [String],
     /// `--why TAG`: the tag to account for, listed or among `add_tags`.
@@ -362,6 +368,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
         origin,
         listed: available,
         failure,
+        source_error,
         add_tags,
         why,
         controller_version,
@@ -399,13 +406,30 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
             "the tags come from {origin}, a sample of at most ten tags: the result may be wrong; pass --tags-file with the full list"
         ));
     }
-    if listed == 0 {
+    if listed == 0 && available {
         notes.push(format!("the tag source {origin} holds no tags"));
     }
     let status_tag_count = last_scan.and_then(|s| s.tag_count);
-    let scan = compare_scans(&evaluation, listed, status_revision, source, want_revision);
+    let scan = if available {
+        compare_scans(&evaluation, listed, status_revision, source, want_revision)
+    } else {
+        Scan {
+            revision: None,
+            status_revision: non_empty(status_revision).map(str::to_string),
+            same_tags: None,
+            kept: 0,
+        }
+    };
 
     let mut controller = controller_info(object, repository, &evaluation, source, &scan);
+    // Without tags there is nothing to compare: never "disagrees" with a cause.
+    if let Some(c) = controller.as_mut().filter(|_| !available) {
+        c.agrees = false;
+        c.compared = false;
+        c.causes = vec![
+            "the tags could not be listed, so the controller's choice is not compared".to_string(),
+        ];
+    }
     let semantics = options.profile.semantics();
     if let Some(c) = &mut controller {
         c.version = controller_version.map(str::to_string);
@@ -447,6 +471,7 @@ pub fn explain<'t>(inputs: Inputs<'t>, options: Options) -> Explanation<'t> {
             complete: available && source != SourceKind::Status,
             status_tag_count,
             revision: scan.revision,
+            error: source_error,
         },
         evaluation,
         filter,
@@ -479,6 +504,8 @@ pub struct Check {
     pub agrees: bool,
     /// The listed tags give the repository's revision (None: no revision to compare).
     pub same_tags: Option<bool>,
+    /// The policy selects nothing on these tags.
+    pub selects_nothing: bool,
 }
 
 /// Recomputes one policy's selection on `tags` for `list --check`.
@@ -511,6 +538,7 @@ pub fn check(
         recomputed,
         agrees,
         same_tags: scan.same_tags,
+        selects_nothing: evaluation.error.is_some(),
     }
 }
 
@@ -688,6 +716,7 @@ fn controller_info(
         message: ready.map(|c| c.message.clone()),
         last_scan_time,
         agrees,
+        compared: true,
         causes,
         version: None,
         semantics: String::new(),

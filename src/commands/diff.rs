@@ -66,10 +66,10 @@ pub fn run(
     automations.extend(source_automations);
     automations.extend(manifests.automations.iter().cloned());
 
-    let service = TagService::new(
-        inputs.cluster.as_ref(),
-        inputs.tag_options(config, None, &args.tag_list)?,
-    );
+    let needed: Vec<_> = policies.iter().map(|p| inputs.repository_of(p).0).collect();
+    let options = inputs.tag_options(config, None, &args.tag_list, &needed)?;
+    super::warn_all(err, &options.notes)?;
+    let service = TagService::new(inputs.cluster.as_ref(), options);
     let repositories = policies.iter().map(|p| inputs.repository_of(p));
     let tags = inputs
         .runtime
@@ -82,8 +82,14 @@ pub fn run(
         search_note,
         ..Report::default()
     };
+    // Tags that cannot be had are an error of the run (2; a registry's 401, 403
+    // or 404 is the policy's, 1), as `explain` says; the item shows it too.
+    let mut exit = Exit::Success;
     for policy in &policies {
         let (key, repository) = inputs.repository_of(policy);
+        if let Err(error) = &tags[&key] {
+            exit = exit.merge(super::tag_failure(error));
+        }
         let tags = tags[&key]
             .as_ref()
             .map(|r| (r.text.tags(), r.notes.as_slice()));
@@ -119,7 +125,7 @@ pub fn run(
         }
     }
     crate::render::diff::render(out, &report, &config.render_options())?;
-    Ok(report.exit())
+    Ok(report.exit().merge(exit))
 }
 
 /// Markers, the places `mark` would mark, and ImageUpdateAutomations under `--source`.

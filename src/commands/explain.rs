@@ -4,10 +4,11 @@
 
 use crate::cli::{Config, ExplainArgs, TagsFrom};
 use crate::exit::Exit;
+use crate::model::ImageRepository;
 use crate::policy::{self, Options};
 use crate::render::{self, Format};
 use crate::report::{self, Explanation};
-use crate::source::tag_source::TagService;
+use crate::source::tag_source::{TagService, TagSourceError};
 use crate::source::tag_text::SourceKind;
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -38,20 +39,27 @@ pub fn run(
     let policies = inputs.named_policies(config, &args.names)?;
     super::warn_all(err, &inputs.release.note)?;
     if args.tags_from == Some(TagsFrom::File) && !args.tag_list.given() {
-        bail!("--tags-from file needs --tags or --tags-file");
+        bail!("--tags-from file needs --tags, --tags-file or --tags-dir");
     }
-    let service = TagService::new(
-        inputs.cluster.as_ref(),
-        inputs.tag_options(config, args.tags_from, &args.tag_list)?,
-    );
     let repositories: Vec<_> = policies
         .iter()
         .map(|p| inputs.repository_of(&p.object))
         .collect();
+    let needed: Vec<_> = repositories.iter().map(|(k, _)| k.clone()).collect();
+    let options = inputs.tag_options(config, args.tags_from, &args.tag_list, &needed)?;
+    super::warn_all(err, &options.notes)?;
+    let service = TagService::new(inputs.cluster.as_ref(), options);
     let tags = inputs.runtime.block_on(service.resolve_all(
         repositories.iter().map(|(k, r)| (k.clone(), *r)),
         &mut |_, _| {},
     ));
+    // A repository's notes (a fallback to the status sample, a rate limit) go
+    // to stderr once; a document also holds them in each item's warnings, and
+    // the table leaves them to stderr, so a terminal shows each once.
+    let structured = matches!(
+        config.render_options().format,
+        Format::Json | Format::Yaml | Format::JsonPath(_)
+    );
     let mut warned = Vec::new();
     for (key, _) in &repositories {
         match &tags[key] {
@@ -66,10 +74,6 @@ pub fn run(
     }
 
     // Engine and report, one explanation per policy.
-    let structured = matches!(
-        config.render_options().format,
-        Format::Json | Format::Yaml | Format::JsonPath(_)
-    );
     let options = Options {
         rank_all: args.all || args.why.is_some() || structured,
         profile: inputs.release.profile,
@@ -94,7 +98,7 @@ pub fn run(
     let mut explanations: Vec<Explanation> = Vec::with_capacity(policies.len());
     for ((policy, (key, repository)), add_tags) in policies.iter().zip(&repositories).zip(&add_tags)
     {
-        let explain = |tags, source, origin, listed, failure| {
+        let explain = |tags, source, origin, listed, failure, source_error| {
             report::explain(
                 report::Inputs {
                     policy: &policy.object,
@@ -106,6 +110,7 @@ pub fn run(
                     origin,
                     listed,
                     failure,
+                    source_error,
                     add_tags,
                     why: args.why.as_deref(),
                     controller_version: inputs.release.version.as_deref(),
@@ -117,8 +122,12 @@ pub fn run(
         let explanation = match &tags[key] {
             Ok(resolved) => {
                 let text = &resolved.text;
-                let mut e = explain(text.tags(), text.kind, &text.origin, true, None);
-                e.notes.extend(resolved.notes.iter().cloned());
+                let mut e = explain(text.tags(), text.kind, &text.origin, true, None, None);
+                if structured {
+                    // The list's line checks belong to this result too (stderr has them once).
+                    e.notes
+                        .extend(resolved.notes.iter().chain(&text.warnings).cloned());
+                }
                 e
             }
             Err(error) => {
@@ -129,12 +138,14 @@ pub fn run(
                     exit = exit.merge(super::tag_failure(error));
                 }
                 let failure = valid.then(|| format!("cannot list tags: {error}"));
+                let (kind, origin) = unread_source(error, *repository);
                 explain(
                     Vec::new(),
-                    SourceKind::Registry,
-                    "registry (unavailable)",
+                    kind,
+                    origin,
                     false,
                     failure,
+                    Some(error.to_string()),
                 )
             }
         };
@@ -180,4 +191,37 @@ pub fn run(
         }
     }
     Ok(exit)
+}
+
+/// The source that could not be read, as the table's `Tags:` line says it:
+/// what was tried and what happened.
+fn unread_source(
+    error: &TagSourceError,
+    repository: Option<&ImageRepository>,
+) -> (SourceKind, &'static str) {
+    let image = repository
+        .map(|r| r.spec.image.as_str())
+        .filter(|i| !i.is_empty());
+    match (error, image) {
+        (TagSourceError::NoList { .. }, _) => (
+            SourceKind::File,
+            "no tag list was given for this repository",
+        ),
+        (TagSourceError::NoStatusSample, _) => (
+            SourceKind::Status,
+            "the repository's status has no tag sample",
+        ),
+        (TagSourceError::UnknownImage, _) | (_, None) => (
+            SourceKind::Registry,
+            "the repository's image is unknown, so no registry can be asked",
+        ),
+        (TagSourceError::Registry { error, .. }, Some(_)) if error.cannot_answer() => (
+            SourceKind::Registry,
+            "the registry could not be reached (the error is below)",
+        ),
+        (_, Some(_)) => (
+            SourceKind::Registry,
+            "the registry did not list them (the error is below)",
+        ),
+    }
 }

@@ -36,10 +36,10 @@ pub fn run(
     }
     let policies = inputs.policies_in_scope(config);
     let tags: TagResults = if args.check {
-        let service = TagService::new(
-            inputs.cluster.as_ref(),
-            inputs.tag_options(config, None, &args.tag_list)?,
-        );
+        let needed: Vec<_> = policies.iter().map(|p| inputs.repository_of(p).0).collect();
+        let options = inputs.tag_options(config, None, &args.tag_list, &needed)?;
+        super::warn_all(err, &options.notes)?;
+        let service = TagService::new(inputs.cluster.as_ref(), options);
         let progress = std::io::stderr().is_terminal();
         let mut show = |done: usize, total: usize| {
             if progress {
@@ -55,7 +55,17 @@ pub fn run(
         TagResults::new()
     };
 
-    // Engine and rows.
+    // The registry's notes (a fallback to the status sample), once per repository.
+    let mut keys: Vec<_> = tags.keys().collect();
+    keys.sort();
+    for key in keys {
+        if let Ok(resolved) = &tags[key] {
+            super::warn_all(err, &resolved.notes)?;
+        }
+    }
+
+    // Engine and rows: exit 1 when a policy selects nothing or the controller
+    // disagrees (as `diff`), 2 when tags could not be had (as `explain`).
     let mut exit = Exit::Success;
     let mut rows = Vec::with_capacity(policies.len());
     for policy in policies {
@@ -72,14 +82,34 @@ pub fn run(
                         text.kind,
                         inputs.release.profile,
                     );
+                    // Without a status the controller has not answered: nothing to agree with.
+                    let answered = policy.status.is_some();
+                    exit = exit.merge(Exit::failure_if(
+                        checked.selects_nothing || (answered && !checked.agrees),
+                    ));
+                    if checked.selects_nothing {
+                        writeln!(
+                            err,
+                            "error: ImagePolicy {}/{}: {}",
+                            policy.namespace(),
+                            policy.metadata.name,
+                            checked.recomputed.replace('\n', "\\n")
+                        )?;
+                    }
                     row.recomputed = Some(checked.recomputed);
-                    row.agrees = Some(checked.agrees);
+                    row.agrees = answered.then_some(checked.agrees);
                     row.same_tags = checked.same_tags;
                 }
                 failed => {
                     let message = match failed {
-                        Some(Err(error)) => format!("cannot list tags: {error}"),
-                        _ => "cannot list tags".to_string(),
+                        Some(Err(error)) => {
+                            exit = exit.merge(super::tag_failure(error));
+                            format!("cannot list tags: {error}")
+                        }
+                        _ => {
+                            exit = exit.merge(Exit::Error);
+                            "cannot list tags".to_string()
+                        }
                     };
                     writeln!(
                         err,
@@ -88,7 +118,6 @@ pub fn run(
                         policy.metadata.name
                     )?;
                     row.recomputed = Some(format!("error: {message}"));
-                    exit = Exit::Failure;
                 }
             }
         }

@@ -12,14 +12,18 @@ pub mod suggest;
 pub mod version;
 pub mod watch;
 
-use crate::cli::{Cli, Command, Config, OutputFormat, TagArgs, TagsFrom};
+use crate::cli::{Cli, Command, Config, OutputFormat, RepositoryTagArgs, TagsFrom};
 use crate::exit::Exit;
 use crate::model::{ImagePolicy, ImageRepository};
 use crate::policy::Profile;
 use crate::source::cluster::{Access, Cluster};
 use crate::source::files::{self, Located, Manifests};
-use crate::source::tag_source::{Forced, RepositoryKey, TagOptions, TagSourceError};
+use crate::source::tag_source::{
+    Forced, PerRepository, RepositoryKey, TagOptions, TagSourceError, split_tags_file_arg,
+    tags_dir_key,
+};
 use crate::source::tag_text::TagText;
+use anyhow::Context;
 use std::io::Write;
 
 /// The objects a command works on, where they came from (for messages),
@@ -186,11 +190,44 @@ impl Inputs {
                 .filter(|p| &p.object.metadata.name == name)
                 .collect();
             if found.is_empty() {
-                anyhow::bail!("ImagePolicy '{name}' not found in {origin}");
+                anyhow::bail!(
+                    "ImagePolicy '{name}' not found in {origin}{}",
+                    self.not_found_hint(config, name)
+                );
             }
             selected.extend(found);
         }
         Ok(selected)
+    }
+
+    /// For a policy name not found: the namespaces where it is (outside `-n`),
+    /// else the closest name in scope (a typo).
+    fn not_found_hint(&self, config: &Config, name: &str) -> String {
+        let policies = &self.manifests.policies;
+        let mut elsewhere: Vec<&str> = policies
+            .iter()
+            .filter(|p| p.object.metadata.name == name)
+            .map(|p| p.object.namespace())
+            .collect();
+        elsewhere.sort();
+        elsewhere.dedup();
+        if !elsewhere.is_empty() {
+            return format!(
+                "; it is in namespace {} (pass -n NAMESPACE or -A)",
+                elsewhere
+                    .iter()
+                    .map(|ns| format!("'{ns}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let in_scope = policies
+            .iter()
+            .filter(|p| config.in_scope(p.object.namespace()))
+            .map(|p| p.object.metadata.name.as_str());
+        crate::lint::closest(name, in_scope)
+            .map(|c| format!("; did you mean '{c}'?"))
+            .unwrap_or_default()
     }
 
     /// The policies in scope (`-n`/`-A`), sorted by namespace and name.
@@ -246,21 +283,107 @@ impl Inputs {
         (owners, unknown)
     }
 
-    /// The tag-source options from the command line: `--tags`/`--tags-file`
-    /// (read once here), the forced source, and the global flags.
+    /// The tag-source options from the command line, every given list read
+    /// (and its lines checked) here: `--tags` or a plain `--tags-file FILE` for
+    /// every policy; `--tags-file NS/NAME=FILE` and `--tags-dir DIR` per
+    /// repository — of the dir, only the files of the `needed` repositories.
     pub fn tag_options(
         &self,
         config: &Config,
         forced: Option<TagsFrom>,
-        given: &TagArgs,
+        given: &RepositoryTagArgs,
+        needed: &[RepositoryKey],
     ) -> anyhow::Result<TagOptions> {
-        let shared = if !given.tags.is_empty() {
-            Some(TagText::from_flag(&given.tags))
-        } else if let Some(path) = given.tags_file.as_deref() {
-            Some(TagText::from_file(path)?)
-        } else {
-            None
-        };
+        let mut notes = Vec::new();
+        let mut shared = (!given.tags.is_empty()).then(|| TagText::from_flag(&given.tags));
+        let mut per_repository: Option<PerRepository> = None;
+        let known = self.known_repositories();
+        let mut stdin_read = false;
+        for arg in &given.tags_file {
+            let (key, path) = split_tags_file_arg(arg);
+            if path == "-" {
+                anyhow::ensure!(
+                    !stdin_read,
+                    "--tags-file -: standard input can be read only once"
+                );
+                stdin_read = true;
+            }
+            match key {
+                None => {
+                    anyhow::ensure!(
+                        shared.is_none(),
+                        "--tags-file {arg}: the list of every policy is already given (by --tags or a plain --tags-file); name a repository: --tags-file NAMESPACE/NAME=FILE"
+                    );
+                    shared = Some(TagText::from_file(path)?);
+                }
+                Some(key) => {
+                    let per = per_repository.get_or_insert_with(PerRepository::default);
+                    anyhow::ensure!(
+                        !per.lists.contains_key(&key),
+                        "--tags-file {}/{}=…: given twice",
+                        key.0,
+                        key.1
+                    );
+                    if !known.contains(&key) && config.in_scope(&key.0) {
+                        notes.push(format!(
+                            "--tags-file {arg}: no ImagePolicy here uses ImageRepository {}/{}{}",
+                            key.0,
+                            key.1,
+                            did_you_mean(&key, &known)
+                        ));
+                    }
+                    per.lists.insert(key, TagText::from_file(path)?);
+                }
+            }
+        }
+        if let Some(dir) = &given.tags_dir {
+            let per = per_repository.get_or_insert_with(PerRepository::default);
+            per.dir = Some(dir.clone());
+            let entries = std::fs::read_dir(dir)
+                .with_context(|| format!("--tags-dir {dir}: reading the directory"))?;
+            for entry in entries {
+                let entry =
+                    entry.with_context(|| format!("--tags-dir {dir}: reading the directory"))?;
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                if !file_name.ends_with(".txt") {
+                    continue;
+                }
+                let path = entry.path();
+                match tags_dir_key(&file_name) {
+                    Some(key) if needed.contains(&key) => {
+                        // A `--tags-file NS/NAME=` of the same repository wins.
+                        if let std::collections::hash_map::Entry::Vacant(entry) =
+                            per.lists.entry(key)
+                        {
+                            entry.insert(TagText::from_file(&path.display().to_string())?);
+                        }
+                    }
+                    // Another namespace's list (`-n`) is not a typo.
+                    Some(key) if known.contains(&key) || !config.in_scope(&key.0) => {}
+                    Some(key) => notes.push(format!(
+                        "--tags-dir: {}: no ImagePolicy here uses ImageRepository {}/{}{}",
+                        path.display(),
+                        key.0,
+                        key.1,
+                        did_you_mean(&key, &known)
+                    )),
+                    None => notes.push(format!(
+                        "--tags-dir: {}: not a list of this tool (the name of a list is <namespace>_<name>.txt)",
+                        path.display()
+                    )),
+                }
+            }
+        }
+        notes.extend(shared.iter().flat_map(|t| t.warnings.iter().cloned()));
+        if let Some(per) = &per_repository {
+            let mut lists: Vec<_> = per.lists.iter().collect();
+            lists.sort_by(|a, b| a.0.cmp(b.0));
+            notes.extend(
+                lists
+                    .into_iter()
+                    .flat_map(|(_, t)| t.warnings.iter().cloned()),
+            );
+        }
         Ok(TagOptions {
             forced: forced.map(|f| match f {
                 TagsFrom::Registry => Forced::Registry,
@@ -268,10 +391,42 @@ impl Inputs {
                 TagsFrom::File => Forced::File,
             }),
             shared,
+            per_repository,
+            notes,
             no_cluster_secrets: config.no_cluster_secrets,
             request_timeout: self.request_timeout,
         })
     }
+
+    /// Every repository the policies here reference or the files define.
+    fn known_repositories(&self) -> Vec<RepositoryKey> {
+        let mut known: Vec<RepositoryKey> = self
+            .manifests
+            .policies
+            .iter()
+            .map(|p| self.repository_of(&p.object).0)
+            .chain(self.manifests.repositories.iter().map(|r| {
+                (
+                    r.object.namespace().to_string(),
+                    r.object.metadata.name.clone(),
+                )
+            }))
+            .collect();
+        known.sort();
+        known.dedup();
+        known
+    }
+}
+
+/// `; did you mean NS/NAME?` when one known repository is close to `key`.
+fn did_you_mean(key: &RepositoryKey, known: &[RepositoryKey]) -> String {
+    let names: Vec<String> = known.iter().map(|(n, m)| format!("{n}/{m}")).collect();
+    crate::lint::closest(
+        &format!("{}/{}", key.0, key.1),
+        names.iter().map(String::as_str),
+    )
+    .map(|c| format!("; did you mean {c}?"))
+    .unwrap_or_default()
 }
 
 /// ImageRepositories that share one stored tag list (same image, default store).

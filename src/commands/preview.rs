@@ -66,16 +66,16 @@ pub fn run(
 
     // The values: each policy's latestRef, or this tool's selection on its tags.
     let policies: Vec<(&ImagePolicy, Option<Ref>)> = if args.selection == "recomputed" {
-        let service = TagService::new(
-            inputs.cluster.as_ref(),
-            inputs.tag_options(config, None, &args.tag_list)?,
-        );
         let all: Vec<&ImagePolicy> = inputs
             .manifests
             .policies
             .iter()
             .map(|p| &p.object)
             .collect();
+        let needed: Vec<_> = all.iter().map(|p| inputs.repository_of(p).0).collect();
+        let options = inputs.tag_options(config, None, &args.tag_list, &needed)?;
+        super::warn_all(err, &options.notes)?;
+        let service = TagService::new(inputs.cluster.as_ref(), options);
         let tags = inputs.runtime.block_on(
             service.resolve_all(all.iter().map(|p| inputs.repository_of(p)), &mut |_, _| {}),
         );

@@ -3,7 +3,7 @@
 //! cluster), suggest a policy per family (`crate::suggest`), render the
 //! suggestions with their manifests and `flux create image policy` lines.
 
-use crate::cli::{Config, SuggestArgs, TagsFrom};
+use crate::cli::{Config, SuggestArgs};
 use crate::exit::Exit;
 use crate::render::suggest::{Document, rejection};
 use crate::source::tag_source::{Forced, TagOptions, TagService, TagSourceError};
@@ -76,19 +76,23 @@ fn tags(
     err: &mut dyn Write,
 ) -> Result<TagText> {
     if !args.tag_list.tags.is_empty() {
-        return Ok(TagText::from_flag(&args.tag_list.tags));
+        let text = TagText::from_flag(&args.tag_list.tags);
+        super::warn_all(err, &text.warnings)?;
+        return Ok(text);
     }
     if let Some(path) = args.tag_list.tags_file.as_deref() {
-        return TagText::from_file(path);
+        let text = TagText::from_file(path)?;
+        super::warn_all(err, &text.warnings)?;
+        return Ok(text);
     }
     let resolved = if let Some(repository) = target.repository_object() {
         let image = &repository.spec.image;
         let request_timeout = config.request_timeout;
         let options = TagOptions {
             forced: Some(Forced::Registry),
-            shared: None,
             no_cluster_secrets: true,
             request_timeout,
+            ..TagOptions::default()
         };
         super::runtime()?
             .block_on(TagService::new(None, options).resolve(Some(&repository)))
@@ -111,7 +115,12 @@ fn tags(
                 inputs.origin
             );
         };
-        let options = inputs.tag_options(config, Some(TagsFrom::Registry), &args.tag_list)?;
+        let options = TagOptions {
+            forced: Some(Forced::Registry),
+            no_cluster_secrets: config.no_cluster_secrets,
+            request_timeout: inputs.request_timeout,
+            ..TagOptions::default()
+        };
         inputs
             .runtime
             .block_on(

@@ -4,7 +4,7 @@
 //! repository at its `spec.interval` (or `--interval`), through the same
 //! tag-source chain as `explain` — and render each event as it comes.
 
-use crate::cli::{Config, TagArgs, TagsFrom, Until, WatchArgs};
+use crate::cli::{Config, RepositoryTagArgs, TagsFrom, Until, WatchArgs};
 use crate::exit::Exit;
 use crate::model::ImageRepository;
 use crate::render::Format;
@@ -40,7 +40,7 @@ pub struct Request<'a> {
     pub target: Target<'a>,
     /// `-f`: refused (a watch needs a cluster).
     pub files: &'a [String],
-    pub tag_list: &'a TagArgs,
+    pub tag_list: &'a RepositoryTagArgs,
     pub tags_from: Option<TagsFrom>,
     pub args: &'a WatchArgs,
 }
@@ -98,9 +98,15 @@ pub fn run(
             Scope::All(namespace.clone())
         }
     };
+    // The repositories whose lists `--tags-dir` reads: those of the policies in scope now.
+    let needed: Vec<RepositoryKey> = inputs
+        .policies_in_scope(config)
+        .iter()
+        .map(|p| inputs.repository_of(p).0)
+        .collect();
     let service = TagService::new(
         Some(cluster),
-        inputs.tag_options(config, tags_from, tag_list)?,
+        inputs.tag_options(config, tags_from, tag_list, &needed)?,
     );
     let start = jiff::Timestamp::now();
     let mut watch = Watch::new(scope, inputs.release.profile);

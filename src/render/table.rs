@@ -101,17 +101,20 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
     label(out, "Rule", rule)?;
     label(out, "Exclusions", e.rule.exclusion_list.join("  "))?;
     let ts = &e.tag_source;
-    let mut source = format!(
-        "{} from {} {} ({})",
-        ts.count,
-        ts.kind.as_str(),
-        ts.origin,
-        if ts.complete {
-            "complete"
-        } else {
-            "INCOMPLETE sample"
-        }
-    );
+    let mut source = match &ts.error {
+        Some(_) => format!("none: {}", ts.origin),
+        None => format!(
+            "{} from {} {} ({})",
+            ts.count,
+            ts.kind.as_str(),
+            ts.origin,
+            if ts.complete {
+                "complete"
+            } else {
+                "INCOMPLETE sample"
+            }
+        ),
+    };
     if let Some(n) = ts.status_tag_count {
         source.push_str(&format!("; the controller's last scan counted {n}"));
     }
@@ -153,6 +156,8 @@ fn one(out: &mut dyn Write, e: &Explanation, look: Look) -> anyhow::Result<()> {
         }
         let verdict = if c.agrees {
             paint("agrees".into(), owo_colors::AnsiColors::Green)
+        } else if !c.compared {
+            paint("not compared".into(), owo_colors::AnsiColors::Yellow)
         } else {
             paint("DISAGREES".into(), owo_colors::AnsiColors::Red)
         };

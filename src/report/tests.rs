@@ -32,6 +32,7 @@ fn inputs<'t>(
         origin: "tags.txt",
         listed: true,
         failure: None,
+        source_error: None,
         add_tags: &[],
         why: None,
         controller_version: None,
@@ -122,8 +123,45 @@ fn a_failure_outside_the_engine_comes_after_the_controllers_side() {
     assert!(!e.tag_source.complete);
     assert_eq!(e.evaluation.error.as_deref(), Some("cannot list tags: no"));
     assert!(e.selection().is_none());
-    // Compared before the failure: the controller's tag is not among nothing selected.
-    assert!(!e.controller.as_ref().expect("status").agrees);
+    // Nothing listed, nothing compared: no "disagrees" with a cause that blames the registry.
+    let controller = e.controller.as_ref().expect("status");
+    assert!(!controller.agrees);
+    assert!(!controller.compared);
+    assert_eq!(controller.same_tags, None);
+    assert_eq!(
+        controller.causes,
+        ["the tags could not be listed, so the controller's choice is not compared"]
+    );
+    assert!(
+        e.notes.iter().all(|n| !n.contains("holds no tags")),
+        "{:?}",
+        e.notes
+    );
+}
+
+/// Where `"key":` stands in the outermost object of `json` (not in a nested one).
+fn top_level_position(json: &str, key: &str) -> Option<usize> {
+    let needle = format!("\"{key}\":");
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in json.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            '"' if depth == 1 && json[i..].starts_with(&needle) => return Some(i),
+            '"' => in_string = true,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The item's keys in docs/json.md's order; `why` only with `--why`, `file` only when read
@@ -138,7 +176,7 @@ fn an_item_serializes_in_the_contracts_order() {
             serde_json::from_str(&text).expect("object");
         let mut keys: Vec<(usize, String)> = top
             .keys()
-            .map(|k| (text.find(&format!("\"{k}\":")).expect("key"), k.clone()))
+            .map(|k| (top_level_position(&text, k).expect("key"), k.clone()))
             .collect();
         keys.sort();
         keys.into_iter().map(|(_, k)| k).collect()

@@ -131,8 +131,13 @@ impl Cluster {
         let default_namespace = config.default_namespace.clone();
         // Never the credentials: only where we connect.
         tracing::info!(target: "cluster", "server {server}, default namespace '{default_namespace}'");
-        let client = Client::try_from(config)
-            .map_err(|e| anyhow!("cannot build a client for the API server {server}: {e}"))?;
+        let client = Client::try_from(config).map_err(|e| {
+            anyhow!(
+                "kubeconfig {}: cannot build a client for the API server {server}: {}",
+                kubeconfig_origin(access.kubeconfig.as_deref()),
+                error_line(&e)
+            )
+        })?;
         let group = kube::discovery::group(&client, GROUP).await.map_err(|e| match e {
             kube::Error::Discovery(_) => anyhow!(
                 "Flux image automation is not installed: the API server {server} serves no {GROUP} group (install image-reflector-controller)"
@@ -685,21 +690,134 @@ fn controller_container_image(
 /// Also what completion reads for context names.
 pub fn read_kubeconfig(path: Option<&str>) -> Result<Option<Kubeconfig>> {
     Ok(match path {
-        Some(path) => Some(
-            Kubeconfig::read_from(path).map_err(|e| anyhow!("reading kubeconfig {path}: {e}"))?,
-        ),
+        Some(path) => Some(Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(&e, path))?),
         None => match Kubeconfig::from_env() {
             Ok(Some(config)) => Some(config),
             Ok(None) => match home_kubeconfig() {
                 Some(path) if path.exists() => Some(
                     Kubeconfig::read_from(&path)
-                        .map_err(|e| anyhow!("reading kubeconfig {}: {e}", path.display()))?,
+                        .map_err(|e| kubeconfig_error(&e, &path.display().to_string()))?,
                 ),
                 _ => None,
             },
-            Err(e) => return Err(anyhow!("reading the kubeconfig files in KUBECONFIG: {e}")),
+            // Name the file that fails, read alone (KUBECONFIG may list several).
+            Err(e) => {
+                let files = std::env::var_os("KUBECONFIG").unwrap_or_default();
+                for file in std::env::split_paths(&files) {
+                    if let Err(alone) = Kubeconfig::read_from(&file) {
+                        return Err(kubeconfig_error(&alone, &file.display().to_string()));
+                    }
+                }
+                return Err(kubeconfig_error(&e, &kubeconfig_origin(None)));
+            }
         },
     })
+}
+
+/// The kubeconfig file(s) in use, for messages: `--kubeconfig`, else the
+/// files of `KUBECONFIG`, else `~/.kube/config`.
+fn kubeconfig_origin(flag: Option<&str>) -> String {
+    if let Some(path) = flag {
+        return path.to_string();
+    }
+    match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(files) => {
+            let files: Vec<String> = std::env::split_paths(&files)
+                .map(|p| p.display().to_string())
+                .collect();
+            match files.as_slice() {
+                [one] => one.clone(),
+                many => format!("{} (KUBECONFIG)", many.join(", ")),
+            }
+        }
+        None => home_kubeconfig()
+            .map_or_else(|| "~/.kube/config".to_string(), |p| p.display().to_string()),
+    }
+}
+
+/// One line naming the kubeconfig for kube's errors, which are a parser's
+/// excerpt of several lines or the client library's words.
+fn kubeconfig_error(error: &kube::config::KubeconfigError, file: &str) -> anyhow::Error {
+    use kube::config::KubeconfigError as E;
+    match error {
+        E::ReadConfig(io, path) => anyhow!("kubeconfig {}: {}", path.display(), io_reason(io)),
+        // The parser's first line only ("line 4 column 14: …"), as file:line:col.
+        E::Parse(parse) => {
+            let text = parse.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            match parse_position(first) {
+                Some((line, column, message)) => {
+                    anyhow!("kubeconfig {file}:{line}:{column}: not a valid kubeconfig: {message}")
+                }
+                None => anyhow!("kubeconfig {file}: not a valid kubeconfig: {first}"),
+            }
+        }
+        E::CurrentContextNotSet => {
+            anyhow!("kubeconfig {file}: no current-context is set; pass --context NAME")
+        }
+        E::LoadContext(context) => anyhow!(
+            "kubeconfig {file}: the context '{context}' is not among its contexts (kubectl config get-contexts lists them)"
+        ),
+        E::LoadClusterOfContext(cluster) => anyhow!(
+            "kubeconfig {file}: the context's cluster '{cluster}' is not among its clusters"
+        ),
+        E::MissingClusterUrl => {
+            anyhow!("kubeconfig {file}: the context's cluster has no server URL")
+        }
+        other => anyhow!("kubeconfig {file}: {}", error_line(other)),
+    }
+}
+
+/// `line 4 column 14: message` → (4, 14, message).
+fn parse_position(text: &str) -> Option<(u64, u64, &str)> {
+    let rest = text.strip_prefix("line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let (column, message) = rest.split_once(": ")?;
+    Some((line.parse().ok()?, column.parse().ok()?, message))
+}
+
+/// An I/O error without Rust's `(os error N)`.
+fn io_reason(io: &std::io::Error) -> String {
+    let text = io.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// An error and its causes on one line; a cause already said is not repeated,
+/// and the client library's "failed to infer provided configuration" adds nothing.
+fn error_line(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = String::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io_reason(io),
+            None => e.to_string(),
+        };
+        let text = text.lines().next().unwrap_or_default().trim().to_string();
+        let generic = text.eq_ignore_ascii_case("failed to infer provided configuration");
+        if !text.is_empty() && !generic && !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+        next = e.source();
+    }
+    // The library's wording: a generic prefix, Debug-quoted paths, errno.
+    let mut line = line
+        .trim_start_matches("Failed to infer provided configuration: ")
+        .replace("'\"", "'")
+        .replace("\"'", "'");
+    while let Some(at) = line.find(" (os error ") {
+        match line[at..].find(')') {
+            Some(end) => line.replace_range(at..at + end + 1, ""),
+            None => break,
+        }
+    }
+    line
 }
 
 async fn load_config(access: &Access) -> Result<Config> {
@@ -709,12 +827,15 @@ async fn load_config(access: &Access) -> Result<Config> {
     };
     match read_kubeconfig(access.kubeconfig.as_deref())? {
         Some(kubeconfig) => {
+            let file = kubeconfig_origin(access.kubeconfig.as_deref());
             if let Some(context) = &access.context
                 && !kubeconfig.contexts.iter().any(|c| &c.name == context)
             {
-                return Err(anyhow!("context '{context}' not found in the kubeconfig"));
+                return Err(anyhow!("context '{context}' not found in the kubeconfig {file}"));
             }
-            Config::from_custom_kubeconfig(kubeconfig, &options).await.map_err(|e| anyhow!("loading the kubeconfig: {e}"))
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|e| kubeconfig_error(&e, &file))
         }
         None => Config::incluster().map_err(|_| {
             anyhow!(

@@ -154,7 +154,8 @@ pub fn normalize_registry(host: &str) -> String {
     }
 }
 
-fn valid_tag(tag: &str) -> bool {
+/// A tag the OCI distribution spec allows: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+pub fn valid_tag(tag: &str) -> bool {
     let b = tag.as_bytes();
     !b.is_empty()
         && b.len() <= 128

@@ -32,11 +32,87 @@ pub enum Forced {
 #[derive(Debug, Clone, Default)]
 pub struct TagOptions {
     pub forced: Option<Forced>,
-    /// `--tags` / `--tags-file`, read once.
+    /// `--tags` / a plain `--tags-file FILE`, read once: every policy's list.
     pub shared: Option<TagText>,
+    /// `--tags-file NS/NAME=FILE` and `--tags-dir DIR`: one list per repository.
+    pub per_repository: Option<PerRepository>,
+    /// Warnings from reading the given lists (each line checked, files that
+    /// name no repository), for the command to print once.
+    pub notes: Vec<String>,
     /// `--no-cluster-secrets`: never read Secrets.
     pub no_cluster_secrets: bool,
     pub request_timeout: Option<Duration>,
+}
+
+/// The lists given per repository, read up front.
+#[derive(Debug, Clone, Default)]
+pub struct PerRepository {
+    pub lists: HashMap<RepositoryKey, TagText>,
+    /// `--tags-dir`, for the message of a repository without a list.
+    pub dir: Option<String>,
+}
+
+impl PerRepository {
+    /// Why `key` has no list: where it was looked for.
+    fn missing(&self, key: &RepositoryKey) -> TagSourceError {
+        let (ns, name) = key;
+        let expected = match &self.dir {
+            Some(dir) => format!(
+                "no file {}",
+                std::path::Path::new(dir)
+                    .join(tags_dir_file_name(key))
+                    .display()
+            ),
+            None => {
+                let mut given: Vec<String> =
+                    self.lists.keys().map(|(n, m)| format!("{n}/{m}")).collect();
+                given.sort();
+                format!("--tags-file was given for {} only", given.join(", "))
+            }
+        };
+        TagSourceError::NoList {
+            message: format!(
+                "no tag list for ImageRepository {ns}/{name}: {expected}; pass --tags-file {ns}/{name}=FILE"
+            ),
+        }
+    }
+}
+
+/// The file of a repository's list in `--tags-dir`: `<namespace>_<name>.txt`
+/// (`_` is in neither a namespace nor a name, so the split is unambiguous).
+pub fn tags_dir_file_name((namespace, name): &RepositoryKey) -> String {
+    format!("{namespace}_{name}.txt")
+}
+
+/// The repository a `--tags-dir` file name stands for, if it has the form.
+pub fn tags_dir_key(file_name: &str) -> Option<RepositoryKey> {
+    let stem = file_name.strip_suffix(".txt")?;
+    let (namespace, name) = stem.split_once('_')?;
+    (kubernetes_name(namespace) && kubernetes_name(name))
+        .then(|| (namespace.to_string(), name.to_string()))
+}
+
+/// `--tags-file NS/NAME=FILE` (a repository's list) or `--tags-file FILE` (every
+/// policy's). The left side must be a namespace and a name as Kubernetes
+/// spells them, so a path holding `=` is still a path (write `./a=b` to be sure).
+pub fn split_tags_file_arg(arg: &str) -> (Option<RepositoryKey>, &str) {
+    if let Some((left, path)) = arg.split_once('=')
+        && let Some((namespace, name)) = left.split_once('/')
+        && kubernetes_name(namespace)
+        && kubernetes_name(name)
+        && !path.is_empty()
+    {
+        return (Some((namespace.to_string(), name.to_string())), path);
+    }
+    (None, arg)
+}
+
+/// Lower-case letters, digits, '-' and '.', starting and ending with a letter or a digit.
+fn kubernetes_name(text: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    text.starts_with(alnum)
+        && text.ends_with(alnum)
+        && text.chars().all(|c| alnum(c) || c == '-' || c == '.')
 }
 
 /// A repository's tags and what the user should know about them.
@@ -65,6 +141,9 @@ pub enum TagSourceError {
         "no tags to evaluate: the ImageRepository (its spec.image) is unknown; pass --tags or --tags-file"
     )]
     UnknownImage,
+    /// Lists were given per repository, none for this one.
+    #[error("{message}")]
+    NoList { message: String },
     /// `--tags-from status` without a sample.
     #[error("--tags-from status: the ImageRepository has no status.lastScanResult.latestTags")]
     NoStatusSample,
@@ -128,11 +207,10 @@ impl<'c> TagService<'c> {
             }
         }
         let total = distinct.len();
-        let mut pending = stream::iter(
-            distinct
-                .into_iter()
-                .map(|(key, repository)| async move { (key, self.resolve(repository).await) }),
-        )
+        let mut pending = stream::iter(distinct.into_iter().map(|(key, repository)| async move {
+            let resolved = self.resolve_keyed(Some(&key), repository).await;
+            (key, resolved)
+        }))
         .buffer_unordered(8);
         let mut results = HashMap::with_capacity(total);
         while let Some((key, resolved)) = pending.next().await {
@@ -142,22 +220,34 @@ impl<'c> TagService<'c> {
         results
     }
 
-    /// The tags for one repository.
+    /// The tags for one repository (the shared list, else its registry).
     pub async fn resolve(
         &self,
         repository: Option<&ImageRepository>,
     ) -> Result<RepositoryTags, TagSourceError> {
+        self.resolve_keyed(None, repository).await
+    }
+
+    /// The tags for the repository `key`: its own list, else the shared one; with
+    /// lists given per repository and no shared one, a repository without a list
+    /// is an error (the registry is not asked: the lists were meant to answer).
+    async fn resolve_keyed(
+        &self,
+        key: Option<&RepositoryKey>,
+        repository: Option<&ImageRepository>,
+    ) -> Result<RepositoryTags, TagSourceError> {
         let forced = self.options.forced;
-        if let Some(text) = self
-            .options
-            .shared
-            .as_ref()
-            .filter(|_| !matches!(forced, Some(Forced::Status | Forced::Registry)))
-        {
-            return Ok(RepositoryTags {
-                text: text.clone(),
-                notes: Vec::new(),
-            });
+        if !matches!(forced, Some(Forced::Status | Forced::Registry)) {
+            let own = key.and_then(|k| self.options.per_repository.as_ref()?.lists.get(k));
+            if let Some(text) = own.or(self.options.shared.as_ref()) {
+                return Ok(RepositoryTags {
+                    text: text.clone(),
+                    notes: Vec::new(),
+                });
+            }
+            if let (Some(per), Some(key)) = (&self.options.per_repository, key) {
+                return Err(per.missing(key));
+            }
         }
         let status = repository.and_then(status_sample);
         if forced == Some(Forced::Status) {
@@ -390,6 +480,40 @@ mod tests {
             what: "ImageRepository a/b: listing the tags of x".into(),
             error: RegistryError::new(kind, "boom"),
             hint: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_tags_file_argument_names_a_repository_only_in_kubernetes_spelling() {
+        let key = |ns: &str, name: &str| Some((ns.to_string(), name.to_string()));
+        assert_eq!(
+            split_tags_file_arg("apps/web=tags/web.txt"),
+            (key("apps", "web"), "tags/web.txt")
+        );
+        assert_eq!(
+            split_tags_file_arg("flux-system/app.v2=-"),
+            (key("flux-system", "app.v2"), "-")
+        );
+        // Paths, even with '=' in them.
+        for plain in [
+            "tags.txt",
+            "./apps/web=x.txt",
+            "Apps/web=x",
+            "apps/web=",
+            "a/b/c=x",
+            "/abs/web=x",
+        ] {
+            assert_eq!(split_tags_file_arg(plain), (None, plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn tags_dir_file_names_round_trip() {
+        let key = ("flux-system".to_string(), "app-1".to_string());
+        assert_eq!(tags_dir_file_name(&key), "flux-system_app-1.txt");
+        assert_eq!(tags_dir_key("flux-system_app-1.txt"), Some(key));
+        for other in ["README.txt", "a_b.yaml", "_b.txt", "A_b.txt", "a_b_c.txt"] {
+            assert_eq!(tags_dir_key(other), None, "{other}");
         }
     }
 

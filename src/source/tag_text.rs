@@ -1,5 +1,6 @@
 //! Tags given on the command line or in a file (one per line, `-` = stdin).
 
+use crate::source::reference::valid_tag;
 use anyhow::{Context, Result, anyhow};
 use std::io::Read;
 use std::sync::Arc;
@@ -41,6 +42,8 @@ pub struct TagText {
     pub origin: String,
     text: Arc<String>,
     separator: char,
+    /// What the line checks found: a tag trimmed or skipped, with file:line.
+    pub warnings: Vec<String>,
 }
 
 impl TagText {
@@ -51,12 +54,14 @@ impl TagText {
             origin: "--tags".into(),
             text: Arc::new(values.join(",")),
             separator: ',',
+            warnings: Vec::new(),
         }
+        .checked()
     }
 
     /// `--tags-file FILE|-`: one tag per line; empty lines are skipped, a
-    /// trailing `\r` is dropped, nothing else is trimmed (a tag is taken as written).
-    /// More than [`MAX_TAGS`] tags is refused.
+    /// trailing `\r` is dropped, and each line is checked as a tag (see
+    /// [`TagText::checked`]). More than [`MAX_TAGS`] tags is refused.
     pub fn from_file(path: &str) -> Result<TagText> {
         let mut bytes = Vec::new();
         let origin = if path == "-" {
@@ -96,7 +101,9 @@ impl TagText {
             origin,
             text: Arc::new(text),
             separator: '\n',
-        };
+            warnings: Vec::new(),
+        }
+        .checked();
         // Lines bound the tags from above: count exactly only when they might be too many.
         if tags.lines() > MAX_TAGS && tags.count() > MAX_TAGS {
             return Err(too_many(&tags.origin));
@@ -111,6 +118,7 @@ impl TagText {
             origin,
             text: Arc::new(tags.join("\n")),
             separator: '\n',
+            warnings: Vec::new(),
         }
     }
 
@@ -122,7 +130,95 @@ impl TagText {
             origin,
             text: Arc::new(tags.join("\n")),
             separator: '\n',
+            warnings: Vec::new(),
         }
+    }
+
+    /// Each given tag checked as an OCI registry holds tags
+    /// (`[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`, the distribution spec), each
+    /// finding a warning naming its line: whitespace around a tag is trimmed
+    /// (no tag can hold any: it is a copy-and-paste artefact); a tag no
+    /// registry can hold (a character or a length a tag cannot have) is kept
+    /// and evaluated as given, as the controller's own code would (a what-if,
+    /// a test case), but it is named. The text is rewritten only when a line is trimmed.
+    fn checked(mut self) -> TagText {
+        let lines = || {
+            self.text.split(self.separator).enumerate().map(|(i, t)| {
+                let t = if self.separator == '\n' {
+                    t.strip_suffix('\r').unwrap_or(t)
+                } else {
+                    t
+                };
+                (i + 1, t)
+            })
+        };
+        if all_valid(&self.text, self.separator) {
+            return self;
+        }
+        let place = |n: usize| match self.separator {
+            '\n' => format!("{}:{n}", self.origin),
+            _ => format!("{} item {n}", self.origin),
+        };
+        // One pass. The text is copied only from the first trimmed line on (the
+        // lines before it as they are); a finding is worded only when it is
+        // shown (a list may hold a million of them).
+        let mut kept: Option<String> = None;
+        let mut problems = 0usize;
+        let mut warnings = Vec::new();
+        let mut report = |warning: &dyn Fn() -> String| {
+            problems += 1;
+            if problems <= SHOWN_PROBLEMS {
+                warnings.push(warning());
+            }
+        };
+        for (n, line) in lines() {
+            let tag = line.trim_ascii();
+            if tag.is_empty() {
+                continue;
+            }
+            if tag.len() != line.len() {
+                if kept.is_none() {
+                    let start = line.as_ptr() as usize - self.text.as_ptr() as usize;
+                    let mut text = String::with_capacity(self.text.len());
+                    text.push_str(&self.text[..start]);
+                    kept = Some(text);
+                }
+                report(&|| {
+                    format!(
+                        "{}: {} has whitespace around it (no tag can hold any): read as {}",
+                        place(n),
+                        shown(line),
+                        shown(tag)
+                    )
+                });
+            }
+            if !valid_tag(tag) {
+                report(&|| {
+                    format!(
+                        "{}: {} is not a tag a registry can hold ({}): evaluated as given",
+                        place(n),
+                        shown(tag),
+                        tag_problem(tag)
+                    )
+                });
+            }
+            if let Some(kept) = kept.as_mut() {
+                kept.push_str(tag);
+                kept.push(self.separator);
+            }
+        }
+        if problems > SHOWN_PROBLEMS {
+            warnings.push(format!(
+                "{}: {} more lines with whitespace or a tag no registry can hold",
+                self.origin,
+                problems - SHOWN_PROBLEMS
+            ));
+        }
+        if let Some(kept) = kept {
+            self.text = Arc::new(kept);
+        }
+        self.warnings = warnings;
+        self
     }
 
     pub fn tags(&self) -> Vec<&str> {
@@ -155,6 +251,56 @@ impl TagText {
     }
 }
 
+/// Whether every tag of `text` (split at `separator`; empty ones allowed) is
+/// one [`valid_tag`] accepts: the common case, a clean list, is a branch-free
+/// pass over the bytes (which the compiler vectorises), then one look at each
+/// tag's first byte and length. A `\r` answers false, for the line-wise check.
+fn all_valid(text: &str, separator: char) -> bool {
+    let separator = separator as u8;
+    let bad = text.as_bytes().iter().fold(0u8, |bad, &b| {
+        let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+        let digit = b.wrapping_sub(b'0') < 10;
+        let other = (b == b'_') | (b == b'.') | (b == b'-') | (b == separator);
+        bad | u8::from(!(letter | digit | other))
+    });
+    bad == 0
+        && text
+            .split(separator as char)
+            .all(|t| t.len() <= 128 && !t.starts_with(['.', '-']))
+}
+
+/// The most line problems named one by one; the rest are counted.
+const SHOWN_PROBLEMS: usize = 5;
+
+/// The characters of a bad line shown: a 200 KB line is never echoed whole.
+const SHOWN_LINE_CHARS: usize = 60;
+
+/// A line quoted for a warning: cut to [`SHOWN_LINE_CHARS`], whitespace and
+/// control characters escaped so that they can be seen.
+fn shown(line: &str) -> String {
+    format!(
+        "{:?}",
+        crate::policy::elide(line, SHOWN_LINE_CHARS).as_ref()
+    )
+}
+
+/// Why `tag` (not valid, not empty) is no OCI tag.
+fn tag_problem(tag: &str) -> String {
+    if tag.len() > 128 {
+        return format!("{} bytes; a tag holds at most 128", tag.len());
+    }
+    let bad = |c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    match tag.char_indices().find(|&(_, c)| bad(c)) {
+        Some((at, c)) => {
+            format!("{c:?} at byte {at}; a tag holds only letters, digits, '_', '.' and '-'")
+        }
+        None => format!(
+            "it starts with {:?}; a tag starts with a letter, a digit or '_'",
+            tag.chars().next().unwrap_or_default()
+        ),
+    }
+}
+
 fn line_of(err: &std::string::FromUtf8Error) -> usize {
     let valid = err.utf8_error().valid_up_to();
     err.as_bytes()[..valid]
@@ -172,12 +318,115 @@ mod tests {
     fn flag_and_lines() {
         let t = TagText::from_flag(&["a,b".into(), "c".into(), "".into()]);
         assert_eq!(t.tags(), ["a", "b", "c"]);
-        let t = TagText {
+        let t = file("a\r\n\nb\nc\n");
+        assert_eq!(t.tags(), ["a", "b", "c"]);
+        assert!(t.warnings.is_empty());
+    }
+
+    fn file(text: &str) -> TagText {
+        TagText {
             kind: SourceKind::File,
-            origin: "x".into(),
-            text: Arc::new("a\r\n\n b\nc\n".into()),
+            origin: "tags.txt".into(),
+            text: Arc::new(text.into()),
             separator: '\n',
-        };
-        assert_eq!(t.tags(), ["a", " b", "c"]);
+            warnings: Vec::new(),
+        }
+        .checked()
+    }
+
+    #[test]
+    fn whitespace_is_trimmed_with_the_line_named() {
+        let t = file("a\n b\t\r\n   \nc");
+        assert_eq!(t.tags(), ["a", "b", "c"]);
+        assert_eq!(
+            t.warnings,
+            [r#"tags.txt:2: " b\t" has whitespace around it (no tag can hold any): read as "b""#]
+        );
+        // The lines before the first trimmed one are kept as they are, CRLF included.
+        let t = file("a\r\nb\n c \nd\n\ne\r\n");
+        assert_eq!(t.tags(), ["a", "b", "c", "d", "e"]);
+        assert_eq!(t.warnings.len(), 1);
+    }
+
+    #[test]
+    fn tags_no_registry_can_hold_are_named_with_the_reason_and_kept() {
+        let long = "x".repeat(129);
+        let t = file(&format!("ok\na b\n.hidden\n{long}\nv1/2"));
+        assert_eq!(t.tags(), ["ok", "a b", ".hidden", long.as_str(), "v1/2"]);
+        assert_eq!(t.warnings.len(), 4, "{:?}", t.warnings);
+        assert!(
+            t.warnings[0].starts_with(
+                r#"tags.txt:2: "a b" is not a tag a registry can hold (' ' at byte 1"#
+            ),
+            "{}",
+            t.warnings[0]
+        );
+        assert!(
+            t.warnings[1].contains("it starts with '.'"),
+            "{}",
+            t.warnings[1]
+        );
+        assert!(
+            t.warnings[2].starts_with("tags.txt:4: "),
+            "{}",
+            t.warnings[2]
+        );
+        assert!(
+            t.warnings[2].contains("129 bytes; a tag holds at most 128"),
+            "{}",
+            t.warnings[2]
+        );
+        assert!(t.warnings[3].contains("'/' at byte 2"), "{}", t.warnings[3]);
+    }
+
+    #[test]
+    fn a_huge_line_is_never_echoed_whole_and_problems_are_counted() {
+        let huge = "y".repeat(200_000);
+        let lines: Vec<String> = (0..8).map(|i| format!("{huge}{i}")).collect();
+        let t = file(&lines.join("\n"));
+        assert_eq!(t.tags().len(), 8);
+        assert_eq!(t.warnings.len(), SHOWN_PROBLEMS + 1);
+        assert!(
+            t.warnings.iter().all(|w| w.len() < 300),
+            "{:?}",
+            t.warnings[0]
+        );
+        assert!(
+            t.warnings[0].contains("(200001 bytes)"),
+            "{}",
+            t.warnings[0]
+        );
+        assert_eq!(
+            t.warnings[SHOWN_PROBLEMS],
+            "tags.txt: 3 more lines with whitespace or a tag no registry can hold"
+        );
+    }
+
+    #[test]
+    fn the_one_pass_check_agrees_with_valid_tag() {
+        let long = "a".repeat(128);
+        let longer = "a".repeat(129);
+        for tag in [
+            "a", "_x", "1.0.0", "v1-rc.1", &long, &longer, ".x", "-x", "a b", "a+b", "é", "a\r",
+        ] {
+            assert_eq!(all_valid(tag, '\n'), valid_tag(tag), "{tag:?}");
+            assert_eq!(
+                all_valid(&format!("ok\n{tag}\n\nok"), '\n'),
+                valid_tag(tag),
+                "{tag:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn flag_items_are_checked_too() {
+        let t = TagText::from_flag(&["a, b".into()]);
+        assert_eq!(t.tags(), ["a", "b"]);
+        assert_eq!(t.warnings.len(), 1);
+        assert!(
+            t.warnings[0].starts_with("--tags item 2: "),
+            "{}",
+            t.warnings[0]
+        );
     }
 }

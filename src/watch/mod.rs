@@ -712,6 +712,7 @@ impl Watch {
                 origin: "registry",
                 listed: true,
                 failure: None,
+                source_error: None,
                 add_tags: &[],
                 why: None,
                 controller_version: None,

@@ -212,6 +212,70 @@ fn list_table_has_kubectl_columns() {
     assert!(text.contains("apps        app    app          ghcr.io/acme/app   semver:>=1.0.0   1.2.0    True    2026-11-20T10:00:00Z"), "{text}");
 }
 
+/// A broken kubeconfig is one line naming the file (and the line of a parse
+/// error), never the parser's excerpt or the client library's words.
+#[test]
+fn broken_kubeconfigs_are_one_line_naming_the_file() {
+    let dir = Dir::new();
+    let cases = [
+        (
+            "parse.yaml",
+            "apiVersion: v1\nclusters:\n  - name: x\n    cluster: [\n",
+            ":4:14: not a valid kubeconfig: ",
+        ),
+        (
+            "context.yaml",
+            "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\ncurrent-context: foo\nusers: []\n",
+            ": the context 'foo' is not among its contexts",
+        ),
+        (
+            "cert.yaml",
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\ncurrent-context: a\nusers:\n- name: u\n  user: {client-certificate: /nonexistent.crt, client-key: /nonexistent.key}\n",
+            ": cannot build a client for the API server https://127.0.0.1:1/: failed to load client certificate: failed to read file '/nonexistent.crt': No such file or directory",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.write(name, text);
+        let out = dir
+            .cmd()
+            .args(["list", "--kubeconfig", &file])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("error: kubeconfig {file}{expected}")),
+            "{err}"
+        );
+        assert!(!err.contains("os error") && !err.contains("infer"), "{err}");
+    }
+    let out = dir
+        .cmd()
+        .args(["list", "--kubeconfig", "missing.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: kubeconfig missing.yaml: No such file or directory\n"
+    );
+    // Several files in KUBECONFIG: the one that fails is named.
+    let good = dir.path("context.yaml");
+    let bad = dir.path("parse.yaml");
+    let joined = std::env::join_paths([&good, &bad]).unwrap();
+    let out = dir
+        .cmd()
+        .env("KUBECONFIG", joined)
+        .args(["list"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("error: kubeconfig {}:4:14: ", bad.display())),
+        "{err}"
+    );
+}
+
 #[test]
 fn kubeconfig_errors_are_one_line() {
     let dir = Dir::new();
@@ -497,6 +561,68 @@ mod with_registry {
         );
     }
 
+    /// On a terminal's view (stdout and stderr together) the fallback is said once:
+    /// the table holds it, so stderr does not repeat it.
+    #[test]
+    fn the_fallback_is_said_once_in_the_table() {
+        let (mut registry, server) = setup(true, false);
+        registry.stop();
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "app"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let both = format!("{stdout}{stderr}");
+        assert_eq!(both.matches("falling back").count(), 1, "{both}");
+    }
+
+    /// A registry that cannot be reached is said as such: nothing was compared, and
+    /// the cause is not "the registry changed".
+    #[test]
+    fn an_unreachable_registry_is_not_a_disagreement() {
+        let (mut registry, _) = setup(true, false);
+        registry.stop();
+        let mut bare = repository(
+            "apps",
+            "gone",
+            &format!("{}/team/gone", registry.host()),
+            &[],
+        );
+        bare["spec"]["insecure"] = json!(true);
+        bare["status"] = json!({"lastScanResult": {"tagCount": 3, "revision": "123"}});
+        let state = State {
+            versions: vec!["v1"],
+            objects: vec![bare, policy("apps", "gone", "gone", "1.0.0")],
+            namespaces: vec![("apps".into(), vec![])],
+            ..State::default()
+        };
+        let server = ApiServer::start(state);
+        let dir = Dir::new();
+        let out = run(&dir, &server, &["explain", "gone"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{stdout}");
+        assert!(
+            stdout.contains("Tags:        none: the registry could not be reached"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("1.0.0  Ready=True  not compared"),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("DISAGREES"), "{stdout}");
+        assert!(!stdout.contains("registry changed"), "{stdout}");
+        assert!(!stdout.contains("registry registry"), "{stdout}");
+        let out = run(&dir, &server, &["explain", "gone", "-o", "json"]);
+        let item = &json(&out.stdout)["items"][0];
+        assert_eq!(item["controller"]["compared"], false);
+        assert!(
+            item["tagSource"]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("registry unreachable")),
+            "{item}"
+        );
+    }
+
     #[test]
     fn a_stopped_registry_falls_back_and_list_check_keeps_the_others() {
         let (mut registry, _) = setup(true, false);
@@ -531,9 +657,10 @@ mod with_registry {
         let server = ApiServer::start(state);
         let dir = Dir::new();
         let out = run(&dir, &server, &["list", "--check", "-o", "json"]);
+        // A registry that cannot be reached, with no sample to stand in: an environment error.
         assert_eq!(
             out.status.code(),
-            Some(1),
+            Some(2),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -555,6 +682,8 @@ mod with_registry {
             1,
             "{stderr}"
         );
+        // The fallback is said, once.
+        assert_eq!(stderr.matches("falling back").count(), 1, "{stderr}");
     }
 }
 

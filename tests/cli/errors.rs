@@ -385,3 +385,38 @@ fn help_lists_the_commands_flags_then_the_global_ones() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("kubectl-imagepolicy "));
 }
+
+/// A mistyped policy name is answered with the closest name in scope, or the
+/// namespace where the name is.
+#[test]
+fn a_mistyped_policy_name_gets_a_suggestion() {
+    let dir = Dir::new();
+    let file = dir.write(
+        "p.yaml",
+        &crate::util::manifest("    semver:\n      range: '>=1.0.0'", None),
+    );
+    let run = |args: &[&str]| {
+        let out = dir
+            .cmd()
+            .args(["explain", "-f", &file, "--tags", "1.0.0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(
+        run(&["-n", "ns", "poll"]),
+        format!("error: ImagePolicy 'poll' not found in {file}; did you mean 'pol'?\n")
+    );
+    assert_eq!(
+        run(&["-n", "other", "pol"]),
+        format!(
+            "error: ImagePolicy 'pol' not found in {file}; it is in namespace 'ns' (pass -n NAMESPACE or -A)\n"
+        )
+    );
+    assert_eq!(
+        run(&["-n", "ns", "unrelated-name"]),
+        format!("error: ImagePolicy 'unrelated-name' not found in {file}\n")
+    );
+}

@@ -389,7 +389,7 @@ fn tags_from_status_overrides_the_tags_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("--tags-from file needs --tags or --tags-file")
+            .contains("--tags-from file needs --tags, --tags-file or --tags-dir")
     );
 }
 

@@ -194,7 +194,10 @@ fn kubectl_completes_the_plugin_through_the_helper() {
     // ...and asks kubectl_complete-imagepolicy for the rest.
     assert_eq!(kubectl_complete(&i, &["imagepolicy", "ex"]), ["explain"]);
     let flags = kubectl_complete(&i, &["imagepolicy", "explain", "--tags"]);
-    assert_eq!(flags, ["--tags", "--tags-file", "--tags-from"]);
+    assert_eq!(
+        flags,
+        ["--tags", "--tags-file", "--tags-dir", "--tags-from"]
+    );
     let names = kubectl_complete(
         &i,
         &[

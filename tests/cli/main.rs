@@ -26,5 +26,6 @@ mod standin;
 #[path = "../support/standin.rs"]
 mod standin_support;
 mod suggest;
+mod tag_lists;
 mod util;
 mod watch;

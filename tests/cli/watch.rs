@@ -438,7 +438,10 @@ fn watch_refuses_files_and_a_missing_name() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "-o {printer}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("--watch prints events as lines"), "{stderr}");
+        assert!(
+            stderr.contains("--watch prints events as lines"),
+            "{stderr}"
+        );
         assert!(out.stdout.is_empty(), "-o {printer}");
     }
 }

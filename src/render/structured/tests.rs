@@ -30,6 +30,7 @@ fn assert_same_as_serde(spec: &str, tags: &[&str]) {
             origin: "tags.txt",
             listed: true,
             failure: None,
+            source_error: None,
             add_tags: &[],
             why: None,
             controller_version: None,
