@@ -152,14 +152,17 @@ pub fn run(
         explanations.push(explanation);
     }
     super::warn_all(err, &inputs.manifests.notes)?;
-    // Two repositories of one image share the stored list: warn once, and in each
-    // explanation of a policy of either.
+    // Two repositories of one image share the stored list: warn once on stderr, and
+    // in a document also in each explanation of a policy of either (as the notes above).
     let shared = super::shared_lists(&inputs);
     for pair in shared
         .iter()
         .filter(|p| repositories.iter().any(|(k, _)| p.involves(&k.0, &k.1)))
     {
         writeln!(err, "warning: {}", pair.warning())?;
+        if !structured {
+            continue;
+        }
         for e in &mut explanations {
             if e.repository
                 .as_ref()

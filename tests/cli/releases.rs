@@ -387,6 +387,16 @@ fn two_repositories_of_one_image_share_a_list() {
     );
     let warnings = json(&out.stdout)["items"][0]["warnings"].to_string();
     assert!(warnings.contains("both scan"), "{warnings}");
+    // The table leaves it to stderr: a terminal shows it once.
+    let out = dir
+        .cmd()
+        .args(["explain", "-f", &file, "--tags", "1.0.0"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("both scan"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("both scan").count(), 1, "{stderr}");
     let out = dir.cmd().args(["list", "-f", &file]).output().unwrap();
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("apps/app and dev/app-dev both scan"),
