@@ -57,8 +57,10 @@ pub fn prerelease_advice(
     let versions: Vec<(&str, Version)> = keyed
         .iter()
         .filter_map(|&(tag, key)| {
-            Version::parse_flux_in(key, release, strict)
-                .ok()
+            // A plain release is read without the general parser (and its allocation).
+            let plain = Version::plain_release(key).map(|(a, b, c)| Version::release(a, b, c));
+            plain
+                .or_else(|| Version::parse_flux_in(key, release, strict).ok())
                 .map(|v| (tag, v))
         })
         .collect();

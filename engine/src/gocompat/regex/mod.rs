@@ -63,7 +63,27 @@ pub struct GoRegex {
     rust_pattern: String,
     regex: regex::Regex,
     names: Vec<Option<String>>,
+    /// Per group, where it sits in every match when the match tells it ([`group_places`]).
+    group_places: Vec<Option<GroupPlace>>,
     id: u64,
+}
+
+/// Where a group sits in every match of its pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupPlace {
+    Fixed(FixedSpan),
+    /// Right after the match's last `byte`, up to `tail` bytes before the match's end.
+    AfterLast {
+        byte: u8,
+        tail: usize,
+    },
+}
+
+/// `len` bytes, `offset` bytes after the match's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FixedSpan {
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
 }
 
 impl GoRegex {
@@ -121,14 +141,46 @@ impl GoRegex {
                 },
             });
         }
+        let group_places = group_places(&rust_pattern, names.len());
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Ok(GoRegex {
             pattern: pattern.to_string(),
             rust_pattern,
             regex,
             names,
+            group_places,
             id,
         })
+    }
+
+    /// Where group `group` sits in every match, when the match tells it.
+    pub(crate) fn group_place(&self, group: usize) -> Option<GroupPlace> {
+        self.group_places.get(group).copied().flatten()
+    }
+
+    /// The text of group `group` in the leftmost match in `text`, read from the match
+    /// alone when [`GoRegex::group_place`] knows where it is: `None` when it does not
+    /// (or there is no match: then `Some(None)`).
+    pub(crate) fn placed_group<'t>(&self, group: usize, text: &'t str) -> Option<Option<&'t str>> {
+        let place = self.group_place(group)?;
+        let Some(m) = self.regex.find(text) else {
+            return Some(None);
+        };
+        let (start, end) = match place {
+            GroupPlace::Fixed(fixed) => (
+                m.start() + fixed.offset,
+                m.start() + fixed.offset + fixed.len,
+            ),
+            GroupPlace::AfterLast { byte, tail } => {
+                let end = m.end().checked_sub(tail)?;
+                let before = text.get(m.start()..end)?;
+                (
+                    m.start() + before.bytes().rposition(|b| b == byte)? + 1,
+                    end,
+                )
+            }
+        };
+        Some(Some(text.get(start..end)?))
     }
 
     /// The original Go pattern.
@@ -168,3 +220,80 @@ impl GoRegex {
 
 #[cfg(test)]
 mod testing;
+
+/// Per group of the translated pattern, where it sits in every match when a search for
+/// the match alone tells it ([`GroupPlace`]): a group at the top level of the pattern's
+/// sequence, either of one length after pieces of one length each
+/// (`^uat-(?P<ts>[0-9]{12})-…`: 12 bytes at 4), or right after a literal whose last byte
+/// it cannot hold and before pieces of one length each (`^main-[a-f0-9]+-(?P<ts>[0-9]+)$`:
+/// after the match's last `-`, up to its end). Such a group's text is a slice of the
+/// match, so the key needs no capture engine (which cost four times as much per byte).
+fn group_places(rust_pattern: &str, groups: usize) -> Vec<Option<GroupPlace>> {
+    use regex_syntax::hir::HirKind;
+    let mut places = vec![None; groups];
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .nest_limit(8000)
+        .build()
+        .parse(rust_pattern)
+    else {
+        return places;
+    };
+    let items = match hir.kind() {
+        HirKind::Concat(items) => items.as_slice(),
+        _ => std::slice::from_ref(&hir),
+    };
+    let fixed_len = |item: &regex_syntax::hir::Hir| {
+        let props = item.properties();
+        props
+            .minimum_len()
+            .filter(|&min| Some(min) == props.maximum_len())
+    };
+    // The offset of the item from the match's start, while every item before is of one length.
+    let mut offset = Some(0);
+    for (j, item) in items.iter().enumerate() {
+        let len = fixed_len(item);
+        if let HirKind::Capture(capture) = item.kind()
+            && let Some(slot) = places.get_mut(capture.index as usize)
+        {
+            let tail: Option<usize> = items[j + 1..].iter().map(fixed_len).sum();
+            let delimiter = match j.checked_sub(1).map(|p| items[p].kind()) {
+                Some(HirKind::Literal(literal)) => literal.0.last().copied(),
+                _ => None,
+            };
+            *slot = match (offset, len, tail, delimiter) {
+                (Some(offset), Some(len), _, _) => {
+                    Some(GroupPlace::Fixed(FixedSpan { offset, len }))
+                }
+                (_, _, Some(tail), Some(byte)) if byte.is_ascii() && never_holds(item, byte) => {
+                    Some(GroupPlace::AfterLast { byte, tail })
+                }
+                _ => None,
+            };
+        }
+        offset = offset.zip(len).map(|(offset, len)| offset + len);
+    }
+    places
+}
+
+/// Whether no match of `hir` holds the ASCII byte `byte` (the classes and literals it
+/// is made of leave it out).
+fn never_holds(hir: &regex_syntax::hir::Hir, byte: u8) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(literal) => !literal.0.contains(&byte),
+        HirKind::Class(Class::Unicode(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= byte as char && byte as char <= r.end()),
+        HirKind::Class(Class::Bytes(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= byte && byte <= r.end()),
+        HirKind::Repetition(repetition) => never_holds(&repetition.sub, byte),
+        HirKind::Capture(capture) => never_holds(&capture.sub, byte),
+        HirKind::Concat(items) | HirKind::Alternation(items) => {
+            items.iter().all(|item| never_holds(item, byte))
+        }
+    }
+}

@@ -236,6 +236,36 @@ impl Version {
         Version::parse_in(s, release)
     }
 
+    /// `[v]MAJOR.MINOR.PATCH`, each number of at most 18 digits without a leading zero:
+    /// the common tag, which [`Version::parse_flux_in`] of every release, strict or not,
+    /// reads as that release version, without prerelease or metadata (a test holds them
+    /// equal). Read here without the general parser and without an allocation; `None`
+    /// for any other text (left to the general parser).
+    pub fn plain_release(s: &str) -> Option<(u64, u64, u64)> {
+        let b = s.as_bytes();
+        let b = b.strip_prefix(b"v").unwrap_or(b);
+        let mut numbers = [0u64; 3];
+        let mut i = 0;
+        for (k, number) in numbers.iter_mut().enumerate() {
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let digits = &b[start..i];
+            if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
+                return None;
+            }
+            *number = digits.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0'));
+            if k < 2 {
+                if b.get(i) != Some(&b'.') {
+                    return None;
+                }
+                i += 1;
+            }
+        }
+        (i == b.len()).then_some((numbers[0], numbers[1], numbers[2]))
+    }
+
     /// A version of three numbers without prerelease or metadata, with no text
     /// (`original` is empty): what a comparison needs of such a parsed version.
     pub fn release(major: u64, minor: u64, patch: u64) -> Version {
