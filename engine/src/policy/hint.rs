@@ -45,6 +45,9 @@ pub fn with_prereleases(range: &str) -> String {
     out
 }
 
+/// Below this many keys [`prerelease_advice`] parses on the calling thread alone.
+const PARALLEL_MIN_KEYS: usize = 1 << 15;
+
 /// What to tell the user about prereleases `range` leaves out, for the
 /// `(tag, key)` pairs the filter kept: a range that takes them and what it
 /// selects on this list, or why the plain `-0` form is a trap.
@@ -54,16 +57,51 @@ pub fn prerelease_advice(
     release: Release,
     strict: bool,
 ) -> String {
-    let versions: Vec<(&str, Version)> = keyed
-        .iter()
-        .filter_map(|&(tag, key)| {
-            // A plain release is read without the general parser (and its allocation).
-            let plain = Version::plain_release(key).map(|(a, b, c)| Version::release(a, b, c));
-            plain
-                .or_else(|| Version::parse_flux_in(key, release, strict).ok())
-                .map(|v| (tag, v))
+    advice(
+        range,
+        keyed,
+        release,
+        strict,
+        keyed.len() >= PARALLEL_MIN_KEYS,
+    )
+}
+
+/// [`prerelease_advice`], its keys parsed on two threads when `parallel`.
+fn advice<'k>(
+    range: &str,
+    keyed: &[(&'k str, &str)],
+    release: Release,
+    strict: bool,
+    parallel: bool,
+) -> String {
+    let parse = |keyed: &[(&'k str, &str)]| -> Vec<(&'k str, Version)> {
+        keyed
+            .iter()
+            .filter_map(|&(tag, key)| {
+                // A plain release is read without the general parser (and its allocation).
+                let plain = Version::plain_release(key).map(|(a, b, c)| Version::release(a, b, c));
+                plain
+                    .or_else(|| Version::parse_flux_in(key, release, strict).ok())
+                    .map(|v| (tag, v))
+            })
+            .collect()
+    };
+    // Every key is parsed again (a refused version is not kept): a long list in halves on
+    // two threads, joined in order.
+    let versions: Vec<(&str, Version)> = if !parallel {
+        parse(keyed)
+    } else {
+        let (first, second) = keyed.split_at(keyed.len() / 2);
+        std::thread::scope(|s| {
+            let second = s.spawn(|| parse(second));
+            let mut versions = parse(first);
+            match second.join() {
+                Ok(rest) => versions.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            versions
         })
-        .collect();
+    };
     let selects = |range: &str| -> Option<(&str, u64)> {
         let c = Constraints::parse_in(range, release).ok()?;
         let taken: Vec<&(&str, Version)> = versions.iter().filter(|(_, v)| c.check(v)).collect();
@@ -113,6 +151,28 @@ mod tests {
         );
         assert_eq!(with_prereleases(">=1.0.0-rc.1"), ">=1.0.0-rc.1");
         assert_eq!(with_prereleases("^1.2"), "^1.2");
+    }
+
+    /// Parsed in halves on two threads, the keys give the advice parsed in one piece:
+    /// equal versions written differently keep their order.
+    #[test]
+    fn parsed_in_halves_the_same_advice() {
+        let owned: Vec<String> = (0..40_000u64)
+            .map(|i| match i % 5 {
+                0 => format!("1.{}.{}", i % 13, i % 7),
+                1 => format!("v1.{}.{}", i % 13, i % 7),
+                2 => format!("1.{}.{}-rc.{}", i % 13, i % 7, i % 4),
+                3 => format!("1.{}.{}+b{}", i % 13, i % 7, i % 9),
+                _ => format!("sha-{i:x}"),
+            })
+            .collect();
+        let keyed: Vec<(&str, &str)> = owned.iter().map(|t| (t.as_str(), t.as_str())).collect();
+        for range in [">=1.0.0", ">=1.0.0 <1.12.0", "<1.5.0"] {
+            let one = advice(range, &keyed, Release::default(), false, false);
+            let two = advice(range, &keyed, Release::default(), false, true);
+            assert_eq!(one, two, "{range}");
+            assert!(one.contains("selects"), "{one}");
+        }
     }
 
     #[test]

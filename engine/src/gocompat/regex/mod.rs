@@ -65,6 +65,9 @@ pub struct GoRegex {
     names: Vec<Option<String>>,
     /// Per group, where it sits in every match when the match tells it ([`group_places`]).
     group_places: Vec<Option<GroupPlace>>,
+    /// The literal every match starts the text with, when the pattern begins `^literal`
+    /// ([`required_prefix`]).
+    prefix: Box<[u8]>,
     id: u64,
 }
 
@@ -141,7 +144,13 @@ impl GoRegex {
                 },
             });
         }
-        let group_places = group_places(&rust_pattern, names.len());
+        let hir = regex_syntax::ParserBuilder::new()
+            .nest_limit(8000)
+            .build()
+            .parse(&rust_pattern)
+            .ok();
+        let group_places = group_places(hir.as_ref(), names.len());
+        let prefix = required_prefix(hir.as_ref());
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Ok(GoRegex {
             pattern: pattern.to_string(),
@@ -149,6 +158,7 @@ impl GoRegex {
             regex,
             names,
             group_places,
+            prefix,
             id,
         })
     }
@@ -163,6 +173,9 @@ impl GoRegex {
     /// (or there is no match: then `Some(None)`).
     pub(crate) fn placed_group<'t>(&self, group: usize, text: &'t str) -> Option<Option<&'t str>> {
         let place = self.group_place(group)?;
+        if self.refuses(text) {
+            return Some(None);
+        }
         let Some(m) = self.regex.find(text) else {
             return Some(None);
         };
@@ -190,7 +203,13 @@ impl GoRegex {
 
     /// Whether the pattern matches anywhere in `text` (Go's `MatchString`).
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        !self.refuses(text) && self.regex.is_match(text)
+    }
+
+    /// Whether `text` cannot match because it does not start with the pattern's required
+    /// prefix: told without a search (whose setup alone cost more than the check).
+    pub(crate) fn refuses(&self, text: &str) -> bool {
+        !text.as_bytes().starts_with(&self.prefix)
     }
 
     /// Number of groups including group 0 (Go's `NumSubexp() + 1`).
@@ -228,19 +247,15 @@ mod testing;
 /// it cannot hold and before pieces of one length each (`^main-[a-f0-9]+-(?P<ts>[0-9]+)$`:
 /// after the match's last `-`, up to its end). Such a group's text is a slice of the
 /// match, so the key needs no capture engine (which cost four times as much per byte).
-fn group_places(rust_pattern: &str, groups: usize) -> Vec<Option<GroupPlace>> {
+fn group_places(hir: Option<&regex_syntax::hir::Hir>, groups: usize) -> Vec<Option<GroupPlace>> {
     use regex_syntax::hir::HirKind;
     let mut places = vec![None; groups];
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .nest_limit(8000)
-        .build()
-        .parse(rust_pattern)
-    else {
+    let Some(hir) = hir else {
         return places;
     };
     let items = match hir.kind() {
         HirKind::Concat(items) => items.as_slice(),
-        _ => std::slice::from_ref(&hir),
+        _ => std::slice::from_ref(hir),
     };
     let fixed_len = |item: &regex_syntax::hir::Hir| {
         let props = item.properties();
@@ -295,5 +310,21 @@ fn never_holds(hir: &regex_syntax::hir::Hir, byte: u8) -> bool {
         HirKind::Concat(items) | HirKind::Alternation(items) => {
             items.iter().all(|item| never_holds(item, byte))
         }
+    }
+}
+
+/// The literal a pattern `^literal…` (Go's `^` without the `m` flag: the text's start)
+/// requires every matching text to start with; empty for any other pattern.
+fn required_prefix(hir: Option<&regex_syntax::hir::Hir>) -> Box<[u8]> {
+    use regex_syntax::hir::{HirKind, Look};
+    let Some(HirKind::Concat(items)) = hir.map(regex_syntax::hir::Hir::kind) else {
+        return Box::default();
+    };
+    match (
+        items.first().map(|i| i.kind()),
+        items.get(1).map(|i| i.kind()),
+    ) {
+        (Some(HirKind::Look(Look::Start)), Some(HirKind::Literal(literal))) => literal.0.clone(),
+        _ => Box::default(),
     }
 }

@@ -238,6 +238,9 @@ impl GoRegex {
             }
         }
         let plan = scratch.plan.as_ref()?;
+        if self.refuses(text) {
+            return None;
+        }
         match &plan.kind {
             PlanKind::Whole => self.regex.is_match(text).then_some(Cow::Borrowed(text)),
             PlanKind::Constant(s) => self.regex.is_match(text).then(|| Cow::Owned(s.clone())),

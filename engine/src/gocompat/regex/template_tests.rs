@@ -214,6 +214,8 @@ fn fixed_groups_give_the_capture_engines_keys() {
         "([a-z]+)-(\\d+)-([0-9]{2})",
         "^x-(?:(\\d)|(z))$",
         "é-(\\w+)$",
+        "^uat-[0-9]+$",
+        "^(?i)uat-([0-9]+)$",
     ];
     let tags = [
         "uat-202305291038-a2726e1",
@@ -252,9 +254,24 @@ fn fixed_groups_give_the_capture_engines_keys() {
         "x-z",
         "é-ab_9",
         "aé-é-x",
+        "uat-1",
+        "UAT-1",
+        "uat-",
+        "xuat-1",
     ];
+    assert_eq!(&*numerical.prefix, b"uat-");
+    assert_eq!(&*rx("(?i)^uat-(x)").prefix, b"");
+    assert_eq!(&*rx("(?m)^uat-(x)").prefix, b"");
+    assert_eq!(&*rx("^uat-|^x").prefix, b"");
     for pattern in patterns {
         let re = rx(pattern);
+        for tag in tags {
+            assert_eq!(
+                re.is_match(tag),
+                re.captures_at(tag).is_some(),
+                "{pattern} on {tag:?}"
+            );
+        }
         for group in 0..re.captures_len() {
             let template = Template::parse(&format!("${{{group}}}"));
             let mut scratch = re.scratch();

@@ -245,25 +245,24 @@ impl Version {
         let b = s.as_bytes();
         let b = b.strip_prefix(b"v").unwrap_or(b);
         let mut numbers = [0u64; 3];
-        let mut i = 0;
-        for (k, number) in numbers.iter_mut().enumerate() {
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            let digits = &b[start..i];
-            if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
-                return None;
-            }
-            *number = digits.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0'));
-            if k < 2 {
-                if b.get(i) != Some(&b'.') {
+        let (mut k, mut digits) = (0, 0);
+        for &c in b {
+            if c == b'.' {
+                if digits == 0 || k == 2 {
                     return None;
                 }
-                i += 1;
+                (k, digits) = (k + 1, 0);
+                continue;
             }
+            let digit = c.wrapping_sub(b'0');
+            // Not a digit, a digit after a leading zero, or a 19th digit.
+            if digit > 9 || (digits == 1 && numbers[k] == 0) || digits == 18 {
+                return None;
+            }
+            numbers[k] = numbers[k] * 10 + u64::from(digit);
+            digits += 1;
         }
-        (i == b.len()).then_some((numbers[0], numbers[1], numbers[2]))
+        (k == 2 && digits > 0).then_some((numbers[0], numbers[1], numbers[2]))
     }
 
     /// A version of three numbers without prerelease or metadata, with no text
