@@ -334,16 +334,15 @@ pub(super) fn finish_warnings(
                     .map(|e| tags[e.kept as usize])
                     .collect();
                 if !pre.is_empty() {
-                    let keyed: Vec<(&str, &str)> = entries
+                    let keyed = entries
                         .iter()
-                        .map(|e| (tags[e.kept as usize], entries.key(e, tags)))
-                        .collect();
+                        .map(|e| (tags[e.kept as usize], entries.key(e, tags)));
                     eval.warnings.push(format!(
                         "{} prerelease version(s) ignored because the range '{}' names no prerelease ({}); {}",
                         pre.len(),
                         constraints.as_str(),
                         quote_list(&pre, 3),
-                        super::hint::prerelease_advice(constraints.as_str(), &keyed, eval.profile.semver, eval.profile.strict_tag_parse)
+                        super::hint::prerelease_advice(constraints.as_str(), keyed, eval.profile.semver, eval.profile.strict_tag_parse)
                     ));
                 }
             }
