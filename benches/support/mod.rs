@@ -49,6 +49,10 @@ pub struct Family {
     /// optional `v`, prerelease and build metadata, each shape an alternative.
     #[allow(dead_code)] // read by the process bench, not the engine bench
     pub grep: &'static str,
+    /// The same policy as the flags of a `GO_PIPELINE` binary (the controller's own
+    /// filter and policer; README, "Benchmarks"), before the tags file.
+    #[allow(dead_code)] // read by the process bench, not the engine bench
+    pub go_flags: &'static [&'static str],
 }
 
 pub const NUMERICAL_POLICY: &str = "apiVersion: image.toolkit.fluxcd.io/v1
@@ -145,6 +149,16 @@ pub const FAMILIES: [Family; 3] = [
         manifest: NUMERICAL_POLICY,
         generate: numerical_tags,
         grep: "^uat-[0-9]{12}-[a-f0-9]{7}$",
+        go_flags: &[
+            "-policy",
+            "numerical",
+            "-order",
+            "asc",
+            "-pattern",
+            "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$",
+            "-extract",
+            "$ts",
+        ],
     },
     Family {
         name: "semver",
@@ -153,11 +167,22 @@ pub const FAMILIES: [Family; 3] = [
         // The four shapes spelled out: GNU grep is 2–3× slower on the same
         // pattern with its optional groups.
         grep: "^v?[0-9]+\\.[0-9]+\\.[0-9]+$|^v?[0-9]+\\.[0-9]+\\.[0-9]+-[0-9A-Za-z.-]+$|^v?[0-9]+\\.[0-9]+\\.[0-9]+\\+[0-9A-Za-z.-]+$|^v?[0-9]+\\.[0-9]+\\.[0-9]+-[0-9A-Za-z.-]+\\+[0-9A-Za-z.-]+$",
+        go_flags: &["-policy", "semver", "-range", ">=1.0.0 <3.0.0"],
     },
     Family {
         name: "alphabetical",
         manifest: ALPHABETICAL_POLICY,
         generate: alphabetical_tags,
         grep: "^main-[a-f0-9]+-[0-9]+$",
+        go_flags: &[
+            "-policy",
+            "alphabetical",
+            "-order",
+            "asc",
+            "-pattern",
+            "^main-[a-f0-9]+-(?P<ts>[0-9]+)$",
+            "-extract",
+            "$ts",
+        ],
     },
 ];

@@ -221,34 +221,100 @@ impl TagText {
         self
     }
 
+    /// The tags, in the text's order, in a vector sized from the text's lines (growing
+    /// one to a million tags copied it twenty times). A long text is split in two at a
+    /// separator, and each half counted, then cut into its part of the vector, on its own
+    /// core.
     pub fn tags(&self) -> Vec<&str> {
-        let mut tags = Vec::with_capacity(self.lines());
-        tags.extend(self.iter());
+        let text = self.text.as_str();
+        let separator = self.separator as u8;
+        let half = text.len() / 2;
+        let middle = (text.len() >= PARALLEL_MIN_BYTES)
+            .then(|| memchr::memchr(separator, &text.as_bytes()[half..]))
+            .flatten();
+        let Some(middle) = middle else {
+            let mut tags = vec![""; lines_of(text, separator)];
+            let found = fill(&mut tags, text, separator);
+            tags.truncate(found);
+            return tags;
+        };
+        // The first half ends with a separator: its pieces and the second's are the whole's.
+        let (first, second) = text.split_at(half + middle + 1);
+        let (first_lines, second_lines) = on_both_cores(
+            || lines_of(first, separator),
+            || lines_of(second, separator),
+        );
+        let mut tags = vec![""; first_lines + second_lines];
+        let (head, tail) = tags.split_at_mut(first_lines);
+        let (first_found, second_found) = on_both_cores(
+            || fill(head, first, separator),
+            || fill(tail, second, separator),
+        );
+        // Empty lines left slots unused: the second half's tags move down to the first's.
+        tags.copy_within(first_lines..first_lines + second_found, first_found);
+        tags.truncate(first_found + second_found);
         tags
     }
 
     /// At least the number of tags (separators + 1), counted fast.
     fn lines(&self) -> usize {
-        let separator = self.separator as u8;
-        self.text.bytes().filter(|&b| b == separator).count() + 1
+        lines_of(&self.text, self.separator as u8)
     }
 
     fn count(&self) -> usize {
-        self.iter().count()
+        pieces(&self.text, self.separator as u8).count()
     }
+}
 
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        self.text
-            .split(self.separator)
-            .map(|t| {
-                if self.separator == '\n' {
-                    t.strip_suffix('\r').unwrap_or(t)
-                } else {
-                    t
-                }
-            })
-            .filter(|t| !t.is_empty())
+/// Below this size a text is split on the calling thread alone.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Separators + 1: at least the number of tags of `text`.
+fn lines_of(text: &str, separator: u8) -> usize {
+    memchr::memchr_iter(separator, text.as_bytes()).count() + 1
+}
+
+/// Puts the tags of `text` in the first slots of `slots` (at least as many as its lines);
+/// how many.
+fn fill<'t>(slots: &mut [&'t str], text: &'t str, separator: u8) -> usize {
+    let mut found = 0;
+    for (slot, tag) in slots.iter_mut().zip(pieces(text, separator)) {
+        *slot = tag;
+        found += 1;
     }
+    found
+}
+
+/// `a` on this thread and `b` on another, at once.
+fn on_both_cores<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    std::thread::scope(|s| {
+        let b = s.spawn(b);
+        let a = a();
+        match b.join() {
+            Ok(b) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The pieces between separators (found with `memchr`), a line's trailing `\r` dropped,
+/// empty ones skipped.
+fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(separator, text.as_bytes()).chain([text.len()]);
+    let mut start = 0;
+    ends.filter_map(move |end| {
+        // The separator is ASCII: both ends are character boundaries.
+        let piece = &text[start..end];
+        start = end + 1;
+        let piece = match piece.strip_suffix('\r') {
+            Some(line) if separator == b'\n' => line,
+            _ => piece,
+        };
+        (!piece.is_empty()).then_some(piece)
+    })
 }
 
 /// Whether every tag of `text` (split at `separator`; empty ones allowed) is
@@ -428,5 +494,46 @@ mod tests {
             "{}",
             t.warnings[0]
         );
+    }
+
+    #[test]
+    fn lines_split_in_halves_as_in_one_piece() {
+        let lines = |text: &str| TagText {
+            kind: SourceKind::File,
+            origin: "x".into(),
+            text: Arc::new(text.into()),
+            separator: '\n',
+            warnings: Vec::new(),
+        };
+        assert_eq!(lines("a\nb").tags(), ["a", "b"]);
+        assert_eq!(lines("\n\r\n\n").tags(), Vec::<&str>::new());
+        assert_eq!(lines("").tags(), Vec::<&str>::new());
+        assert_eq!(lines("\ra\r\r\nb\rc\n").tags(), ["\ra\r", "b\rc"]);
+        assert_eq!(lines("é\nü\r\n").tags(), ["é", "ü"]);
+        assert_eq!(lines("a\nb\n").count(), 2);
+        // A text long enough to be split in halves gives the tags split in one piece,
+        // wherever the middle falls (a `\r\n`, an empty line, no final newline).
+        for tail in ["", "\n", "\r\n", "\n\n"] {
+            let long: String = (0..200_000)
+                .map(|i| match i % 7 {
+                    0 => String::new(),
+                    1 => format!("v{i}\r"),
+                    _ => format!("tag-{i}"),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + tail;
+            assert!(long.len() >= PARALLEL_MIN_BYTES);
+            let t = lines(&long);
+            let whole: Vec<&str> = pieces(&long, b'\n').collect();
+            assert_eq!(t.tags(), whole);
+            assert_eq!(whole.len(), t.count());
+        }
+        // Only a line loses its `\r`, not a flag's value.
+        let items = TagText {
+            separator: ',',
+            ..lines("a\r,b")
+        };
+        assert_eq!(items.tags(), ["a\r", "b"]);
     }
 }

@@ -64,3 +64,52 @@ fn hex_rounds_half_to_even() {
         Ok(1.0 + f64::EPSILON)
     );
 }
+
+#[test]
+fn plain_integers_take_the_fast_path_with_the_same_value() {
+    // Around 2^53 (where integers stop being exact), ties to even, 19 digits, leading zeros.
+    for s in [
+        "0",
+        "007",
+        "202305291038",
+        "9007199254740993",
+        "9007199254740995",
+        "18014398509481987",
+        "1234567890123456789",
+        "9999999999999999999",
+        "0000000000000000001",
+    ] {
+        let fast = plain_integer(s).expect(s);
+        let general: f64 = s.parse().expect(s);
+        assert_eq!(fast.to_bits(), general.to_bits(), "{s}");
+        assert_eq!(parse_go_float(s), Ok(general), "{s}");
+    }
+    // Not plain: left to the general parser.
+    for s in [
+        "",
+        "10000000000000000000",
+        "1_0",
+        "+1",
+        "-1",
+        "1.0",
+        "1e3",
+        "12a",
+    ] {
+        assert_eq!(plain_integer(s), None, "{s:?}");
+    }
+    let mut x: u64 = 1;
+    for _ in 0..10_000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let s = (x >> (x % 40)).to_string();
+        match plain_integer(&s) {
+            Some(fast) => assert_eq!(
+                fast.to_bits(),
+                s.parse::<f64>().map(f64::to_bits).expect(&s),
+                "{s}"
+            ),
+            None => assert!(s.len() > 19, "{s}"),
+        }
+    }
+}

@@ -287,14 +287,22 @@ pub(super) fn finish_warnings(
     }
     match &eval.policer {
         Some(Policer::Numerical(_)) => {
-            let odd: Vec<&str> = entries
-                .iter()
-                .filter(|e| {
-                    matches!(e.parsed, Parsed::Number(_))
-                        && numerical::is_surprising(entries.key(e, tags))
-                })
-                .map(|e| entries.key(e, tags))
-                .collect();
+            // One pass over the parsed keys: a key of digits only is never surprising,
+            // and its length counts; the distinct lengths are few (a set, not a sorted
+            // copy of every key's length).
+            let mut odd: Vec<&str> = Vec::new();
+            let mut lengths = std::collections::BTreeSet::new();
+            for e in entries.iter() {
+                if !matches!(e.parsed, Parsed::Number(_)) {
+                    continue;
+                }
+                let key = entries.key(e, tags);
+                if key.bytes().all(|c| c.is_ascii_digit()) {
+                    lengths.insert(key.len());
+                } else if numerical::is_surprising(key) {
+                    odd.push(key);
+                }
+            }
             if !odd.is_empty() {
                 eval.warnings.push(format!(
                     "Go's ParseFloat reads {} key(s) as numbers you may not expect ({}): exponents, hex floats, Inf, NaN, underscores and signs all count",
@@ -302,16 +310,7 @@ pub(super) fn finish_warnings(
                     quote_list(&odd, 5)
                 ));
             }
-            let mut lengths: Vec<usize> = entries
-                .iter()
-                .map(|e| (e, entries.key(e, tags)))
-                .filter(|(e, key)| {
-                    matches!(e.parsed, Parsed::Number(_)) && key.bytes().all(|c| c.is_ascii_digit())
-                })
-                .map(|(_, key)| key.len())
-                .collect();
-            lengths.sort_unstable();
-            lengths.dedup();
+            let lengths: Vec<usize> = lengths.into_iter().collect();
             if lengths.len() > 1 && lengths[0] >= 8 {
                 eval.warnings.push(format!(
                     "numeric keys have different lengths ({} digits): a longer key is always a bigger number, so mixed timestamp formats sort surprisingly",
@@ -335,16 +334,15 @@ pub(super) fn finish_warnings(
                     .map(|e| tags[e.kept as usize])
                     .collect();
                 if !pre.is_empty() {
-                    let keyed: Vec<(&str, &str)> = entries
+                    let keyed = entries
                         .iter()
-                        .map(|e| (tags[e.kept as usize], entries.key(e, tags)))
-                        .collect();
+                        .map(|e| (tags[e.kept as usize], entries.key(e, tags)));
                     eval.warnings.push(format!(
                         "{} prerelease version(s) ignored because the range '{}' names no prerelease ({}); {}",
                         pre.len(),
                         constraints.as_str(),
                         quote_list(&pre, 3),
-                        super::hint::prerelease_advice(constraints.as_str(), &keyed, eval.profile.semver, eval.profile.strict_tag_parse)
+                        super::hint::prerelease_advice(constraints.as_str(), keyed, eval.profile.semver, eval.profile.strict_tag_parse)
                     ));
                 }
             }

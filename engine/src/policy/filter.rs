@@ -11,6 +11,7 @@
 use super::FilterTags;
 use super::entries::{Entries, Entry, NO_ENTRY, span, unpack};
 use super::evaluation::{Outcome, Slot, excluded_by};
+use super::exclusion::Exclusion;
 use super::profile::StoredOrder;
 use crate::gocompat::regex::{GoRegex, Template};
 use std::borrow::Cow;
@@ -43,7 +44,7 @@ pub(super) fn compile(ft: &FilterTags) -> Result<(GoRegex, Template), String> {
 /// whether it matches (and its key's span). The per-tag work runs in `workers` chunks on
 /// as many threads; [`build_map`] then makes the map.
 pub(super) fn scan(
-    exclusions: &[GoRegex],
+    exclusions: &[Exclusion],
     filter: Filter,
     tags: &[&str],
     verdicts: &mut [Slot],
@@ -75,7 +76,7 @@ pub(super) fn scan(
 /// The per-tag work of tags `start..` (`verdicts` is theirs): the exclusion list, and
 /// with `spans` the filter, each key kept as a span of its tag ([`span`]).
 fn scan_chunk(
-    exclusions: &[GoRegex],
+    exclusions: &[Exclusion],
     spans: Option<(&GoRegex, &Template)>,
     tags: &[&str],
     start: usize,

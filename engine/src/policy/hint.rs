@@ -48,32 +48,42 @@ pub fn with_prereleases(range: &str) -> String {
 /// What to tell the user about prereleases `range` leaves out, for the
 /// `(tag, key)` pairs the filter kept: a range that takes them and what it
 /// selects on this list, or why the plain `-0` form is a trap.
-pub fn prerelease_advice(
+///
+/// The keys are parsed as they are read, each time a range is tried, and no version is
+/// kept: a million parsed versions held more memory than the rest of the process.
+pub fn prerelease_advice<'k>(
     range: &str,
-    keyed: &[(&str, &str)],
+    keyed: impl Iterator<Item = (&'k str, &'k str)> + Clone,
     release: Release,
     strict: bool,
 ) -> String {
-    let versions: Vec<(&str, Version)> = keyed
-        .iter()
-        .filter_map(|&(tag, key)| {
-            Version::parse_flux_in(key, release, strict)
-                .ok()
+    // The keys that parse, with their versions; a plain release without the general
+    // parser (and its allocation).
+    let versions = || {
+        keyed.clone().filter_map(move |(tag, key)| {
+            let plain = Version::plain_release(key).map(|(a, b, c)| Version::release(a, b, c));
+            plain
+                .or_else(|| Version::parse_flux_in(key, release, strict).ok())
                 .map(|v| (tag, v))
         })
-        .collect();
+    };
+    // What `range` selects, by the controller's loop over the versions it takes (the
+    // first strictly greater one wins, as `semver::latest`): the tag and its major.
     let selects = |range: &str| -> Option<(&str, u64)> {
         let c = Constraints::parse_in(range, release).ok()?;
-        let taken: Vec<&(&str, Version)> = versions.iter().filter(|(_, v)| c.check(v)).collect();
-        let i = super::semver::latest(taken.iter().map(|(_, v)| v))?;
-        Some((taken[i].0, taken[i].1.major()))
+        let mut best: Option<(&str, Version)> = None;
+        for (tag, v) in versions() {
+            if c.check(&v) && best.as_ref().is_none_or(|(_, b)| v.greater_than(b)) {
+                best = Some((tag, v));
+            }
+        }
+        best.map(|(tag, v)| (tag, v.major()))
     };
     let hint = with_prereleases(range);
     match selects(&hint) {
         Some((tag, major)) if date_like_major(major) => {
             // Bound it to the newest major that is a version, not a date.
-            let newest = versions
-                .iter()
+            let newest = versions()
                 .map(|(_, v)| v.major())
                 .filter(|&m| !date_like_major(m))
                 .max();
@@ -124,13 +134,18 @@ mod tests {
                 "v20230404-helm-chart-4.6.0-11-gc76179c04",
             ),
         ];
-        let advice = prerelease_advice(">=1.0.0", &keyed, Release::default(), false);
+        let advice = prerelease_advice(">=1.0.0", keyed.iter().copied(), Release::default(), false);
         assert!(
             advice.contains("would select 'v20230404-helm-chart-4.6.0-11-gc76179c04'")
                 && advice.contains("write '>=1.0.0-0 <2.0.0-0', which selects 'v1.7.0-rc.1'"),
             "{advice}"
         );
-        let advice = prerelease_advice(">=1.0.0 <2.0.0", &keyed, Release::default(), false);
+        let advice = prerelease_advice(
+            ">=1.0.0 <2.0.0",
+            keyed.iter().copied(),
+            Release::default(),
+            false,
+        );
         assert_eq!(
             advice,
             "write '>=1.0.0-0 <2.0.0-0' to include them (it selects 'v1.7.0-rc.1' on this list)"

@@ -64,6 +64,26 @@ fn parse_chunk(
                 Err(err) => Parsed::NotNumber(err),
             },
             Policer::Semver(constraints) => {
+                // Most tags are plain releases: read without the general parser, and
+                // kept packed when in range (else parsed again below, for the text).
+                let plain = Version::plain_release(key)
+                    .map(|(major, minor, patch)| Version::release(major, minor, patch));
+                match plain {
+                    Some(v) if !constraints.check(&v) => {
+                        entry.parsed = Parsed::OutOfRange {
+                            prerelease: false,
+                            refusal: constraints.sole_refusal(&v),
+                        };
+                        continue;
+                    }
+                    Some(v) => {
+                        if let Some(packed) = pack_release(&v) {
+                            entry.parsed = Parsed::Release(packed);
+                            continue;
+                        }
+                    }
+                    None => {}
+                }
                 match Version::parse_flux_in(key, profile.semver, profile.strict_tag_parse) {
                     Ok(v) if constraints.check(&v) => match pack_release(&v) {
                         Some(packed) => Parsed::Release(packed),
@@ -301,6 +321,22 @@ fn rank_cmp(
     }
 }
 
+/// The `k` (at least one) least of `items` by `cmp`, a total order, least first: one pass
+/// in which most items take one comparison, with the `k`-th so far (a selection over the
+/// whole list took three or four, each reading two keys).
+fn least<T: Copy>(items: &[T], k: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut best: Vec<T> = Vec::with_capacity(k + 1);
+    for item in items {
+        if best.len() == k && cmp(item, &best[k - 1]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|b| cmp(b, item).is_lt());
+        best.insert(at, *item);
+        best.truncate(k);
+    }
+    best
+}
+
 /// Marks the selection, the alternatives and the ranks.
 fn rank(
     eval: &mut Evaluation,
@@ -332,8 +368,13 @@ fn rank(
         TOP_RANKED.saturating_sub(ranked.len()).min(rest.len())
     };
     if wanted > 0 && wanted < rest.len() {
-        rest.select_nth_unstable_by(wanted - 1, cmp);
-        rest.truncate(wanted);
+        if wanted <= TOP_RANKED {
+            // Equal keys (the same tag listed twice) in entry order, as the sort below.
+            rest = least(&rest, wanted, |a, b| cmp(a, b).then(a.cmp(b)));
+        } else {
+            rest.select_nth_unstable_by(wanted - 1, cmp);
+            rest.truncate(wanted);
+        }
     }
     // Each total (ties go by entry or tag index): the halves merge into the one order.
     let parallel = workers > 1;

@@ -421,6 +421,42 @@ fn equal_keys_rank_in_list_order() {
     }
 }
 
+/// The top ten ranked without `rank_all` are the first ten of the whole ranking, for
+/// every ordering, with equal keys (the same tag twice), equal numbers and equal versions.
+#[test]
+fn the_top_ten_are_the_whole_rankings_first_ten() {
+    let owned: Vec<String> = (0..6000u64)
+        .map(|i| {
+            let mix = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 44;
+            match i % 4 {
+                0 => format!("k{}", mix % 900),
+                1 => format!("{}", mix % 500),
+                2 => format!("1.{}.{}", mix % 30, mix % 7),
+                _ => format!("v1.{}.{}+b{}", mix % 30, mix % 7, mix % 3),
+            }
+        })
+        .collect();
+    let tags: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let rules = [
+        rule(alphabetical("asc"), None),
+        rule(alphabetical("desc"), None),
+        rule(numerical("asc"), Some(("^([0-9]+)$", "$1"))),
+        rule(numerical("desc"), Some(("^k([0-9]+)$", "$1"))),
+        rule(semver(">=1.0.0"), None),
+        rule(semver("<1.20.0"), None),
+    ];
+    for (n, rule) in rules.iter().enumerate() {
+        let top = by_rank(&evaluate(rule, &tags, Options::default()));
+        let all = Options {
+            rank_all: true,
+            ..Options::default()
+        };
+        let whole = by_rank(&evaluate(rule, &tags, all));
+        assert_eq!(top.len(), 10, "rule {n}");
+        assert_eq!(top, whole[..10], "rule {n}");
+    }
+}
+
 /// Many equal versions written differently (a `v`, build metadata, text past the sort
 /// records' 24 bytes, the same tag twice), enough to be ranked in halves on two threads:
 /// the greater version first, equal versions in stored order, whatever the release's

@@ -63,7 +63,30 @@ pub struct GoRegex {
     rust_pattern: String,
     regex: regex::Regex,
     names: Vec<Option<String>>,
+    /// Per group, where it sits in every match when the match tells it ([`group_places`]).
+    group_places: Vec<Option<GroupPlace>>,
+    /// The literal every match starts the text with, when the pattern begins `^literal`
+    /// ([`required_prefix`]).
+    prefix: Box<[u8]>,
     id: u64,
+}
+
+/// Where a group sits in every match of its pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupPlace {
+    Fixed(FixedSpan),
+    /// Right after the match's last `byte`, up to `tail` bytes before the match's end.
+    AfterLast {
+        byte: u8,
+        tail: usize,
+    },
+}
+
+/// `len` bytes, `offset` bytes after the match's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FixedSpan {
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
 }
 
 impl GoRegex {
@@ -121,14 +144,56 @@ impl GoRegex {
                 },
             });
         }
+        let hir = regex_syntax::ParserBuilder::new()
+            .nest_limit(8000)
+            .build()
+            .parse(&rust_pattern)
+            .ok();
+        let group_places = group_places(hir.as_ref(), names.len());
+        let prefix = required_prefix(hir.as_ref());
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Ok(GoRegex {
             pattern: pattern.to_string(),
             rust_pattern,
             regex,
             names,
+            group_places,
+            prefix,
             id,
         })
+    }
+
+    /// Where group `group` sits in every match, when the match tells it.
+    pub(crate) fn group_place(&self, group: usize) -> Option<GroupPlace> {
+        self.group_places.get(group).copied().flatten()
+    }
+
+    /// The text of group `group` in the leftmost match in `text`, read from the match
+    /// alone when [`GoRegex::group_place`] knows where it is: `None` when it does not
+    /// (or there is no match: then `Some(None)`).
+    pub(crate) fn placed_group<'t>(&self, group: usize, text: &'t str) -> Option<Option<&'t str>> {
+        let place = self.group_place(group)?;
+        if self.refuses(text) {
+            return Some(None);
+        }
+        let Some(m) = self.regex.find(text) else {
+            return Some(None);
+        };
+        let (start, end) = match place {
+            GroupPlace::Fixed(fixed) => (
+                m.start() + fixed.offset,
+                m.start() + fixed.offset + fixed.len,
+            ),
+            GroupPlace::AfterLast { byte, tail } => {
+                let end = m.end().checked_sub(tail)?;
+                let before = text.get(m.start()..end)?;
+                (
+                    m.start() + before.bytes().rposition(|b| b == byte)? + 1,
+                    end,
+                )
+            }
+        };
+        Some(Some(text.get(start..end)?))
     }
 
     /// The original Go pattern.
@@ -138,7 +203,13 @@ impl GoRegex {
 
     /// Whether the pattern matches anywhere in `text` (Go's `MatchString`).
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        !self.refuses(text) && self.regex.is_match(text)
+    }
+
+    /// Whether `text` cannot match because it does not start with the pattern's required
+    /// prefix: told without a search (whose setup alone cost more than the check).
+    pub(crate) fn refuses(&self, text: &str) -> bool {
+        !text.as_bytes().starts_with(&self.prefix)
     }
 
     /// Number of groups including group 0 (Go's `NumSubexp() + 1`).
@@ -168,3 +239,92 @@ impl GoRegex {
 
 #[cfg(test)]
 mod testing;
+
+/// Per group of the translated pattern, where it sits in every match when a search for
+/// the match alone tells it ([`GroupPlace`]): a group at the top level of the pattern's
+/// sequence, either of one length after pieces of one length each
+/// (`^uat-(?P<ts>[0-9]{12})-…`: 12 bytes at 4), or right after a literal whose last byte
+/// it cannot hold and before pieces of one length each (`^main-[a-f0-9]+-(?P<ts>[0-9]+)$`:
+/// after the match's last `-`, up to its end). Such a group's text is a slice of the
+/// match, so the key needs no capture engine (which cost four times as much per byte).
+fn group_places(hir: Option<&regex_syntax::hir::Hir>, groups: usize) -> Vec<Option<GroupPlace>> {
+    use regex_syntax::hir::HirKind;
+    let mut places = vec![None; groups];
+    let Some(hir) = hir else {
+        return places;
+    };
+    let items = match hir.kind() {
+        HirKind::Concat(items) => items.as_slice(),
+        _ => std::slice::from_ref(hir),
+    };
+    let fixed_len = |item: &regex_syntax::hir::Hir| {
+        let props = item.properties();
+        props
+            .minimum_len()
+            .filter(|&min| Some(min) == props.maximum_len())
+    };
+    // The offset of the item from the match's start, while every item before is of one length.
+    let mut offset = Some(0);
+    for (j, item) in items.iter().enumerate() {
+        let len = fixed_len(item);
+        if let HirKind::Capture(capture) = item.kind()
+            && let Some(slot) = places.get_mut(capture.index as usize)
+        {
+            let tail: Option<usize> = items[j + 1..].iter().map(fixed_len).sum();
+            let delimiter = match j.checked_sub(1).map(|p| items[p].kind()) {
+                Some(HirKind::Literal(literal)) => literal.0.last().copied(),
+                _ => None,
+            };
+            *slot = match (offset, len, tail, delimiter) {
+                (Some(offset), Some(len), _, _) => {
+                    Some(GroupPlace::Fixed(FixedSpan { offset, len }))
+                }
+                (_, _, Some(tail), Some(byte)) if byte.is_ascii() && never_holds(item, byte) => {
+                    Some(GroupPlace::AfterLast { byte, tail })
+                }
+                _ => None,
+            };
+        }
+        offset = offset.zip(len).map(|(offset, len)| offset + len);
+    }
+    places
+}
+
+/// Whether no match of `hir` holds the ASCII byte `byte` (the classes and literals it
+/// is made of leave it out).
+fn never_holds(hir: &regex_syntax::hir::Hir, byte: u8) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(literal) => !literal.0.contains(&byte),
+        HirKind::Class(Class::Unicode(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= byte as char && byte as char <= r.end()),
+        HirKind::Class(Class::Bytes(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= byte && byte <= r.end()),
+        HirKind::Repetition(repetition) => never_holds(&repetition.sub, byte),
+        HirKind::Capture(capture) => never_holds(&capture.sub, byte),
+        HirKind::Concat(items) | HirKind::Alternation(items) => {
+            items.iter().all(|item| never_holds(item, byte))
+        }
+    }
+}
+
+/// The literal a pattern `^literal…` (Go's `^` without the `m` flag: the text's start)
+/// requires every matching text to start with; empty for any other pattern.
+fn required_prefix(hir: Option<&regex_syntax::hir::Hir>) -> Box<[u8]> {
+    use regex_syntax::hir::{HirKind, Look};
+    let Some(HirKind::Concat(items)) = hir.map(regex_syntax::hir::Hir::kind) else {
+        return Box::default();
+    };
+    match (
+        items.first().map(|i| i.kind()),
+        items.get(1).map(|i| i.kind()),
+    ) {
+        (Some(HirKind::Look(Look::Start)), Some(HirKind::Literal(literal))) => literal.0.clone(),
+        _ => Box::default(),
+    }
+}

@@ -238,11 +238,17 @@ impl GoRegex {
             }
         }
         let plan = scratch.plan.as_ref()?;
+        if self.refuses(text) {
+            return None;
+        }
         match &plan.kind {
             PlanKind::Whole => self.regex.is_match(text).then_some(Cow::Borrowed(text)),
             PlanKind::Constant(s) => self.regex.is_match(text).then(|| Cow::Owned(s.clone())),
             PlanKind::WholeMatch => self.regex.find(text).map(|m| Cow::Borrowed(m.as_str())),
             PlanKind::Single(g) => {
+                if let Some(group) = self.placed_group(*g, text) {
+                    return group.map(Cow::Borrowed);
+                }
                 self.regex.captures_read(&mut scratch.locs, text)?;
                 Some(Cow::Borrowed(
                     scratch

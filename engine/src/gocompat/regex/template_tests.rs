@@ -169,3 +169,123 @@ fn extract_borrows() {
         Some("")
     );
 }
+
+/// A group at a fixed place in every match is read from the match alone
+/// (`GoRegex::fixed_span`); the key is the capture engine's, for every group of
+/// patterns with and without such groups.
+#[test]
+fn fixed_groups_give_the_capture_engines_keys() {
+    use super::super::{FixedSpan, GroupPlace};
+    let numerical = rx("^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$");
+    assert_eq!(
+        numerical.group_place(1),
+        Some(GroupPlace::Fixed(FixedSpan { offset: 4, len: 12 }))
+    );
+    assert_eq!(
+        rx("^main-[a-f0-9]+-(?P<ts>[0-9]+)$").group_place(1),
+        Some(GroupPlace::AfterLast {
+            byte: b'-',
+            tail: 0
+        })
+    );
+    assert_eq!(rx("^main-(?P<ts>[0-9-]+)$").group_place(1), None);
+    assert_eq!(rx("^main-[a-f0-9]+-(?P<ts>[0-9]+)x*$").group_place(1), None);
+    let patterns = [
+        "^uat-(?P<ts>[0-9]{12})-[a-f0-9]{7}$",
+        "(v)([0-9]{3})",
+        "^(a)(b)",
+        "^x(?:ab|cd)(?P<n>[0-9]{2})",
+        "^(a|bc)(d)",
+        "^(é)(x)",
+        "^\\b(ab)",
+        "^(a)?(b)",
+        "(?i)^(k)(z)",
+        "^(?:(a)(b))(c)",
+        "^()a",
+        "^(a)|(b)",
+        "^([0-9]{3}|[a-z]{3})-(x)",
+        "x*(y)",
+        "^.(.)",
+        "^main-[a-f0-9]+-(?P<ts>[0-9]+)$",
+        "-([0-9]+)$",
+        "^[a-z]+-([0-9]*)$",
+        "^v([0-9]+)-([a-z]+)x$",
+        "^a-([0-9a-]+)$",
+        "([a-z]+)-(\\d+)-([0-9]{2})",
+        "^x-(?:(\\d)|(z))$",
+        "é-(\\w+)$",
+        "^uat-[0-9]+$",
+        "^(?i)uat-([0-9]+)$",
+    ];
+    let tags = [
+        "uat-202305291038-a2726e1",
+        "uat-2023052910-a2726e1",
+        "xv123v456",
+        "ab",
+        "abc",
+        "bcd",
+        "ad",
+        "éx",
+        "ÉX",
+        "KZ",
+        "kz",
+        "abcx",
+        "xab42",
+        "xcd7",
+        "a",
+        "b",
+        "123-x",
+        "abc-x",
+        "xxy",
+        "éé",
+        "",
+        "main-b2f5228-1799999612",
+        "main-abc-12-34",
+        "main--1",
+        "main-ab-",
+        "-7",
+        "ab-12",
+        "ab-",
+        "v12-abcx",
+        "v12-ab-cdx",
+        "a-1-2-",
+        "foo-12-34-56",
+        "x-4",
+        "x-z",
+        "é-ab_9",
+        "aé-é-x",
+        "uat-1",
+        "UAT-1",
+        "uat-",
+        "xuat-1",
+    ];
+    assert_eq!(&*numerical.prefix, b"uat-");
+    assert_eq!(&*rx("(?i)^uat-(x)").prefix, b"");
+    assert_eq!(&*rx("(?m)^uat-(x)").prefix, b"");
+    assert_eq!(&*rx("^uat-|^x").prefix, b"");
+    for pattern in patterns {
+        let re = rx(pattern);
+        for tag in tags {
+            assert_eq!(
+                re.is_match(tag),
+                re.captures_at(tag).is_some(),
+                "{pattern} on {tag:?}"
+            );
+        }
+        for group in 0..re.captures_len() {
+            let template = Template::parse(&format!("${{{group}}}"));
+            let mut scratch = re.scratch();
+            for tag in tags {
+                let captured = re
+                    .captures_at(tag)
+                    .map(|spans| spans[group].map_or("", |(a, b)| &tag[a..b]));
+                let extracted = re.extract(&template, tag, &mut scratch);
+                assert_eq!(
+                    extracted.as_deref(),
+                    captured,
+                    "{pattern} ${group} on {tag:?}"
+                );
+            }
+        }
+    }
+}

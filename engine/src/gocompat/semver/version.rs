@@ -236,6 +236,35 @@ impl Version {
         Version::parse_in(s, release)
     }
 
+    /// `[v]MAJOR.MINOR.PATCH`, each number of at most 18 digits without a leading zero:
+    /// the common tag, which [`Version::parse_flux_in`] of every release, strict or not,
+    /// reads as that release version, without prerelease or metadata (a test holds them
+    /// equal). Read here without the general parser and without an allocation; `None`
+    /// for any other text (left to the general parser).
+    pub fn plain_release(s: &str) -> Option<(u64, u64, u64)> {
+        let b = s.as_bytes();
+        let b = b.strip_prefix(b"v").unwrap_or(b);
+        let mut numbers = [0u64; 3];
+        let (mut k, mut digits) = (0, 0);
+        for &c in b {
+            if c == b'.' {
+                if digits == 0 || k == 2 {
+                    return None;
+                }
+                (k, digits) = (k + 1, 0);
+                continue;
+            }
+            let digit = c.wrapping_sub(b'0');
+            // Not a digit, a digit after a leading zero, or a 19th digit.
+            if digit > 9 || (digits == 1 && numbers[k] == 0) || digits == 18 {
+                return None;
+            }
+            numbers[k] = numbers[k] * 10 + u64::from(digit);
+            digits += 1;
+        }
+        (k == 2 && digits > 0).then_some((numbers[0], numbers[1], numbers[2]))
+    }
+
     /// A version of three numbers without prerelease or metadata, with no text
     /// (`original` is empty): what a comparison needs of such a parsed version.
     pub fn release(major: u64, minor: u64, patch: u64) -> Version {

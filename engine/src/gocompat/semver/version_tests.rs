@@ -318,3 +318,103 @@ fn new_version_per_release() {
         )
     );
 }
+
+/// What `plain_release` reads, every release's `parse_flux_in` (strict or not) reads
+/// as the same release version; what it leaves, it leaves to them.
+#[test]
+fn plain_releases_parse_as_every_release_parses_them() {
+    let releases = [
+        Release::V3_3_0,
+        Release::V3_3_1,
+        Release::V3_4_0,
+        Release::V3_5_0,
+    ];
+    let mut texts: Vec<String> = [
+        "1.2.3",
+        "v1.2.3",
+        "0.0.0",
+        "01.2.3",
+        "1.02.3",
+        "1.2.03",
+        "1.2",
+        "1.2.3.4",
+        "V1.2.3",
+        "vv1.2.3",
+        "1.2.3-rc.1",
+        "1.2.3+b",
+        "1..3",
+        ".1.2",
+        "1.2.",
+        "",
+        "v",
+        "123456789012345678.0.1",
+        "1234567890123456789.0.1",
+        "2.49.199",
+        "10.20.30",
+        "1.2.3 ",
+        " 1.2.3",
+        "1.2.3\n",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let numbers = [
+        "0",
+        "1",
+        "00",
+        "01",
+        "10",
+        "999",
+        "123456789012345678",
+        "1234567890123456789",
+    ];
+    for prefix in ["", "v", "V"] {
+        for a in numbers {
+            for b in numbers {
+                for c in numbers {
+                    for suffix in ["", "-rc.1", "+b", ".4", " "] {
+                        texts.push(format!("{prefix}{a}.{b}.{c}{suffix}"));
+                    }
+                }
+            }
+        }
+    }
+    let mut plain = 0;
+    for text in &texts {
+        let Some((major, minor, patch)) = Version::plain_release(text) else {
+            continue;
+        };
+        plain += 1;
+        for release in releases {
+            for strict in [false, true] {
+                let v = Version::parse_flux_in(text, release, strict)
+                    .unwrap_or_else(|e| panic!("{text:?} {release:?} strict {strict}: {e}"));
+                assert_eq!(
+                    (
+                        v.major(),
+                        v.minor(),
+                        v.patch(),
+                        v.prerelease(),
+                        v.metadata()
+                    ),
+                    (major, minor, patch, "", ""),
+                    "{text:?} {release:?} strict {strict}"
+                );
+            }
+        }
+    }
+    assert!(
+        plain > 100,
+        "the generated texts hold plain releases ({plain})"
+    );
+    for text in [
+        "01.2.3",
+        "1.2",
+        "1.2.3-rc.1",
+        "1.2.3+b",
+        "V1.2.3",
+        "1234567890123456789.0.1",
+    ] {
+        assert_eq!(Version::plain_release(text), None, "{text}");
+    }
+}
