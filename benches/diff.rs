@@ -9,9 +9,11 @@
 #[path = "../tests/support/apiserver.rs"]
 mod apiserver;
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use apiserver::{ApiServer, State};
 use serde_json::json;
-use std::time::Instant;
 
 const POLICIES: usize = 200;
 const REPOSITORIES: usize = 50;
@@ -20,10 +22,7 @@ const NAMESPACES: usize = 200;
 const PODS_PER_WORKLOAD: usize = 10;
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let runs = measure::env_number("BENCH_RUNS", 5);
     let mut objects = Vec::new();
     for r in 0..REPOSITORIES {
         objects.push(json!({"apiVersion": "image.toolkit.fluxcd.io/v1", "kind": "ImageRepository",
@@ -70,14 +69,12 @@ fn main() {
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
     let mut times = Vec::new();
     for run in 0..=runs {
-        let start = Instant::now();
-        let out = std::process::Command::new(bin)
-            .env("KUBECONFIG", &kubeconfig)
-            .env("HOME", dir.path())
-            .args(["diff", "-A", "--tags", &tags, "-o", "json"])
-            .output()
-            .expect("run the binary");
-        let elapsed = start.elapsed();
+        let (elapsed, out) = measure::timed_output(
+            std::process::Command::new(bin)
+                .env("KUBECONFIG", &kubeconfig)
+                .env("HOME", dir.path())
+                .args(["diff", "-A", "--tags", &tags, "-o", "json"]),
+        );
         assert_eq!(
             out.status.code(),
             Some(1),
@@ -106,13 +103,5 @@ fn main() {
         }
         times.push(elapsed);
     }
-    times.sort();
-    println!(
-        "diff -A: median {:.2} s (runs: {:?})",
-        times[times.len() / 2].as_secs_f64(),
-        times
-            .iter()
-            .map(|t| format!("{:.2}", t.as_secs_f64()))
-            .collect::<Vec<_>>()
-    );
+    println!("diff -A: {}", measure::summary(&mut times));
 }

@@ -10,12 +10,13 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
 mod support;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const FORMATS: [(&str, &[&str]); 4] = [
     ("table", &[]),
@@ -24,7 +25,7 @@ const FORMATS: [(&str, &[&str]); 4] = [
     ("every tag", &["-o", "jsonpath={.items[0].tags[*].tag}"]),
 ];
 
-/// One run: wall time, and the peak RSS in KiB when `/usr/bin/time` exists.
+/// One run of `explain` with `format`: wall time and peak RSS in KiB.
 fn once(
     bin: &str,
     policy: &str,
@@ -32,39 +33,15 @@ fn once(
     format: &[&str],
     report: &Path,
 ) -> (Duration, Option<u64>) {
-    let gnu_time = Path::new("/usr/bin/time");
-    let mut command = if gnu_time.exists() {
-        let mut c = Command::new(gnu_time);
-        c.args(["-f", "%M", "-o"]).arg(report).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    command
-        .args(["explain", "-f", policy, "--tags-file", tags])
-        .args(format)
-        .stdout(Stdio::null());
-    let start = Instant::now();
-    let status = command.status().expect("run the binary");
-    let elapsed = start.elapsed();
-    assert!(status.success(), "the binary failed with {format:?}");
-    let rss = std::fs::read_to_string(report)
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    (elapsed, rss)
+    let mut args = vec!["explain", "-f", policy, "--tags-file", tags];
+    args.extend(format);
+    measure::timed_with_peak(bin, &args, report)
 }
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
-    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
-        .unwrap_or_else(|_| "100000,1000000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let sizes = measure::env_numbers("BENCH_SIZES", "100000,1000000");
+    let runs = measure::env_number("BENCH_RUNS", 5);
     // The numerical family (the FAMILIES table keeps the support module's items used).
     let family = &support::FAMILIES[0];
     let dir = tempfile::tempdir().expect("temp dir");
@@ -95,10 +72,9 @@ fn main() {
                 times.push(t);
                 peak = peak.max(rss);
             }
-            times.sort();
             println!(
                 "{n:<10}{name:<16}{:>8.3} s{:>12}",
-                times[times.len() / 2].as_secs_f64(),
+                measure::median(&mut times).as_secs_f64(),
                 peak.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
             );
         }

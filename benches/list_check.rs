@@ -18,12 +18,15 @@ mod apiserver;
 #[path = "../tests/support/registry.rs"]
 mod registry_support;
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use apiserver::{ApiServer, State};
 use registry_support::{Options, Registry};
 use serde_json::json;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const NAMESPACES: usize = 200;
 const POLICIES: usize = 2_000;
@@ -32,19 +35,10 @@ fn tag(i: usize) -> String {
     format!("1.{}.{}", i / 100, i % 100)
 }
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Runs the binary; its wall time and stdout (a JSON document of `POLICIES` items
 /// that all agree with the controller).
 fn run(command: &mut Command) -> (Duration, serde_json::Value, String) {
-    let start = Instant::now();
-    let out = command.output().expect("run the binary");
-    let elapsed = start.elapsed();
+    let (elapsed, out) = measure::timed_output(command);
     assert!(
         out.status.success(),
         "{}",
@@ -60,15 +54,10 @@ fn run(command: &mut Command) -> (Duration, serde_json::Value, String) {
     )
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn main() {
-    let runs = env_number("BENCH_RUNS", 3);
-    let repositories = env_number("BENCH_REPOSITORIES", 200);
-    let tags = env_number("BENCH_TAGS", 1_000);
+    let runs = measure::env_number("BENCH_RUNS", 3);
+    let repositories = measure::env_number("BENCH_REPOSITORIES", 200);
+    let tags = measure::env_number("BENCH_TAGS", 1_000);
     let registry = Registry::start(Options::default());
     let repos_root = registry
         .dir
@@ -177,9 +166,9 @@ fn main() {
         engine_only.push(t_engine);
     }
     let (whole, api_only, engine_only) = (
-        median(&mut whole),
-        median(&mut api_only),
-        median(&mut engine_only),
+        measure::median(&mut whole),
+        measure::median(&mut api_only),
+        measure::median(&mut engine_only),
     );
     // Each part starts the process once: what the whole adds to both is the listing.
     let registry_share = whole.saturating_sub(api_only).saturating_sub(engine_only);

@@ -5,20 +5,16 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use std::fmt::Write as _;
-use std::time::Instant;
 
 const POLICIES: usize = 50;
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let files: usize = std::env::var("BENCH_FILES")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5_000);
+    let runs = measure::env_number("BENCH_RUNS", 5);
+    let files = measure::env_number("BENCH_FILES", 5_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut policies = String::new();
     for p in 0..POLICIES {
@@ -85,16 +81,14 @@ spec:
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
     let mut times = Vec::new();
     for run in 0..=runs {
-        let start = Instant::now();
-        let out = std::process::Command::new(bin)
-            .env("HOME", dir.path())
-            .args(["mark", "-A", "-f"])
-            .arg(&policy_file)
-            .arg("--source")
-            .arg(&root)
-            .output()
-            .expect("run the binary");
-        let elapsed = start.elapsed();
+        let (elapsed, out) = measure::timed_output(
+            std::process::Command::new(bin)
+                .env("HOME", dir.path())
+                .args(["mark", "-A", "-f"])
+                .arg(&policy_file)
+                .arg("--source")
+                .arg(&root),
+        );
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{}",
@@ -110,13 +104,5 @@ spec:
         }
         times.push(elapsed);
     }
-    times.sort();
-    println!(
-        "mark: median {:.3} s (runs: {:?})",
-        times[times.len() / 2].as_secs_f64(),
-        times
-            .iter()
-            .map(|t| format!("{:.3}", t.as_secs_f64()))
-            .collect::<Vec<_>>()
-    );
+    println!("mark: {}", measure::summary(&mut times));
 }

@@ -6,22 +6,17 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use std::fmt::Write as _;
-use std::time::Instant;
 
 const POLICIES: usize = 50;
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    let runs = env("BENCH_RUNS", 5);
-    let files = env("BENCH_FILES", 5_000);
-    let changed = env("BENCH_CHANGED", 200);
+    let runs = measure::env_number("BENCH_RUNS", 5);
+    let files = measure::env_number("BENCH_FILES", 5_000);
+    let changed = measure::env_number("BENCH_CHANGED", 200);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut manifests = String::from(
         "apiVersion: image.toolkit.fluxcd.io/v1
@@ -90,16 +85,14 @@ spec:
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
     let mut times = Vec::new();
     for run in 0..=runs {
-        let start = Instant::now();
-        let out = std::process::Command::new(bin)
-            .env("HOME", dir.path())
-            .args(["preview", "-o", "json", "-f"])
-            .arg(&manifest_file)
-            .arg("--source")
-            .arg(&root)
-            .output()
-            .expect("run the binary");
-        let elapsed = start.elapsed();
+        let (elapsed, out) = measure::timed_output(
+            std::process::Command::new(bin)
+                .env("HOME", dir.path())
+                .args(["preview", "-o", "json", "-f"])
+                .arg(&manifest_file)
+                .arg("--source")
+                .arg(&root),
+        );
         assert_eq!(
             out.status.code(),
             Some(1),
@@ -116,13 +109,5 @@ spec:
         }
         times.push(elapsed);
     }
-    times.sort();
-    println!(
-        "preview: median {:.3} s (runs: {:?})",
-        times[times.len() / 2].as_secs_f64(),
-        times
-            .iter()
-            .map(|t| format!("{:.3}", t.as_secs_f64()))
-            .collect::<Vec<_>>()
-    );
+    println!("preview: {}", measure::summary(&mut times));
 }

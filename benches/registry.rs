@@ -8,6 +8,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "../tests/support/registry.rs"]
 mod registry_support;
 
@@ -16,29 +18,16 @@ use registry_support::{Options, Registry, many_tags};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
-
 fn time(runs: usize, mut once: impl FnMut()) -> Duration {
     once(); // warm up
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                once();
-                start.elapsed()
-            })
-            .collect(),
-    )
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            once();
+            start.elapsed()
+        })
+        .collect();
+    measure::median(&mut times)
 }
 
 /// The whole process's target against `skopeo list-tags` of the same repository.
@@ -65,8 +54,8 @@ fn tag_in_storage(registry: &Registry, repository: &str, tags: &[String]) {
 }
 
 fn main() {
-    let count = env_number("BENCH_TAGS", 100_000);
-    let runs = env_number("BENCH_RUNS", 9);
+    let count = measure::env_number("BENCH_TAGS", 100_000);
+    let runs = measure::env_number("BENCH_RUNS", 9);
     let skopeo_bin = std::path::Path::new("/usr/bin/skopeo");
     let registry = Registry::start(Options::default());
     let tags = many_tags(count);

@@ -8,8 +8,11 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// SplitMix64, so runs are comparable.
 struct Rng(u64);
@@ -52,40 +55,15 @@ fn tags(n: usize) -> Vec<String> {
     tags
 }
 
-/// One run: wall time and the peak RSS in KiB (GNU time's own fork measures it).
+/// One run of `suggest`: wall time and peak RSS in KiB.
 fn run_once(bin: &str, file: &str, report: &std::path::Path) -> (Duration, Option<u64>) {
-    let gnu_time = std::path::Path::new("/usr/bin/time");
-    let mut command = if gnu_time.exists() {
-        let mut c = std::process::Command::new(gnu_time);
-        c.args(["-f", "%M", "-o"]).arg(report).arg(bin);
-        c
-    } else {
-        std::process::Command::new(bin)
-    };
-    command
-        .args(["suggest", "--tags-file", file])
-        .stdout(std::process::Stdio::null());
-    let start = Instant::now();
-    let status = command.status().expect("run the binary");
-    let elapsed = start.elapsed();
-    assert!(status.success(), "the binary failed");
-    let rss = std::fs::read_to_string(report)
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    (elapsed, rss)
+    measure::timed_with_peak(bin, &["suggest", "--tags-file", file], report)
 }
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
-    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
-        .unwrap_or_else(|_| "100000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(7);
+    let sizes = measure::env_numbers("BENCH_SIZES", "100000");
+    let runs = measure::env_number("BENCH_RUNS", 7);
     let dir = tempfile::tempdir().expect("temp dir");
     println!("{:>10}{:>14}{:>14}", "tags", "median", "peak RSS");
     for n in sizes {
@@ -106,8 +84,7 @@ fn main() {
             times.push(t);
             peak = peak.max(rss);
         }
-        times.sort();
-        let median = times[times.len() / 2];
+        let median = measure::median(&mut times);
         let peak = peak.map_or("n/a".to_string(), |kib| {
             format!("{:.1} MiB", kib as f64 / 1024.0)
         });

@@ -1,0 +1,76 @@
+//! How the benchmarks measure, in one place: a number from the environment, a
+//! median, and one run of a command with its wall time and, where GNU time
+//! exists, its peak resident memory (measured by GNU time's own fork, so the
+//! figure is the command's alone, not inflated by the benchmark's memory).
+//!
+//! Included by each benchmark that needs it (`#[path = "support/measure.rs"]`);
+//! each uses the part it needs.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// `name` from the environment as a number, else `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `name` from the environment as comma-separated numbers (`BENCH_SIZES=10000,100000`),
+/// else `default` in the same form.
+pub fn env_numbers(name: &str, default: &str) -> Vec<usize> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// The median (the upper one of an even count); sorts `times`.
+pub fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// `median 0.123 s (runs: ["0.120", …])`, the line the benchmarks print.
+pub fn summary(times: &mut [Duration]) -> String {
+    let median = median(times);
+    let runs: Vec<String> = times
+        .iter()
+        .map(|t| format!("{:.3}", t.as_secs_f64()))
+        .collect();
+    format!("median {:.3} s (runs: {runs:?})", median.as_secs_f64())
+}
+
+/// Runs `command` to its end, its output captured: the wall time and the output.
+pub fn timed_output(command: &mut Command) -> (Duration, Output) {
+    let start = Instant::now();
+    let output = command.output().expect("run the command");
+    (start.elapsed(), output)
+}
+
+/// Runs `program` with `args` (stdout to /dev/null) under GNU time when it exists:
+/// the wall time and the peak RSS in KiB, which GNU time writes to `report`.
+/// Panics (the benchmark fails) when the command fails.
+pub fn timed_with_peak(program: &str, args: &[&str], report: &Path) -> (Duration, Option<u64>) {
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut command = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.args(["-f", "%M", "-o"]).arg(report).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command.args(args).stdout(std::process::Stdio::null());
+    let start = Instant::now();
+    let status = command.status().expect("run the command");
+    let elapsed = start.elapsed();
+    assert!(status.success(), "{program} {args:?} failed");
+    let rss = std::fs::read_to_string(report)
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    (elapsed, rss)
+}
