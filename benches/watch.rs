@@ -12,6 +12,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "../tests/support/apiserver.rs"]
 mod apiserver;
 #[path = "../tests/support/registry.rs"]
@@ -25,13 +27,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn namespace(i: usize) -> String {
     format!("team-{}", i % 20)
@@ -87,12 +82,12 @@ fn sample(pid: u32) -> (u64, Duration) {
 }
 
 fn main() {
-    let policies = env("BENCH_POLICIES", 200);
-    let minutes = env("BENCH_MINUTES", 10);
-    let minute = Duration::from_secs(env("BENCH_MINUTE", 6) as u64);
-    let idle = Duration::from_secs(env("BENCH_IDLE", 20) as u64);
+    let policies = measure::env_number("BENCH_POLICIES", 200);
+    let minutes = measure::env_number("BENCH_MINUTES", 10);
+    let minute = Duration::from_secs(measure::env_number("BENCH_MINUTE", 6) as u64);
+    let idle = Duration::from_secs(measure::env_number("BENCH_IDLE", 20) as u64);
     // The registry poll is not compressed: each repository is listed at this real interval.
-    let interval = format!("{}s", env("BENCH_INTERVAL", 60));
+    let interval = format!("{}s", measure::env_number("BENCH_INTERVAL", 60));
 
     let registry = Registry::start(Options::default());
     let mut tags: Vec<String> = vec!["1.0.0".to_string()];
