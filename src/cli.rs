@@ -362,6 +362,10 @@ pub struct WatchArgs {
         value_parser = watch_duration
     )]
     pub timeout: std::time::Duration,
+    /// With --until: the checkout of the automation's Git repository; at the timeout, a policy
+    /// stuck at the automation says why from it, as `preview --source` does.
+    #[arg(long, value_name = "DIR", requires = "until")]
+    pub source: Option<String>,
     /// With --watch: list the registry this often (default: each ImageRepository's spec.interval).
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = watch_duration)]
     pub interval: Option<std::time::Duration>,
