@@ -566,8 +566,9 @@ Examples:
   # A policy in the cluster, with the tags of its registry
   kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system
 
-  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout)
-  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m";
+  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout,
+  # with why; --source: the GitOps checkout, read as preview reads it)
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m --source .";
 
 const LIST_EXAMPLES: &str = "\
 Examples:

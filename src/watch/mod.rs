@@ -960,16 +960,18 @@ impl Watch {
     /// `--until caught-up` timed out: for each policy not caught up, the first
     /// step that lacks the selection and why. `previews`: with `--source`, one
     /// reconcile over the checkout per automation of `stuck_automations`, whose
-    /// why-nothing the `automation` step gives.
+    /// why-nothing the `automation` step gives; without, the first line stuck
+    /// there says that `--source` would tell why.
     pub fn stuck(&self, now: Timestamp, previews: Option<&BTreeMap<Key, Preview>>) -> Vec<Event> {
         let mut events = Vec::new();
+        let mut hinted = false;
         for (key, tracked) in &self.policies {
             if tracked.caught_up {
                 continue;
             }
             let repo_key = repository_key(&tracked.policy);
             let repo = self.repositories.get(&repo_key);
-            let (step, why) = self.diagnose(tracked, repo, previews);
+            let (step, why) = self.diagnose(tracked, repo, previews, &mut hinted);
             let mut e = Event::new(now, Kind::Stuck, why);
             e.policy = Some(id(key));
             e.step = Some(step);
@@ -984,6 +986,7 @@ impl Watch {
         tracked: &Tracked,
         repo: Option<&Repository>,
         previews: Option<&BTreeMap<Key, Preview>>,
+        hinted: &mut bool,
     ) -> (&'static str, String) {
         let Some(selection) = &tracked.selection else {
             let why = match (repo.and_then(|r| r.error.as_deref()), &tracked.unselected) {
@@ -1083,7 +1086,9 @@ impl Watch {
             reasons.push(why);
         }
         let mut message = format!("latestRef is {selection}, but {}", reasons.join("; "));
-        if previews.is_none() {
+        // Without a checkout, the first line stuck here says what would tell more.
+        if previews.is_none() && !*hinted {
+            *hinted = true;
             message.push_str(
                 " (--source DIR, a checkout of the automation's Git repository, would tell why)",
             );

@@ -192,6 +192,40 @@ fn stuck_names_the_first_step_without_the_selection() {
 }
 
 #[test]
+fn stuck_at_the_automation_names_its_automations_and_hints_at_source_once() {
+    let mut watch = Watch::new(Scope::All(None), Profile::newest());
+    let mut other = policy("1.1.0");
+    other.metadata.name = "app2".into();
+    let bot: ImageUpdateAutomation = object(serde_json::json!({
+        "metadata": {"name": "bot", "namespace": "apps"},
+        "status": {"observedPolicies": {"app": {"name": "registry/app", "tag": "1.0.0"},
+                                        "app2": {"name": "registry/app", "tag": "1.0.0"}}}}));
+    watch.apply(Input::Applied(Watched::Automation(Box::new(bot))), at(0));
+    watch.apply(listing(&["1.0.0", "1.1.0"]), at(0));
+    watch.apply(Input::Applied(Watched::Policy(policy("1.1.0"))), at(0));
+    watch.apply(Input::Applied(Watched::Policy(other)), at(0));
+    let automations: Vec<Key> = watch
+        .stuck_automations()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(automations, [("apps".to_string(), "bot".to_string())]);
+
+    let hint = "would tell why";
+    let stuck = watch.stuck(at(600), None);
+    assert_eq!(stuck.len(), 2);
+    assert!(stuck.iter().all(|e| e.step == Some("automation")));
+    let hinted = stuck.iter().filter(|e| e.message.contains(hint)).count();
+    assert_eq!(hinted, 1, "{stuck:#?}");
+    // With a checkout (here one without this automation's plan), no hint.
+    let stuck = watch.stuck(at(600), Some(&BTreeMap::new()));
+    assert!(
+        !stuck.iter().any(|e| e.message.contains(hint)),
+        "{stuck:#?}"
+    );
+}
+
+#[test]
 fn a_failing_registry_is_an_error_event_with_its_retry() {
     let mut watch = Watch::new(Scope::All(None), Profile::newest());
     watch.apply(Input::Applied(Watched::Policy(policy("1.0.0"))), at(0));

@@ -462,6 +462,23 @@ fn stuck_at_the_automation_with_a_stale_marker_says_a_commit_is_due() {
 }
 
 #[test]
+fn stuck_at_the_automation_with_current_markers_says_nothing_to_commit() {
+    let dir = Dir::new();
+    dir.write(
+        "gitops/apps/app.yaml",
+        &deployment("1.1.0", Some("apps:app")),
+    );
+    let source = dir.path("gitops").display().to_string();
+    let (code, stderr, stuck) = stuck_at_the_automation(&dir, "./", &["--source", &source]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains("its 1 marked value(s) under the checkout's root already hold 1.1.0: nothing to commit from this checkout"),
+        "{message}"
+    );
+}
+
+#[test]
 fn stuck_at_the_automation_without_source_says_source_would_tell() {
     let dir = Dir::new();
     let (code, stderr, stuck) = stuck_at_the_automation(&dir, "./", &[]);
