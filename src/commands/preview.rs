@@ -50,12 +50,8 @@ pub fn run(
         bail!("no ImageUpdateAutomation found in {}", inputs.origin);
     }
     let checkout = Checkout::open(&args.source)?;
-    if checkout.uncommitted_changes() {
-        writeln!(
-            err,
-            "warning: --source {} has uncommitted changes: the automation starts from the pushed branch, without them",
-            args.source
-        )?;
+    if let Some(warning) = checkout.uncommitted_warning() {
+        writeln!(err, "warning: {warning}")?;
     }
 
     // The values: each policy's latestRef, or this tool's selection on its tags.
@@ -104,14 +100,8 @@ pub fn run(
             &inputs.manifests.git_repositories,
             &args.selection,
         );
-        if let (Some(head), Some(branch)) = (&checkout.head, &preview.branch)
-            && head != branch
-        {
-            writeln!(
-                err,
-                "warning: --source {} has branch '{head}' checked out; the automation {}/{} starts from '{branch}'",
-                args.source, preview.namespace, preview.name
-            )?;
+        if let Some(warning) = checkout.branch_warning(&preview) {
+            writeln!(err, "warning: {warning}")?;
         }
         previews.push(preview);
     }
@@ -154,8 +144,25 @@ impl Checkout {
         })
     }
 
-    pub(crate) fn uncommitted_changes(&self) -> bool {
-        uncommitted_changes(Path::new(&self.dir))
+    /// The checkout holds changes the automation does not start from.
+    pub(crate) fn uncommitted_warning(&self) -> Option<String> {
+        uncommitted_changes(Path::new(&self.dir)).then(|| {
+            format!(
+                "--source {} has uncommitted changes: the automation starts from the pushed branch, without them",
+                self.dir
+            )
+        })
+    }
+
+    /// The checkout is on another branch than the one `preview`'s automation starts from.
+    pub(crate) fn branch_warning(&self, preview: &Preview) -> Option<String> {
+        let (head, branch) = (self.head.as_ref()?, preview.branch.as_ref()?);
+        (head != branch).then(|| {
+            format!(
+                "--source {} has branch '{head}' checked out; the automation {}/{} starts from '{branch}'",
+                self.dir, preview.namespace, preview.name
+            )
+        })
     }
 
     /// One reconcile of `automation` over the checkout (`crate::preview::plan`),

@@ -78,6 +78,9 @@ pub fn run(
         .as_deref()
         .map(super::preview::Checkout::open)
         .transpose()?;
+    if let Some(warning) = checkout.as_ref().and_then(|c| c.uncommitted_warning()) {
+        writeln!(err, "warning: {warning}")?;
+    }
     let inputs = super::gather(config, &[])?;
     super::warn_all(err, &inputs.release.note)?;
     let Some(cluster) = inputs.cluster.as_ref() else {
@@ -217,6 +220,13 @@ pub fn run(
                     let now = jiff::Timestamp::now();
                     let failing = watch.failing();
                     let previews = checkout.as_ref().map(|c| stuck_previews(&watch, c, &inputs));
+                    for (c, p) in checkout.iter().zip(previews.iter()) {
+                        for preview in p.values() {
+                            if let Some(warning) = c.branch_warning(preview) {
+                                writeln!(err, "warning: {warning}")?;
+                            }
+                        }
+                    }
                     print(out, watch.stuck(now, previews.as_ref()))?;
                     return Ok(if failing { Exit::Error } else { Exit::Failure });
                 }

@@ -1077,7 +1077,9 @@ impl Watch {
             if let Some(at) = status.and_then(|s| s.last_handled_reconcile_at.as_deref()) {
                 why.push_str(&format!(", last reconcile request handled {at}"));
             }
-            if let Some(preview) = previews.and_then(|p| p.get(akey)) {
+            if let Some(preview) = previews.and_then(|p| p.get(akey))
+                && !a.spec.suspend
+            {
                 why.push_str(&format!(
                     "; in --source: {}",
                     checkout_reason(preview, &tracked.policy, selection)
@@ -1111,9 +1113,6 @@ fn at_automation_step(tracked: &Tracked) -> bool {
 fn checkout_reason(preview: &Preview, policy: &ImagePolicy, tag: &str) -> String {
     if let Some(error) = &preview.error {
         return format!("the controller fails: {error}");
-    }
-    if let Some(note) = preview.notes.iter().find(|n| n.starts_with("suspended")) {
-        return note.clone();
     }
     let name = &policy.metadata.name;
     let Some(row) = preview.policies.iter().find(|r| &r.name == name) else {
