@@ -11,7 +11,7 @@ use crate::preview::Preview;
 use crate::render::Format;
 use crate::source::cluster::{Change, Watched, parse_duration};
 use crate::source::tag_source::{RepositoryKey, TagService};
-use crate::watch::{Input, Key, Listing, Scope, Watch};
+use crate::watch::{Input, Key, Listing, Scope, Watch, policy_key};
 use anyhow::{Result, bail};
 use futures_util::StreamExt;
 use std::collections::{BTreeMap, HashMap};
@@ -220,9 +220,9 @@ pub fn run(
                     let now = jiff::Timestamp::now();
                     let failing = watch.failing();
                     let previews = checkout.as_ref().map(|c| stuck_previews(&watch, c, &inputs));
-                    for (c, p) in checkout.iter().zip(previews.iter()) {
-                        for preview in p.values() {
-                            if let Some(warning) = c.branch_warning(preview) {
+                    if let (Some(checkout), Some(previews)) = (&checkout, &previews) {
+                        for preview in previews.values() {
+                            if let Some(warning) = checkout.branch_warning(preview) {
                                 writeln!(err, "warning: {warning}")?;
                             }
                         }
@@ -326,10 +326,6 @@ fn stuck_previews(
             (key, preview)
         })
         .collect()
-}
-
-fn policy_key(p: &ImagePolicy) -> Key {
-    (p.namespace().to_string(), p.metadata.name.clone())
 }
 
 /// How often a repository's registry is listed: `--interval`, else its `spec.interval`.

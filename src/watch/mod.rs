@@ -243,7 +243,8 @@ fn id(key: &Key) -> String {
     format!("{}/{}", key.0, key.1)
 }
 
-fn policy_key(p: &ImagePolicy) -> Key {
+/// A policy's key: its namespace and name.
+pub fn policy_key(p: &ImagePolicy) -> Key {
     (p.namespace().to_string(), p.metadata.name.clone())
 }
 
