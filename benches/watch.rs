@@ -12,10 +12,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
-#[path = "support/measure.rs"]
-mod measure;
 #[path = "../tests/support/apiserver.rs"]
 mod apiserver;
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "../tests/support/registry.rs"]
 mod registry_support;
 

@@ -362,6 +362,10 @@ pub struct WatchArgs {
         value_parser = watch_duration
     )]
     pub timeout: std::time::Duration,
+    /// With --until: the checkout of the automation's Git repository; at the timeout, a policy
+    /// stuck at the automation says why from it, as `preview --source` does.
+    #[arg(long, value_name = "DIR", requires = "until")]
+    pub source: Option<String>,
     /// With --watch: list the registry this often (default: each ImageRepository's spec.interval).
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = watch_duration)]
     pub interval: Option<std::time::Duration>,
@@ -562,8 +566,9 @@ Examples:
   # A policy in the cluster, with the tags of its registry
   kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system
 
-  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout)
-  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m";
+  # After a push: follow the new tag to the commit; in CI, wait for it (exit 1 at the timeout,
+  # with why; --source: the GitOps checkout, read as preview reads it)
+  kubectl imagepolicy explain k8s-debugger-uat-policy -n flux-system --watch --until caught-up --timeout 10m --source .";
 
 const LIST_EXAMPLES: &str = "\
 Examples:

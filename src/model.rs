@@ -447,6 +447,10 @@ pub struct ImageUpdateAutomationStatus {
     pub observed_policies: BTreeMap<String, ImageRef>,
     pub last_push_commit: Option<String>,
     pub last_push_time: Option<String>,
+    /// When the controller last ran the automation (pushed or not).
+    pub last_automation_run_time: Option<String>,
+    /// The last `reconcile.fluxcd.io/requestedAt` it handled (`flux reconcile`).
+    pub last_handled_reconcile_at: Option<String>,
     #[serde(default)]
     pub conditions: Vec<Condition>,
 }

@@ -45,6 +45,24 @@ pub struct PolicyRow {
     pub tag: Option<String>,
     pub applied: bool,
     pub reason: String,
+    /// The setter markers of the checkout that name it.
+    pub markers: Markers,
+}
+
+/// The setter markers naming a policy, by whether the controller reads them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Markers {
+    /// Under `spec.update.path`, in a form and file the controller reads.
+    pub read: usize,
+    /// Of those, the ones already holding the policy's value.
+    pub current: usize,
+    /// Outside `spec.update.path`: the controller does not walk there.
+    pub outside: usize,
+    /// Naming a policy of this name in another namespace.
+    pub other_namespace: usize,
+    /// Under the path, in a form or a file the controller ignores.
+    pub ignored: usize,
 }
 
 /// A file the reconcile changes.
@@ -209,6 +227,7 @@ pub fn plan(input: Input) -> Preview {
             tag: value.as_ref().map(|v| v.tag.clone()),
             applied,
             reason,
+            markers: Markers::default(),
         });
     }
     // The controller parses every value first (go-containerregistry, weak
@@ -243,9 +262,30 @@ pub fn plan(input: Input) -> Preview {
         }
     };
 
-    // The setters, file by file.
+    // The setters, file by file; and the markers naming each policy, for
+    // its row (a file outside the path or one the controller does not parse
+    // is scanned only when it mentions `$imagepolicy` at all).
+    let mut markers: BTreeMap<String, Markers> = BTreeMap::new();
     for file in &input.tree.files {
-        let Some(relative) = under(&file.relative, &root) else {
+        let relative = under(&file.relative, &root);
+        if (relative.is_none() || !file.screened() || file.documents.is_err())
+            && file.text.contains("$imagepolicy")
+        {
+            for target in gitops::markers::scan(file)
+                .into_iter()
+                .filter_map(|m| m.target)
+            {
+                let count = markers.entry(target.name).or_default();
+                if target.namespace != namespace {
+                    count.other_namespace += 1;
+                } else if relative.is_none() {
+                    count.outside += 1;
+                } else {
+                    count.ignored += 1;
+                }
+            }
+        }
+        let Some(relative) = relative else {
             continue;
         };
         if !file.screened() {
@@ -265,6 +305,16 @@ pub fn plan(input: Input) -> Preview {
         let mut changed = false;
         let mut inexact = Vec::new();
         for marker in gitops::markers::scan(file) {
+            if let Some(target) = &marker.target {
+                let count = markers.entry(target.name.clone()).or_default();
+                if marker.ignored.is_some() {
+                    count.ignored += 1;
+                } else if target.namespace != namespace {
+                    count.other_namespace += 1;
+                } else {
+                    count.read += 1;
+                }
+            }
             if let Some(reason) = &marker.ignored {
                 if marker
                     .target
@@ -298,6 +348,11 @@ pub fn plan(input: Input) -> Preview {
                 continue;
             };
             let new = value.value(target.field);
+            if new == old
+                && let Some(count) = markers.get_mut(&target.name)
+            {
+                count.current += 1;
+            }
             if new != old {
                 changed = true;
                 preview.changes.push(Change {
@@ -342,6 +397,9 @@ pub fn plan(input: Input) -> Preview {
             reformatted,
             exact,
         });
+    }
+    for row in &mut preview.policies {
+        row.markers = markers.get(&row.name).copied().unwrap_or_default();
     }
     // Every item of every `kind: List` file read becomes a file of its own.
     for file in &input.tree.files {

@@ -4,8 +4,8 @@
 use crate::cli::{Config, PreviewArgs};
 use crate::exit::Exit;
 use crate::gitops::Tree;
-use crate::model::{ImagePolicy, ImageUpdateAutomation};
-use crate::preview::{self, Input, Ref};
+use crate::model::{GitRepository, ImagePolicy, ImageUpdateAutomation};
+use crate::preview::{self, Input, Preview, Ref};
 use crate::source::tag_source::TagService;
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -49,19 +49,9 @@ pub fn run(
     if automations.is_empty() {
         bail!("no ImageUpdateAutomation found in {}", inputs.origin);
     }
-    let meta = std::fs::metadata(&args.source)
-        .map_err(|e| anyhow::anyhow!("--source {}: {e}", args.source))?;
-    if !meta.is_dir() {
-        bail!("--source {}: not a directory", args.source);
-    }
-    let tree = Tree::read(std::slice::from_ref(&args.source))?;
-    let head = checkout_branch(Path::new(&args.source));
-    if uncommitted_changes(Path::new(&args.source)) {
-        writeln!(
-            err,
-            "warning: --source {} has uncommitted changes: the automation starts from the pushed branch, without them",
-            args.source
-        )?;
+    let checkout = Checkout::open(&args.source)?;
+    if let Some(warning) = checkout.uncommitted_warning() {
+        writeln!(err, "warning: {warning}")?;
     }
 
     // The values: each policy's latestRef, or this tool's selection on its tags.
@@ -100,59 +90,18 @@ pub fn run(
             })
             .collect()
     } else {
-        inputs
-            .manifests
-            .policies
-            .iter()
-            .map(|p| {
-                let value = p
-                    .object
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.latest_ref.as_ref())
-                    .map(|r| Ref {
-                        name: r.name.clone(),
-                        tag: r.tag.clone(),
-                        digest: r.digest.clone().filter(|d| !d.is_empty()),
-                    });
-                (&p.object, value)
-            })
-            .collect()
+        latest_refs(inputs.manifests.policies.iter().map(|p| &p.object))
     };
     let mut previews = Vec::new();
     for automation in &automations {
-        let source_ns = automation
-            .spec
-            .source_ref
-            .namespace
-            .as_deref()
-            .unwrap_or(automation.namespace());
-        let git_repository = inputs.manifests.git_repositories.iter().find(|g| {
-            g.metadata.name == automation.spec.source_ref.name
-                && g.metadata.namespace.as_deref() == Some(source_ns)
-        });
-        let path = automation
-            .spec
-            .update
-            .as_ref()
-            .map(|u| u.path.as_str())
-            .unwrap_or("");
-        let preview = preview::plan(Input {
+        let preview = checkout.plan(
             automation,
-            policies: policies.clone(),
-            git_repository,
-            path: resolve_path(Path::new(&args.source), path),
-            tree: &tree,
-            selection: &args.selection,
-        });
-        if let (Some(head), Some(branch)) = (&head, &preview.branch)
-            && head != branch
-        {
-            writeln!(
-                err,
-                "warning: --source {} has branch '{head}' checked out; the automation {}/{} starts from '{branch}'",
-                args.source, preview.namespace, preview.name
-            )?;
+            policies.clone(),
+            &inputs.manifests.git_repositories,
+            &args.selection,
+        );
+        if let Some(warning) = checkout.branch_warning(&preview) {
+            writeln!(err, "warning: {warning}")?;
         }
         previews.push(preview);
     }
@@ -172,6 +121,104 @@ pub fn run(
     } else {
         Exit::failure_if(previews.iter().any(|p| p.commit))
     })
+}
+
+/// A checkout given with `--source` (`preview`, `--watch`'s diagnosis), read
+/// once: its files as the GitOps reader sees them, and the branch checked out.
+pub(crate) struct Checkout {
+    pub dir: String,
+    pub tree: Tree,
+    pub head: Option<String>,
+}
+
+impl Checkout {
+    pub(crate) fn open(dir: &str) -> Result<Checkout> {
+        let meta = std::fs::metadata(dir).map_err(|e| anyhow::anyhow!("--source {dir}: {e}"))?;
+        if !meta.is_dir() {
+            bail!("--source {dir}: not a directory");
+        }
+        Ok(Checkout {
+            dir: dir.to_string(),
+            tree: Tree::read(&[dir.to_string()])?,
+            head: checkout_branch(Path::new(dir)),
+        })
+    }
+
+    /// The checkout holds changes the automation does not start from.
+    pub(crate) fn uncommitted_warning(&self) -> Option<String> {
+        uncommitted_changes(Path::new(&self.dir)).then(|| {
+            format!(
+                "--source {} has uncommitted changes: the automation starts from the pushed branch, without them",
+                self.dir
+            )
+        })
+    }
+
+    /// The checkout is on another branch than the one `preview`'s automation starts from.
+    pub(crate) fn branch_warning(&self, preview: &Preview) -> Option<String> {
+        let (head, branch) = (self.head.as_ref()?, preview.branch.as_ref()?);
+        (head != branch).then(|| {
+            format!(
+                "--source {} has branch '{head}' checked out; the automation {}/{} starts from '{branch}'",
+                self.dir, preview.namespace, preview.name
+            )
+        })
+    }
+
+    /// One reconcile of `automation` over the checkout (`crate::preview::plan`),
+    /// with its GitRepository when one of `git_repositories` is it.
+    pub(crate) fn plan<'a>(
+        &'a self,
+        automation: &'a ImageUpdateAutomation,
+        policies: Vec<(&'a ImagePolicy, Option<Ref>)>,
+        git_repositories: &'a [GitRepository],
+        selection: &'a str,
+    ) -> Preview {
+        let source_ns = automation
+            .spec
+            .source_ref
+            .namespace
+            .as_deref()
+            .unwrap_or(automation.namespace());
+        let git_repository = git_repositories.iter().find(|g| {
+            g.metadata.name == automation.spec.source_ref.name
+                && g.metadata.namespace.as_deref() == Some(source_ns)
+        });
+        let path = automation
+            .spec
+            .update
+            .as_ref()
+            .map(|u| u.path.as_str())
+            .unwrap_or("");
+        preview::plan(Input {
+            automation,
+            policies,
+            git_repository,
+            path: resolve_path(Path::new(&self.dir), path),
+            tree: &self.tree,
+            selection,
+        })
+    }
+}
+
+/// Each policy with the value the controller applies: its `status.latestRef`.
+pub(crate) fn latest_refs<'a>(
+    policies: impl Iterator<Item = &'a ImagePolicy>,
+) -> Vec<(&'a ImagePolicy, Option<Ref>)> {
+    policies
+        .map(|p| {
+            let value = p
+                .status
+                .as_ref()
+                .and_then(|s| s.latest_ref.as_ref())
+                .map(|r| Ref {
+                    name: r.name.clone(),
+                    tag: r.tag.clone(),
+                    digest: r.digest.clone().filter(|d| !d.is_empty()),
+                });
+            (p, value)
+        })
+        .collect()
 }
 
 /// `spec.update.path` under the checkout as the controller joins it

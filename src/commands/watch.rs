@@ -6,14 +6,15 @@
 
 use crate::cli::{Config, RepositoryTagArgs, TagsFrom, Until, WatchArgs};
 use crate::exit::Exit;
-use crate::model::ImageRepository;
+use crate::model::{ImagePolicy, ImageRepository};
+use crate::preview::Preview;
 use crate::render::Format;
 use crate::source::cluster::{Change, Watched, parse_duration};
 use crate::source::tag_source::{RepositoryKey, TagService};
-use crate::watch::{Input, Key, Listing, Scope, Watch};
+use crate::watch::{Input, Key, Listing, Scope, Watch, policy_key};
 use anyhow::{Result, bail};
 use futures_util::StreamExt;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -69,6 +70,16 @@ pub fn run(
         bail!(
             "--watch prints events as lines: use the default output, -o json or -o yaml (not -o name or -o jsonpath)"
         );
+    }
+    // The checkout `--source` names, read before the watch: a bad path is an
+    // error now, not at the timeout.
+    let checkout = args
+        .source
+        .as_deref()
+        .map(super::preview::Checkout::open)
+        .transpose()?;
+    if let Some(warning) = checkout.as_ref().and_then(|c| c.uncommitted_warning()) {
+        writeln!(err, "warning: {warning}")?;
     }
     let inputs = super::gather(config, &[])?;
     super::warn_all(err, &inputs.release.note)?;
@@ -127,7 +138,7 @@ pub fn run(
         watch.apply(Input::Applied(Watched::Repository(r.object.clone())), start);
     }
     for a in automations {
-        watch.apply(Input::Applied(Watched::Automation(a)), start);
+        watch.apply(Input::Applied(Watched::Automation(Box::new(a))), start);
     }
     let policies: Vec<_> = inputs
         .manifests
@@ -208,7 +219,15 @@ pub fn run(
                 _ = tokio::time::sleep_until(deadline.unwrap_or(far)) => {
                     let now = jiff::Timestamp::now();
                     let failing = watch.failing();
-                    print(out, watch.stuck(now))?;
+                    let previews = checkout.as_ref().map(|c| stuck_previews(&watch, c, &inputs));
+                    if let (Some(checkout), Some(previews)) = (&checkout, &previews) {
+                        for preview in previews.values() {
+                            if let Some(warning) = checkout.branch_warning(preview) {
+                                writeln!(err, "warning: {warning}")?;
+                            }
+                        }
+                    }
+                    print(out, watch.stuck(now, previews.as_ref()))?;
                     return Ok(if failing { Exit::Error } else { Exit::Failure });
                 }
                 change = changes.next() => {
@@ -276,6 +295,37 @@ pub fn run(
         }
     })?;
     Ok(exit)
+}
+
+/// One reconcile over the checkout (`preview`'s plan, on `latestRef`) of each
+/// automation that has not applied a policy's `latestRef`, with the policies as
+/// last seen (the watched ones as the watch has them).
+fn stuck_previews(
+    watch: &Watch,
+    checkout: &super::preview::Checkout,
+    inputs: &super::Inputs,
+) -> BTreeMap<Key, Preview> {
+    let mut policies: BTreeMap<Key, &ImagePolicy> = inputs
+        .manifests
+        .policies
+        .iter()
+        .map(|p| (policy_key(&p.object), &p.object))
+        .collect();
+    policies.extend(watch.policies().map(|p| (policy_key(p), p)));
+    let values = super::preview::latest_refs(policies.into_values());
+    watch
+        .stuck_automations()
+        .into_iter()
+        .map(|(key, automation)| {
+            let preview = checkout.plan(
+                automation,
+                values.clone(),
+                &inputs.manifests.git_repositories,
+                "controller",
+            );
+            (key, preview)
+        })
+        .collect()
 }
 
 /// How often a repository's registry is listed: `--interval`, else its `spec.interval`.

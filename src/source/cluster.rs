@@ -577,7 +577,8 @@ fn into_model<T: DeserializeOwned>(ar: &ApiResource, item: DynamicObject) -> Res
 pub enum Watched {
     Policy(ImagePolicy),
     Repository(ImageRepository),
-    Automation(ImageUpdateAutomation),
+    /// Boxed: an automation is several times the size of the others.
+    Automation(Box<ImageUpdateAutomation>),
 }
 
 /// The kinds `--watch` follows.
@@ -593,7 +594,7 @@ impl WatchedKind {
         Ok(match self {
             WatchedKind::Policy => Watched::Policy(into_model(ar, item)?),
             WatchedKind::Repository => Watched::Repository(into_model(ar, item)?),
-            WatchedKind::Automation => Watched::Automation(into_model(ar, item)?),
+            WatchedKind::Automation => Watched::Automation(Box::new(into_model(ar, item)?)),
         })
     }
 }

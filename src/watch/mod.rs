@@ -10,6 +10,7 @@ mod tests;
 
 use crate::model::{ImagePolicy, ImageRepository, ImageUpdateAutomation};
 use crate::policy::{self, Options, Profile};
+use crate::preview::Preview;
 use crate::source::cluster::{Watched, WatchedKind};
 use crate::source::tag_text::SourceKind;
 use jiff::Timestamp;
@@ -242,7 +243,8 @@ fn id(key: &Key) -> String {
     format!("{}/{}", key.0, key.1)
 }
 
-fn policy_key(p: &ImagePolicy) -> Key {
+/// A policy's key: its namespace and name.
+pub fn policy_key(p: &ImagePolicy) -> Key {
     (p.namespace().to_string(), p.metadata.name.clone())
 }
 
@@ -328,7 +330,7 @@ impl Watch {
             } => self.registry(repository, listing, retry, now, &mut events),
             Input::Applied(Watched::Policy(p)) => self.policy(p, now, &mut events),
             Input::Applied(Watched::Repository(r)) => self.repository(r, now, &mut events),
-            Input::Applied(Watched::Automation(a)) => self.automation(a, now, &mut events),
+            Input::Applied(Watched::Automation(a)) => self.automation(*a, now, &mut events),
             Input::Deleted(Watched::Policy(p)) => {
                 let key = policy_key(&p);
                 if self.policies.remove(&key).is_some() {
@@ -934,17 +936,43 @@ impl Watch {
         }
     }
 
+    /// The automations that apply a policy stuck at the `automation` step
+    /// (its `latestRef` has the selection, no automation applied it): those
+    /// whose reconcile over a checkout can tell why (`stuck`'s `previews`).
+    pub fn stuck_automations(&self) -> Vec<(Key, &ImageUpdateAutomation)> {
+        let mut keys: Vec<&Key> = self
+            .policies
+            .values()
+            .filter(|t| !t.caught_up && at_automation_step(t))
+            .flat_map(|t| t.observed.keys())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter_map(|k| Some((k.clone(), self.automations.get(k)?)))
+            .collect()
+    }
+
+    /// The watched policies as last seen.
+    pub fn policies(&self) -> impl Iterator<Item = &ImagePolicy> {
+        self.policies.values().map(|t| &t.policy)
+    }
+
     /// `--until caught-up` timed out: for each policy not caught up, the first
-    /// step that lacks the selection and why.
-    pub fn stuck(&self, now: Timestamp) -> Vec<Event> {
+    /// step that lacks the selection and why. `previews`: with `--source`, one
+    /// reconcile over the checkout per automation of `stuck_automations`, whose
+    /// why-nothing the `automation` step gives; without, the first line stuck
+    /// there says that `--source` would tell why.
+    pub fn stuck(&self, now: Timestamp, previews: Option<&BTreeMap<Key, Preview>>) -> Vec<Event> {
         let mut events = Vec::new();
+        let mut hinted = false;
         for (key, tracked) in &self.policies {
             if tracked.caught_up {
                 continue;
             }
             let repo_key = repository_key(&tracked.policy);
             let repo = self.repositories.get(&repo_key);
-            let (step, why) = self.diagnose(tracked, repo);
+            let (step, why) = self.diagnose(tracked, repo, previews, &mut hinted);
             let mut e = Event::new(now, Kind::Stuck, why);
             e.policy = Some(id(key));
             e.step = Some(step);
@@ -954,7 +982,13 @@ impl Watch {
         events
     }
 
-    fn diagnose(&self, tracked: &Tracked, repo: Option<&Repository>) -> (&'static str, String) {
+    fn diagnose(
+        &self,
+        tracked: &Tracked,
+        repo: Option<&Repository>,
+        previews: Option<&BTreeMap<Key, Preview>>,
+        hinted: &mut bool,
+    ) -> (&'static str, String) {
         let Some(selection) = &tracked.selection else {
             let why = match (repo.and_then(|r| r.error.as_deref()), &tracked.unselected) {
                 (Some(error), _) => format!("the registry cannot be listed: {error}"),
@@ -964,10 +998,7 @@ impl Watch {
             return ("registry", why);
         };
         let latest = tracked.policy.controller_tag();
-        if !latest
-            .as_ref()
-            .is_some_and(|l| tracked.possible.contains(l))
-        {
+        if !at_automation_step(tracked) {
             let object = repo.and_then(|r| r.object.as_ref());
             let scan = object.and_then(ImageRepository::last_scan);
             let seen_in_scan = scan.is_some_and(|s| s.latest_tags.contains(selection));
@@ -1040,13 +1071,102 @@ impl Watch {
             {
                 why.push_str(&format!(", not Ready ({}): {}", c.reason, c.message));
             }
+            let status = a.status.as_ref();
+            if let Some(at) = status.and_then(|s| s.last_automation_run_time.as_deref()) {
+                why.push_str(&format!(", last ran at {at}"));
+            }
+            if let Some(at) = status.and_then(|s| s.last_handled_reconcile_at.as_deref()) {
+                why.push_str(&format!(", last reconcile request handled {at}"));
+            }
+            if let Some(preview) = previews.and_then(|p| p.get(akey))
+                && !a.spec.suspend
+            {
+                why.push_str(&format!(
+                    "; in --source: {}",
+                    checkout_reason(preview, &tracked.policy, selection)
+                ));
+            }
             reasons.push(why);
         }
-        (
-            "automation",
-            format!("latestRef is {selection}, but {}", reasons.join("; ")),
-        )
+        let mut message = format!("latestRef is {selection}, but {}", reasons.join("; "));
+        // Without a checkout, the first line stuck here says what would tell more.
+        if previews.is_none() && !*hinted {
+            *hinted = true;
+            message.push_str(
+                " (--source DIR, a checkout of the automation's Git repository, would tell why)",
+            );
+        }
+        ("automation", message)
     }
+}
+
+/// Whether a policy's `latestRef` has the selection (or a tag tied with it):
+/// what is missing is the automation's.
+fn at_automation_step(tracked: &Tracked) -> bool {
+    tracked
+        .policy
+        .controller_tag()
+        .is_some_and(|l| tracked.possible.contains(&l))
+}
+
+/// Why an automation's reconcile over the checkout has not committed `tag`
+/// for `policy`: preview's why-nothing (docs/guide/preview.md), for this policy.
+fn checkout_reason(preview: &Preview, policy: &ImagePolicy, tag: &str) -> String {
+    if let Some(error) = &preview.error {
+        return format!("the controller fails: {error}");
+    }
+    let name = &policy.metadata.name;
+    let Some(row) = preview.policies.iter().find(|r| &r.name == name) else {
+        return format!("it does not apply {name}");
+    };
+    if !row.applied {
+        return format!("it does not apply {name}: {}", row.reason);
+    }
+    let path = if preview.path.is_empty() {
+        "the checkout's root".to_string()
+    } else {
+        format!("spec.update.path {}", preview.path)
+    };
+    let m = row.markers;
+    if m.read == 0 {
+        let mut elsewhere = Vec::new();
+        if m.outside > 0 {
+            elsewhere.push(format!("{} outside the path", m.outside));
+        }
+        if m.other_namespace > 0 {
+            elsewhere.push(format!(
+                "{} naming '{name}' of another namespace (only {}'s apply)",
+                m.other_namespace, preview.namespace
+            ));
+        }
+        if m.ignored > 0 {
+            elsewhere.push(format!(
+                "{} in a form or file the controller ignores (see preview)",
+                m.ignored
+            ));
+        }
+        let elsewhere = if elsewhere.is_empty() {
+            " (kubectl imagepolicy mark writes them)".to_string()
+        } else {
+            format!("; markers: {}", elsewhere.join(", "))
+        };
+        return format!(
+            "no setter marker for {}:{name} under {path}: the controller has nothing to update{elsewhere}",
+            preview.namespace
+        );
+    }
+    if m.current == m.read {
+        return format!(
+            "its {} marked value(s) under {path} already hold {tag}: nothing to commit from this checkout (is it the automation's branch, pulled?)",
+            m.read
+        );
+    }
+    let files = preview.files.len();
+    format!(
+        "a reconcile would commit {tag} ({} of its {} marked value(s), {files} file(s) changed): the controller has not run since latestRef moved, or fails",
+        m.read - m.current,
+        m.read
+    )
 }
 
 /// Whether an automation applies a policy: same namespace, its `policySelector`.

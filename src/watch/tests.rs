@@ -61,7 +61,7 @@ fn started() -> Watch {
         at(0),
     );
     watch.apply(
-        Input::Applied(Watched::Automation(automation("1.0.0", "a1"))),
+        Input::Applied(Watched::Automation(Box::new(automation("1.0.0", "a1")))),
         at(0),
     );
     watch.apply(listing(&["1.0.0"]), at(0));
@@ -104,7 +104,7 @@ fn a_pushed_tag_is_followed_step_by_step_with_its_latencies() {
     assert_eq!(moved[0].agrees, Some(true));
 
     let applied = watch.apply(
-        Input::Applied(Watched::Automation(automation("1.1.0", "b2"))),
+        Input::Applied(Watched::Automation(Box::new(automation("1.1.0", "b2")))),
         at(87),
     );
     assert_eq!(
@@ -123,7 +123,7 @@ fn a_pushed_tag_is_followed_step_by_step_with_its_latencies() {
     assert!(watch.caught_up());
     // Seen again (a relist): nothing new to say.
     let again = watch.apply(
-        Input::Applied(Watched::Automation(automation("1.1.0", "b2"))),
+        Input::Applied(Watched::Automation(Box::new(automation("1.1.0", "b2")))),
         at(90),
     );
     assert!(again.is_empty(), "{again:?}");
@@ -152,7 +152,7 @@ fn a_latest_ref_that_disagrees_says_why() {
 fn stuck_names_the_first_step_without_the_selection() {
     let mut watch = started();
     watch.apply(listing(&["1.0.0", "1.1.0"]), at(10));
-    let stuck = watch.stuck(at(600));
+    let stuck = watch.stuck(at(600), None);
     assert_eq!(stuck[0].step, Some("scan"), "{}", stuck[0].message);
     assert!(
         stuck[0].message.contains("has not scanned 1.1.0"),
@@ -167,10 +167,10 @@ fn stuck_names_the_first_step_without_the_selection() {
         ))),
         at(20),
     );
-    assert_eq!(watch.stuck(at(600))[0].step, Some("policy"));
+    assert_eq!(watch.stuck(at(600), None)[0].step, Some("policy"));
 
     watch.apply(Input::Applied(Watched::Policy(policy("1.1.0"))), at(30));
-    let stuck = watch.stuck(at(600));
+    let stuck = watch.stuck(at(600), None);
     assert_eq!(stuck[0].step, Some("automation"));
     assert!(
         stuck[0].message.contains("apps/bot applied 1.0.0"),
@@ -179,16 +179,50 @@ fn stuck_names_the_first_step_without_the_selection() {
     );
 
     watch.apply(
-        Input::Deleted(Watched::Automation(automation("1.0.0", "a1"))),
+        Input::Deleted(Watched::Automation(Box::new(automation("1.0.0", "a1")))),
         at(40),
     );
-    let stuck = watch.stuck(at(600));
+    let stuck = watch.stuck(at(600), None);
     assert!(
         stuck[0].message.contains("no ImageUpdateAutomation"),
         "{}",
         stuck[0].message
     );
     assert!(!watch.failing());
+}
+
+#[test]
+fn stuck_at_the_automation_names_its_automations_and_hints_at_source_once() {
+    let mut watch = Watch::new(Scope::All(None), Profile::newest());
+    let mut other = policy("1.1.0");
+    other.metadata.name = "app2".into();
+    let bot: ImageUpdateAutomation = object(serde_json::json!({
+        "metadata": {"name": "bot", "namespace": "apps"},
+        "status": {"observedPolicies": {"app": {"name": "registry/app", "tag": "1.0.0"},
+                                        "app2": {"name": "registry/app", "tag": "1.0.0"}}}}));
+    watch.apply(Input::Applied(Watched::Automation(Box::new(bot))), at(0));
+    watch.apply(listing(&["1.0.0", "1.1.0"]), at(0));
+    watch.apply(Input::Applied(Watched::Policy(policy("1.1.0"))), at(0));
+    watch.apply(Input::Applied(Watched::Policy(other)), at(0));
+    let automations: Vec<Key> = watch
+        .stuck_automations()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(automations, [("apps".to_string(), "bot".to_string())]);
+
+    let hint = "would tell why";
+    let stuck = watch.stuck(at(600), None);
+    assert_eq!(stuck.len(), 2);
+    assert!(stuck.iter().all(|e| e.step == Some("automation")));
+    let hinted = stuck.iter().filter(|e| e.message.contains(hint)).count();
+    assert_eq!(hinted, 1, "{stuck:#?}");
+    // With a checkout (here one without this automation's plan), no hint.
+    let stuck = watch.stuck(at(600), Some(&BTreeMap::new()));
+    assert!(
+        !stuck.iter().any(|e| e.message.contains(hint)),
+        "{stuck:#?}"
+    );
 }
 
 #[test]
@@ -206,7 +240,7 @@ fn a_failing_registry_is_an_error_event_with_its_retry() {
     assert_eq!(kinds(&failed), [Kind::Error]);
     assert_eq!(failed[0].retry_in, Some(4.0));
     assert!(watch.failing());
-    assert_eq!(watch.stuck(at(2))[0].step, Some("registry"));
+    assert_eq!(watch.stuck(at(2), None)[0].step, Some("registry"));
     // It answers again: no longer failing.
     watch.apply(listing(&["1.0.0"]), at(5));
     assert!(!watch.failing());
@@ -286,7 +320,7 @@ fn a_tag_tied_with_the_selection_is_caught_up_too() {
     assert_ne!(selected.tag.as_deref(), Some("1.0"), "{listed:?}");
     watch.apply(Input::Applied(Watched::Policy(numerical("1.0"))), at(20));
     let applied = watch.apply(
-        Input::Applied(Watched::Automation(automation("1.0", "c3"))),
+        Input::Applied(Watched::Automation(Box::new(automation("1.0", "c3")))),
         at(30),
     );
     assert_eq!(

@@ -550,6 +550,18 @@ fn digests_selectors_and_other_namespaces() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(applied, ["app", "chart"]);
+    // `app`'s two markers are read, neither holds its value yet.
+    let app = a["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "app")
+        .unwrap();
+    assert_eq!(
+        app["markers"],
+        serde_json::json!({"read": 2, "current": 0, "outside": 0, "otherNamespace": 0, "ignored": 0}),
+        "{app}"
+    );
     let after = a["files"][0]["after"].as_str().unwrap();
     assert!(
         after.contains("  newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n"),

@@ -352,6 +352,147 @@ fn until_caught_up_times_out_with_the_stuck_step() {
     );
 }
 
+/// A Deployment of `registry/app` at `tag`, with the setter marker `marker` (or none).
+fn deployment(tag: &str, marker: Option<&str>) -> String {
+    let marker = marker
+        .map(|m| format!(" # {{\"$imagepolicy\": \"{m}\"}}"))
+        .unwrap_or_default();
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry/app:{tag}{marker}\n"
+    )
+}
+
+/// `--until caught-up` on a policy whose latestRef (1.1.0) the automation has
+/// not applied (it applied 1.0.0), the automation's update path `path`, with
+/// `extra` arguments; the `stuck` event and the exit code.
+fn stuck_at_the_automation(dir: &Dir, path: &str, extra: &[&str]) -> (i32, String, Value) {
+    let mut bot = automation("1.0.0", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    bot["spec"]["update"]["path"] = json!(path);
+    bot["status"]["lastAutomationRunTime"] = json!("2026-12-01T10:05:00Z");
+    let server = ApiServer::start(state(vec![
+        repository("registry/app", &["1.1.0", "1.0.0"], "2026-12-01T10:00:00Z"),
+        policy("1.1.0"),
+        bot,
+    ]));
+    let mut args = vec![
+        "explain",
+        "app",
+        "--watch",
+        "--tags",
+        "1.0.0,1.1.0",
+        "--until",
+        "caught-up",
+        "--timeout",
+        "2s",
+    ];
+    args.extend_from_slice(extra);
+    let (code, stderr, seen) = Watching::start(dir, &server, &args).exit();
+    let stuck = seen.last().cloned().unwrap_or_default();
+    assert_eq!(stuck["event"], "stuck", "{stderr}\n{seen:#?}");
+    assert_eq!(stuck["step"], "automation", "{stuck}");
+    (code, stderr, stuck)
+}
+
+#[test]
+fn stuck_at_the_automation_names_the_missing_marker_in_the_checkout() {
+    let dir = Dir::new();
+    // The marker is in the checkout, but outside the automation's path.
+    dir.write(
+        "gitops/clusters/prod/other.yaml",
+        &deployment("0.9.0", None),
+    );
+    dir.write(
+        "gitops/apps/app.yaml",
+        &deployment("1.0.0", Some("apps:app")),
+    );
+    let source = dir.path("gitops").display().to_string();
+    let (code, stderr, stuck) =
+        stuck_at_the_automation(&dir, "./clusters/prod", &["--source", &source]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "no setter marker for apps:app under spec.update.path clusters/prod: the controller has nothing to update; markers: 1 outside the path"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("last ran at 2026-12-01T10:05:00Z"),
+        "{message}"
+    );
+    assert!(!message.contains("would tell why"), "{message}");
+}
+
+#[test]
+fn stuck_at_the_automation_gives_the_controllers_error_for_a_missing_path() {
+    let dir = Dir::new();
+    dir.write(
+        "gitops/apps/app.yaml",
+        &deployment("1.0.0", Some("apps:app")),
+    );
+    let source = dir.path("gitops").display().to_string();
+    let (code, stderr, stuck) =
+        stuck_at_the_automation(&dir, "./clusters/prod", &["--source", &source]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains("in --source: the controller fails: walking path for files: lstat ")
+            && message.contains("clusters/prod: no such file or directory"),
+        "{message}"
+    );
+}
+
+#[test]
+fn stuck_at_the_automation_with_a_stale_marker_says_a_commit_is_due() {
+    let dir = Dir::new();
+    dir.write(
+        "gitops/apps/app.yaml",
+        &deployment("1.0.0", Some("apps:app")),
+    );
+    let source = dir.path("gitops").display().to_string();
+    let (code, stderr, stuck) = stuck_at_the_automation(&dir, "./", &["--source", &source]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "a reconcile would commit 1.1.0 (1 of its 1 marked value(s), 1 file(s) changed)"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn stuck_at_the_automation_with_current_markers_says_nothing_to_commit() {
+    let dir = Dir::new();
+    dir.write(
+        "gitops/apps/app.yaml",
+        &deployment("1.1.0", Some("apps:app")),
+    );
+    let source = dir.path("gitops").display().to_string();
+    let (code, stderr, stuck) = stuck_at_the_automation(&dir, "./", &["--source", &source]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains("its 1 marked value(s) under the checkout's root already hold 1.1.0: nothing to commit from this checkout"),
+        "{message}"
+    );
+}
+
+#[test]
+fn stuck_at_the_automation_without_source_says_source_would_tell() {
+    let dir = Dir::new();
+    let (code, stderr, stuck) = stuck_at_the_automation(&dir, "./", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let message = stuck["message"].as_str().unwrap();
+    assert!(
+        message.contains("ImageUpdateAutomation apps/bot applied 1.0.0")
+            && message.ends_with(
+                "(--source DIR, a checkout of the automation's Git repository, would tell why)"
+            ),
+        "{message}"
+    );
+}
+
 #[test]
 fn until_caught_up_exits_2_when_the_registry_keeps_failing() {
     let dir = Dir::new();
