@@ -231,9 +231,42 @@ impl GoRegex {
     /// The byte span of each group of the leftmost-first match (Go's
     /// `FindStringSubmatchIndex`), `None` when there is no match.
     pub fn captures_at(&self, text: &str) -> Option<Vec<Option<(usize, usize)>>> {
-        let mut locs = self.regex.capture_locations();
-        self.regex.captures_read(&mut locs, text)?;
-        Some((0..locs.len()).map(|i| locs.get(i)).collect())
+        let mut spans = self.spans();
+        self.captures_into(&mut spans, text)
+            .then(|| (0..spans.len()).map(|i| spans.get(i)).collect())
+    }
+
+    /// Room for the group spans of one match, to reuse across [`GoRegex::captures_into`]
+    /// calls (a renderer of a million tags allocates it once).
+    pub fn spans(&self) -> Spans {
+        Spans(self.regex.capture_locations())
+    }
+
+    /// [`GoRegex::captures_at`] into `spans` (made by this regex's [`GoRegex::spans`]):
+    /// whether `text` matched.
+    pub fn captures_into(&self, spans: &mut Spans, text: &str) -> bool {
+        self.regex.captures_read(&mut spans.0, text).is_some()
+    }
+}
+
+/// The byte span of each group of a match ([`GoRegex::captures_into`]).
+#[derive(Debug, Clone)]
+pub struct Spans(regex::CaptureLocations);
+
+impl Spans {
+    /// Number of groups including group 0.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never true: group 0 is always there.
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+
+    /// The span of group `i`; `None` when it did not take part.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        self.0.get(i)
     }
 }
 
