@@ -9,7 +9,7 @@
 //! Pure: no I/O; the report imports this module, never the reverse.
 
 use crate::gocompat::parse_float::parse_go_float;
-use crate::gocompat::regex::{GoRegex, NearMiss, NearMisses, Template, TemplatePiece};
+use crate::gocompat::regex::{GoRegex, NearMiss, NearMisses, Spans, Template, TemplatePiece};
 use crate::gocompat::semver::Version;
 use crate::policy::{self, Evaluation, FilterTags, Order, Outcome, Policer};
 use serde::{Serialize, Serializer};
@@ -169,11 +169,19 @@ impl Filter {
         Anatomist {
             filter: self,
             near: None,
+            spans: None,
         }
     }
 
     /// The match of `tag`: without a pattern, the whole tag with no groups.
+    #[cfg(test)]
     pub fn matched(&self, tag: &str) -> Option<TagMatch<'_>> {
+        self.matched_with(tag, &mut None)
+    }
+
+    /// [`Filter::matched`] with the room for the spans kept in `spans` from one call to
+    /// the next (made on first use): no allocation per tag but the groups.
+    fn matched_with(&self, tag: &str, spans: &mut Option<Spans>) -> Option<TagMatch<'_>> {
         if !self.has_pattern() {
             return Some(TagMatch {
                 start: 0,
@@ -183,33 +191,34 @@ impl Filter {
             });
         }
         let c = self.compiled()?;
-        let spans = c.regex.captures_at(tag)?;
-        let (start, end) = spans.first().copied().flatten()?;
-        let mut extracted = vec![false; spans.len()];
-        for candidates in &c.refs {
-            if let Some(&g) = candidates
-                .iter()
-                .find(|&&g| spans.get(g).is_some_and(Option::is_some))
-            {
-                extracted[g] = true;
-            }
+        let spans = spans.get_or_insert_with(|| c.regex.spans());
+        if !c.regex.captures_into(spans, tag) {
+            return None;
         }
-        let groups = spans
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(i, span)| Group {
+        let (start, end) = spans.get(0)?;
+        // Group `g` is extracted when a reference of the template names it first among
+        // the groups that took part.
+        let extracted = |g: usize| {
+            c.refs.iter().any(|candidates| {
+                candidates
+                    .iter()
+                    .find(|&&n| n < spans.len() && spans.get(n).is_some())
+                    == Some(&g)
+            })
+        };
+        let groups = (1..spans.len())
+            .map(|i| Group {
                 index: i,
                 key: Cow::Borrowed(&*c.keys[i]),
-                span: *span,
-                extracted: extracted[i],
+                span: spans.get(i),
+                extracted: extracted(i),
             })
             .collect();
         Some(TagMatch {
             start,
             end,
             groups,
-            whole_extracted: extracted[0],
+            whole_extracted: extracted(0),
         })
     }
 }
@@ -219,6 +228,8 @@ impl Filter {
 pub struct Anatomist<'f> {
     filter: &'f Filter,
     near: Option<Result<NearMisses, String>>,
+    /// The match's spans, reused from tag to tag.
+    spans: Option<Spans>,
 }
 
 impl<'f> Anatomist<'f> {
@@ -240,7 +251,7 @@ impl<'f> Anatomist<'f> {
                 near_miss: self.near_miss(v.tag),
             },
             _ => Anatomy {
-                matched: self.filter.matched(v.tag),
+                matched: self.filter.matched_with(v.tag, &mut self.spans),
                 near_miss: None,
             },
         }

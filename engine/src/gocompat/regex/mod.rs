@@ -179,20 +179,7 @@ impl GoRegex {
         let Some(m) = self.regex.find(text) else {
             return Some(None);
         };
-        let (start, end) = match place {
-            GroupPlace::Fixed(fixed) => (
-                m.start() + fixed.offset,
-                m.start() + fixed.offset + fixed.len,
-            ),
-            GroupPlace::AfterLast { byte, tail } => {
-                let end = m.end().checked_sub(tail)?;
-                let before = text.get(m.start()..end)?;
-                (
-                    m.start() + before.bytes().rposition(|b| b == byte)? + 1,
-                    end,
-                )
-            }
-        };
+        let (start, end) = place_in(place, m.start(), m.end(), text)?;
         Some(Some(text.get(start..end)?))
     }
 
@@ -231,9 +218,90 @@ impl GoRegex {
     /// The byte span of each group of the leftmost-first match (Go's
     /// `FindStringSubmatchIndex`), `None` when there is no match.
     pub fn captures_at(&self, text: &str) -> Option<Vec<Option<(usize, usize)>>> {
-        let mut locs = self.regex.capture_locations();
-        self.regex.captures_read(&mut locs, text)?;
-        Some((0..locs.len()).map(|i| locs.get(i)).collect())
+        let mut spans = self.spans();
+        self.captures_into(&mut spans, text)
+            .then(|| (0..spans.len()).map(|i| spans.get(i)).collect())
+    }
+
+    /// Room for the group spans of one match, to reuse across [`GoRegex::captures_into`]
+    /// calls (a renderer of a million tags allocates it once).
+    pub fn spans(&self) -> Spans {
+        Spans {
+            locations: self.regex.capture_locations(),
+            placed: Vec::with_capacity(self.names.len()),
+        }
+    }
+
+    /// [`GoRegex::captures_at`] into `spans` (made by this regex's [`GoRegex::spans`]):
+    /// whether `text` matched. When [`GoRegex::group_place`] knows every group's place,
+    /// the spans are read from the match alone (the capture engine costs about four times
+    /// the search per byte).
+    pub fn captures_into(&self, spans: &mut Spans, text: &str) -> bool {
+        spans.placed.clear();
+        if self.refuses(text) {
+            return false;
+        }
+        if self.group_places[1..].iter().all(Option::is_some) {
+            let Some(m) = self.regex.find(text) else {
+                return false;
+            };
+            spans.placed.push(Some((m.start(), m.end())));
+            for place in self.group_places[1..].iter().flatten() {
+                match place_in(*place, m.start(), m.end(), text) {
+                    Some(span) => spans.placed.push(Some(span)),
+                    None => break,
+                }
+            }
+            if spans.placed.len() == self.group_places.len() {
+                return true;
+            }
+            spans.placed.clear();
+        }
+        self.regex
+            .captures_read(&mut spans.locations, text)
+            .is_some()
+    }
+}
+
+/// Where a group placed at `place` sits in the match `start..end` of `text`; `None` when
+/// the match does not tell.
+fn place_in(place: GroupPlace, start: usize, end: usize, text: &str) -> Option<(usize, usize)> {
+    match place {
+        GroupPlace::Fixed(fixed) => Some((start + fixed.offset, start + fixed.offset + fixed.len)),
+        GroupPlace::AfterLast { byte, tail } => {
+            let end = end.checked_sub(tail)?;
+            let before = text.get(start..end)?;
+            Some((start + before.bytes().rposition(|b| b == byte)? + 1, end))
+        }
+    }
+}
+
+/// The byte span of each group of a match ([`GoRegex::captures_into`]).
+#[derive(Debug, Clone)]
+pub struct Spans {
+    locations: regex::CaptureLocations,
+    /// The spans read from the match alone, when not empty.
+    placed: Vec<Option<(usize, usize)>>,
+}
+
+impl Spans {
+    /// Number of groups including group 0.
+    pub fn len(&self) -> usize {
+        self.locations.len()
+    }
+
+    /// Never true: group 0 is always there.
+    pub fn is_empty(&self) -> bool {
+        self.locations.len() == 0
+    }
+
+    /// The span of group `i`; `None` when it did not take part.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        if self.placed.is_empty() {
+            self.locations.get(i)
+        } else {
+            self.placed.get(i).copied().flatten()
+        }
     }
 }
 

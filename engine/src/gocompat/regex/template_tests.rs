@@ -265,12 +265,25 @@ fn fixed_groups_give_the_capture_engines_keys() {
     assert_eq!(&*rx("^uat-|^x").prefix, b"");
     for pattern in patterns {
         let re = rx(pattern);
+        // The spans, read from the match alone where the groups' places allow, are the
+        // capture engine's, with one `Spans` reused from tag to tag.
+        let mut spans = re.spans();
         for tag in tags {
             assert_eq!(
                 re.is_match(tag),
                 re.captures_at(tag).is_some(),
                 "{pattern} on {tag:?}"
             );
+            let mut locations = re.regex.capture_locations();
+            let engine = re.regex.captures_read(&mut locations, tag).map(|_| {
+                (0..locations.len())
+                    .map(|i| locations.get(i))
+                    .collect::<Vec<_>>()
+            });
+            let read = re
+                .captures_into(&mut spans, tag)
+                .then(|| (0..spans.len()).map(|i| spans.get(i)).collect::<Vec<_>>());
+            assert_eq!(read, engine, "{pattern} spans on {tag:?}");
         }
         for group in 0..re.captures_len() {
             let template = Template::parse(&format!("${{{group}}}"));
