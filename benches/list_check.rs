@@ -153,11 +153,7 @@ fn main() {
             let listings = stderr.lines().filter(|l| l.contains("/tags/list")).count();
             println!(
                 "registry tag-list requests: {listings} for {repositories} repositories; load average: {}",
-                std::fs::read_to_string("/proc/loadavg").map_or("n/a".into(), |l| l
-                    .split_whitespace()
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join(" "))
+                measure::load_average()
             );
             continue; // warm-up
         }

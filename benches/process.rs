@@ -18,6 +18,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark prints its figures
 
+#[path = "support/measure.rs"]
+mod measure;
 mod support;
 
 use std::io::{Read, Write};
@@ -48,9 +50,8 @@ fn run_piped(command: &mut Command, keep: bool) -> (Duration, Vec<u8>, bool) {
     (start.elapsed(), kept, status.success())
 }
 
-/// One run of `bin explain`: wall time, the peak RSS in KiB as GNU time reports it
-/// when `/usr/bin/time` exists (measured by GNU time's own fork, so the figure is
-/// the binary's alone), and with `keep` its output.
+/// One run of `bin explain`: wall time, the peak RSS in KiB (GNU time), and with
+/// `keep` its output.
 fn explain_once(
     bin: &str,
     policy: &str,
@@ -59,24 +60,14 @@ fn explain_once(
     report: &Path,
     keep: bool,
 ) -> (Duration, Option<u64>, Vec<u8>) {
-    let gnu_time = Path::new("/usr/bin/time");
-    let mut command = if gnu_time.exists() {
-        let mut c = Command::new(gnu_time);
-        c.args(["-f", "%M", "-o"]).arg(report).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
+    let mut command = measure::under_gnu_time(bin, report);
     command.args(["explain", "-f", policy, "--tags-file", tags]);
     if json {
         command.args(["-o", "json"]);
     }
     let (elapsed, out, ok) = run_piped(&mut command, keep);
     assert!(ok, "the binary failed");
-    let rss = std::fs::read_to_string(report)
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    (elapsed, rss, out)
+    (elapsed, measure::peak_kib(report), out)
 }
 
 /// One `grep -cE pattern file` pass, its output read from a pipe.
@@ -157,27 +148,16 @@ fn main() {
     let bin = env!("CARGO_BIN_EXE_kubectl-imagepolicy");
     let baseline = std::env::var("BENCH_BASELINE").ok();
     let go = std::env::var("GO_PIPELINE").ok().filter(|g| !g.is_empty());
-    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
-        .unwrap_or_else(|_| "10000,100000,1000000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let sizes = measure::env_numbers("BENCH_SIZES", "10000,100000,1000000");
     let largest = sizes.iter().copied().max().unwrap_or(0);
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let runs = measure::env_number("BENCH_RUNS", 5);
     let dir = tempfile::tempdir().expect("temp dir");
     let keep = std::env::var_os("BENCH_DIR").map(std::path::PathBuf::from);
     let base = keep.as_deref().unwrap_or(dir.path());
     std::fs::create_dir_all(base).expect("create BENCH_DIR");
     println!(
         "explain, whole process, table output read from a pipe, medians of {runs} runs; load average at start: {}",
-        std::fs::read_to_string("/proc/loadavg").map_or("n/a".into(), |l| l
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "))
+        measure::load_average()
     );
     if go.is_none() {
         println!("(no GO_PIPELINE binary given: the controller's pipeline is not measured)");

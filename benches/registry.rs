@@ -128,11 +128,7 @@ spec:
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "registry listing, {count} tags, median of {runs} runs; load average: {}",
-        std::fs::read_to_string("/proc/loadavg").map_or("n/a".into(), |l| l
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "))
+        measure::load_average()
     );
     println!(
         "  kubectl-imagepolicy explain --tags-from registry   {:8.1} ms",

@@ -29,6 +29,14 @@ pub fn env_numbers(name: &str, default: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The load average (1, 5, 15 minutes), printed beside wall times: a figure taken
+/// while the machine was busy says so.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or("n/a".into(), |l| {
+        l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    })
+}
+
 /// The median (the upper one of an even count); sorts `times`.
 pub fn median(times: &mut [Duration]) -> Duration {
     times.sort();
@@ -52,25 +60,35 @@ pub fn timed_output(command: &mut Command) -> (Duration, Output) {
     (start.elapsed(), output)
 }
 
-/// Runs `program` with `args` (stdout to /dev/null) under GNU time when it exists:
-/// the wall time and the peak RSS in KiB, which GNU time writes to `report`.
-/// Panics (the benchmark fails) when the command fails.
-pub fn timed_with_peak(program: &str, args: &[&str], report: &Path) -> (Duration, Option<u64>) {
+/// A command that runs `program` under GNU time when it exists, which writes the
+/// peak RSS to `report` (read it with [`peak_kib`]); else `program` alone.
+pub fn under_gnu_time(program: &str, report: &Path) -> Command {
     let gnu_time = Path::new("/usr/bin/time");
-    let mut command = if gnu_time.exists() {
+    if gnu_time.exists() {
         let mut c = Command::new(gnu_time);
         c.args(["-f", "%M", "-o"]).arg(report).arg(program);
         c
     } else {
         Command::new(program)
-    };
+    }
+}
+
+/// The peak RSS in KiB that GNU time wrote to `report`, if it ran.
+pub fn peak_kib(report: &Path) -> Option<u64> {
+    std::fs::read_to_string(report)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+}
+
+/// Runs `program` with `args` (stdout to /dev/null) under GNU time when it exists:
+/// the wall time and the peak RSS in KiB. Panics (the benchmark fails) when the
+/// command fails.
+pub fn timed_with_peak(program: &str, args: &[&str], report: &Path) -> (Duration, Option<u64>) {
+    let mut command = under_gnu_time(program, report);
     command.args(args).stdout(std::process::Stdio::null());
     let start = Instant::now();
     let status = command.status().expect("run the command");
     let elapsed = start.elapsed();
     assert!(status.success(), "{program} {args:?} failed");
-    let rss = std::fs::read_to_string(report)
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    (elapsed, rss)
+    (elapsed, peak_kib(report))
 }
