@@ -4,6 +4,7 @@
 //! changed file as it will be written, the commit message and the branch — or
 //! why nothing would be pushed, or the error the controller would stop on.
 
+pub mod kyaml;
 pub mod style;
 pub mod template;
 
@@ -323,9 +324,10 @@ pub fn plan(input: Input) -> Preview {
         if !changed {
             continue;
         }
-        let after = apply(&file.text, &edits);
+        let after = kyaml::normalize(&apply(&file.text, &edits));
         let mut reformatted = reformatting(&file.text);
-        let exact = reformatted.is_empty() && inexact.is_empty();
+        // Exact when what is left after the applied reformattings is nothing.
+        let exact = reformatting(&after).is_empty() && inexact.is_empty();
         reformatted.extend(inexact);
         let diff = similar::TextDiff::from_lines(&file.text, &after)
             .unified_diff()
@@ -616,8 +618,53 @@ pub fn reformatting(text: &str) -> Vec<String> {
     if body.iter().any(|l| l.trim_end() == "...") {
         found.push("`...` document ends are removed".to_string());
     }
-    if body.iter().any(|l| l.ends_with([' ', '\t'])) {
+    if kyaml::code_ends_in_space(text) {
         found.push("trailing spaces are removed".to_string());
+    }
+    if body
+        .iter()
+        .any(|l| l.starts_with("---") && l[3..].trim_start().starts_with('#'))
+    {
+        found.push("a comment on a `---` line is dropped".to_string());
+    }
+    // kio.ByteReader skips a document with nothing but comments, and its comments.
+    let mut pieces = vec![Vec::new()];
+    for l in body {
+        if l.trim_end() == "---" || l.starts_with("--- ") {
+            pieces.push(Vec::new());
+        } else if let Some(piece) = pieces.last_mut() {
+            piece.push(*l);
+        }
+    }
+    let empty = |piece: &Vec<&str>| {
+        piece
+            .iter()
+            .all(|l| l.trim().is_empty() || kyaml::comment_only(l))
+    };
+    let leading_blank = pieces[0].iter().all(|l| l.trim().is_empty());
+    if pieces
+        .iter()
+        .enumerate()
+        .any(|(i, piece)| empty(piece) && !(i == 0 && leading_blank) && pieces.len() != 1)
+    {
+        found.push(
+            "a document holding only comments (or nothing) is dropped, comments and all"
+                .to_string(),
+        );
+    }
+    // go-yaml writes a comment at the indentation of the node it belongs to.
+    for (i, l) in body.iter().enumerate() {
+        if !kyaml::comment_only(l) {
+            continue;
+        }
+        let next = body[i + 1..]
+            .iter()
+            .find(|n| !n.trim().is_empty() && !kyaml::comment_only(n));
+        let indent = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+        if next.is_some_and(|n| !n.starts_with("---") && indent(n) != indent(l)) {
+            found.push("comments are indented as the node they belong to".to_string());
+            break;
+        }
     }
     if body.iter().any(|l| l.contains('\t'))
         || body.iter().any(|l| {
@@ -665,11 +712,22 @@ pub fn reformatting(text: &str) -> Vec<String> {
     if body.iter().any(|l| l.trim_start().starts_with("<<:")) {
         found.push("`<<:` becomes `!!merge <<:`".to_string());
     }
-    if body.iter().any(|l| {
-        l.trim_end().ends_with(": {}") && l.trim_start().starts_with("annotations")
-            || l.trim_end().ends_with("metadata: {}")
+    // kyaml's ByteWriter (yaml.ClearEmptyAnnotations) deletes an empty or
+    // null `metadata.annotations`, then an empty `metadata`.
+    let indent = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+    if body.iter().enumerate().any(|(i, l)| {
+        let code = l.split(" #").next().unwrap_or(l).trim();
+        let empty = ["", " {}", " null", " ~", " Null", " NULL"];
+        let cleared = ["annotations:", "metadata:"]
+            .iter()
+            .any(|key| code.strip_prefix(key).is_some_and(|v| empty.contains(&v)));
+        cleared
+            && body[i + 1..]
+                .iter()
+                .find(|n| !n.trim().is_empty() && !kyaml::comment_only(n))
+                .is_none_or(|n| indent(n) <= indent(l))
     }) {
-        found.push("an empty `metadata: {}` or `annotations: {}` is deleted".to_string());
+        found.push("an empty `metadata` or `metadata.annotations` is deleted".to_string());
     }
     found
 }
