@@ -674,17 +674,29 @@ pub fn reformatting(text: &str) -> Vec<String> {
     {
         found.push("the space before a comment becomes one space".to_string());
     }
-    let indents: Vec<usize> = body
-        .iter()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|l| l.len() - l.trim_start_matches(' ').len())
-        .filter(|n| *n > 0)
-        .collect();
-    if indents.iter().any(|n| n % 2 != 0) || indents.iter().min().is_some_and(|n| *n > 2) {
-        found.push("indentation becomes 2 spaces".to_string());
-    }
-    if body.iter().any(|l| l.trim_start().starts_with("-  ")) {
-        found.push("`-   item` becomes `- item`".to_string());
+    match kyaml::reindent(text) {
+        Some(reindented) => {
+            if reindented != text {
+                found.push(
+                    "indentation becomes 2 spaces a level (sequences as compact or wide as before, `- item`)"
+                        .to_string(),
+                );
+            }
+        }
+        None => {
+            let indents: Vec<usize> = body
+                .iter()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| l.len() - l.trim_start_matches(' ').len())
+                .filter(|n| *n > 0)
+                .collect();
+            if indents.iter().any(|n| n % 2 != 0) || indents.iter().min().is_some_and(|n| *n > 2) {
+                found.push("indentation becomes 2 spaces".to_string());
+            }
+            if body.iter().any(|l| l.trim_start().starts_with("-  ")) {
+                found.push("`-   item` becomes `- item`".to_string());
+            }
+        }
     }
     if body.iter().any(|l| {
         let t = l.trim_end();

@@ -99,6 +99,7 @@ fn one_line_values(documents: &[Document]) -> bool {
 pub fn normalize(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n");
+    let text = reindent(&text).unwrap_or(text);
     let Some(spans) = one_line(&text) else {
         return text;
     };
@@ -166,4 +167,191 @@ pub fn code_ends_in_space(text: &str) -> bool {
             && !blank(l)
             && comment_of(l, spans.get(&(n + 1)).map_or(&[], Vec::as_slice)).is_none()
     })
+}
+
+/// kyaml's `DeriveSeqIndentStyle` (kyaml/yaml/util.go) on one document as
+/// kio.ByteReader split it: `true` for wide (`key:` / `  - item`), `false` for
+/// compact (`key:` / `- item`), from the first sequence item whose key line
+/// (the line before, comments skipped) is a bare `key:`.
+fn wide_sequences(document: &[&str]) -> bool {
+    for (i, line) in document.iter().enumerate() {
+        let Some((before, _)) = line.split_once("- ") else {
+            continue;
+        };
+        if !before.chars().all(|c| c == ' ') {
+            continue;
+        }
+        let key = document[..i]
+            .iter()
+            .rev()
+            .find(|l| !l.trim_matches(' ').starts_with('#'))
+            .map(|l| l.split('#').next().unwrap_or(""))
+            .unwrap_or("");
+        if key.is_empty() {
+            continue;
+        }
+        let trimmed = key.trim_matches(' ');
+        if trimmed.matches(':').count() != 1 || !trimmed.ends_with(':') {
+            continue;
+        }
+        let key_indent = key.len() - key.trim_start_matches(' ').len();
+        if before.len() == key_indent {
+            return false;
+        }
+        if before.len() == key_indent + 2 {
+            return true;
+        }
+    }
+    false
+}
+
+/// A line's new start: `indent` spaces (and `- ` for a sequence item), then the
+/// line from character column `from` (1-based) on.
+#[derive(Clone, Copy)]
+struct Start {
+    indent: usize,
+    dash: bool,
+    from: usize,
+}
+
+/// The start of every line of code of a block-style `node`, as go-yaml's
+/// encoder (indent 2) indents it; `None` for a shape this does not handle.
+fn starts(
+    node: &Node,
+    lines: &[&str],
+    indent: usize,
+    wide: bool,
+    out: &mut HashMap<usize, Start>,
+) -> Option<()> {
+    if node.alias || node.flow || node.as_scalar().is_some() {
+        return None;
+    }
+    if node.is_map() {
+        for (key, value) in node.entries() {
+            if key.alias || value.alias || key.as_scalar().is_none() {
+                return None;
+            }
+            // The first key of a sequence item is on the item's line.
+            out.entry(key.pos.line).or_insert(Start {
+                indent,
+                dash: false,
+                from: key.pos.col,
+            });
+            if value.as_scalar().is_some() || value.flow {
+                if value.pos.line != key.pos.line && !value.is_null() {
+                    return None;
+                }
+                continue;
+            }
+            if value.pos.line == key.pos.line {
+                return None;
+            }
+            let inner = if value.is_seq() && !wide {
+                indent
+            } else {
+                indent + 2
+            };
+            starts(value, lines, inner, wide, out)?;
+        }
+        return Some(());
+    }
+    for item in node.items() {
+        if item.alias || item.is_seq() {
+            return None;
+        }
+        // `-` and spaces, then the item, on one line.
+        let line = lines.get(item.pos.line - 1)?;
+        let before: String = line.chars().take(item.pos.col - 1).collect();
+        let rest = before.trim_start_matches(' ').strip_prefix('-')?;
+        if rest.is_empty() || !rest.chars().all(|c| c == ' ') {
+            return None;
+        }
+        out.insert(
+            item.pos.line,
+            Start {
+                indent,
+                dash: true,
+                from: item.pos.col,
+            },
+        );
+        if item.is_map() {
+            starts(item, lines, indent + 2, wide, out)?;
+        } else if item.as_scalar().is_none() && !item.flow {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// `text` (LF, every value on one line) with its block structure indented as
+/// kyaml writes it: 2 spaces a level, sequences compact or wide as
+/// [`wide_sequences`] derives for each document, `- ` before an item; a
+/// comment line moves with the line of code after it when it was at that
+/// line's indentation. `None` for a shape this does not handle.
+pub fn reindent(text: &str) -> Option<String> {
+    let documents = positions::parse(text).ok()?;
+    if !one_line_values(&documents) {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    // The documents as kio.ByteReader splits them, for the sequence style.
+    let separators: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i > 0 && l.starts_with("---"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut out: HashMap<usize, Start> = HashMap::new();
+    for document in &documents {
+        if !document.root.is_map() {
+            return None;
+        }
+        let line = document.root.pos.line;
+        let from = separators
+            .iter()
+            .rev()
+            .find(|s| **s < line)
+            .copied()
+            .unwrap_or(0);
+        let to = separators
+            .iter()
+            .find(|s| **s > line)
+            .copied()
+            .unwrap_or(lines.len() + 1);
+        let wide = wide_sequences(&lines[from.min(lines.len())..(to - 1).min(lines.len())]);
+        starts(&document.root, &lines, 0, wide, &mut out)?;
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let written = |n: usize, line: &str| -> Option<String> {
+        let start = out.get(&n)?;
+        let rest: String = line.chars().skip(start.from - 1).collect();
+        Some(format!(
+            "{}{}{rest}",
+            " ".repeat(start.indent),
+            if start.dash { "- " } else { "" }
+        ))
+    };
+    let mut result = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() || line.starts_with("---") || line.starts_with("...") {
+            result.push(line.to_string());
+        } else if comment_only(line) {
+            // The next line of code, in the same document.
+            let next = lines[i + 1..]
+                .iter()
+                .enumerate()
+                .find(|(_, l)| !l.trim().is_empty() && !comment_only(l));
+            match next {
+                Some((j, code)) if !code.starts_with("---") && indent(code) == indent(line) => {
+                    let new = written(n + 1 + j, code)?;
+                    result.push(format!("{}{}", " ".repeat(indent(&new)), line.trim_start()));
+                }
+                _ => result.push(line.to_string()),
+            }
+        } else {
+            result.push(written(n, line)?);
+        }
+    }
+    Some(result.join("\n"))
 }

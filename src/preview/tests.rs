@@ -58,7 +58,9 @@ fn spans_are_replaced_by_characters() {
 
 /// Files the controller rewrote (image-automation-controller v1.2.1 on kyaml
 /// v0.21.1, value already set): the applied reformattings give its bytes, and
-/// nothing is left to name.
+/// nothing is left to name. Indentation: 4 spaces, 3 spaces, `-   item`, wide
+/// and compact sequences (kyaml derives the style per document from its first
+/// sequence under a bare `key:`), a Kustomization's `images:`.
 #[test]
 fn applied_reformattings_give_the_controllers_bytes() {
     let cases = [
@@ -82,6 +84,61 @@ fn applied_reformattings_give_the_controllers_bytes() {
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n  # end at 2\n---\n\n# c after sep\nkind: B\nspec:\n  a:\n    b: 1\n# end at 0\n---\nkind: C\nspec:\n  a:\n    b: 1\n    # end at 4\n---\nkind: D\nz: 1\n# end top\n",
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n  # end at 2\n---\n# c after sep\nkind: B\nspec:\n  a:\n    b: 1\n# end at 0\n---\nkind: C\nspec:\n  a:\n    b: 1\n    # end at 4\n---\nkind: D\nz: 1\n# end top\n",
         ),
+        // i4wide4
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n    name: a\nspec:\n    template:\n        spec:\n            containers:\n                - name: app\n                  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n                  ports:\n                      - containerPort: 80\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n        ports:\n        - containerPort: 80\n",
+        ),
+        // i4wide2
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n    name: a\nspec:\n    template:\n        spec:\n            containers:\n              - name: app\n                image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n                args:\n                  - a\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n          args:\n            - a\n",
+        ),
+        // i4compact
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n    name: a\nspec:\n    template:\n        spec:\n            containers:\n            - name: app\n              image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n              args:\n              - a\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n        args:\n        - a\n",
+        ),
+        // dashsp
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  containers:\n  -   name: app\n      image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  -   a: b\n  list:\n  -    x\n",
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  containers:\n  - name: app\n    image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  - a: b\n  list:\n  - x\n",
+        ),
+        // mixed
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n        args:\n          - a\n",
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n        args:\n        - a\n",
+        ),
+        // multi
+        (
+            "apiVersion: v1\nkind: A\nspec:\n    items:\n      - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n---\nkind: B\nspec:\n    items:\n    - x\n",
+            "apiVersion: v1\nkind: A\nspec:\n  items:\n    - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n---\nkind: B\nspec:\n  items:\n  - x\n",
+        ),
+        // odd3
+        (
+            "apiVersion: v1\nkind: A\nspec:\n   image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n   list:\n   - a\n   -  b\n",
+            "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  list:\n  - a\n  - b\n",
+        ),
+        // derive2
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  env: {a: b}\n  list:\n      - name: a\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  other:\n  - b\n",
+            "apiVersion: v1\nkind: A\nspec:\n  env: {a: b}\n  list:\n  - name: a\n    image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  other:\n  - b\n",
+        ),
+        // strdash
+        (
+            "apiVersion: v1\nkind: A\ndata:\n  note: a - b\nspec:\n    list:\n        - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\ndata:\n  note: a - b\nspec:\n  list:\n  - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // blankkey
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  first:\n\n    - a\n  second:\n    - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  first:\n    - a\n  second:\n    - image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // kust
+        (
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n    - a.yaml\nimages:\n    - name: app\n      newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- a.yaml\nimages:\n- name: app\n  newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
+        ),
     ];
     for (written, want) in cases {
         let got = kyaml::normalize(written);
@@ -91,7 +148,8 @@ fn applied_reformattings_give_the_controllers_bytes() {
 }
 
 /// What is not applied (a blank line after a comment, a comment to re-indent,
-/// a block scalar, a comment on `---`, an empty `annotations`) is still named:
+/// a block scalar, a comment on `---`, an empty `annotations`, a sequence in a
+/// sequence, a value on the line after its key or `-`) is still named:
 /// the file stays inexact, and indeed differs from the controller's bytes.
 #[test]
 fn reformattings_not_applied_stay_named() {
@@ -135,6 +193,21 @@ fn reformattings_not_applied_stay_named() {
         (
             "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  annotations: {}   # none\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
             "apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // cmt
+        (
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n    # head of template\n    template:\n        spec:\n            containers:\n            # the app\n            - name: app\n              # the image\n              image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n    # foot-ish\nstatus: {}\n",
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  # head of template\n  template:\n    spec:\n      containers:\n      # the app\n      - name: app\n        # the image\n        image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n        # foot-ish\nstatus: {}\n",
+        ),
+        // seqseq
+        (
+            "apiVersion: v1\nkind: A\nspec:\n    m:\n    - - a\n    image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  m:\n  - - a\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // dashnl
+        (
+            "apiVersion: v1\nkind: A\nspec:\n    l:\n    -\n      a: 1\n    image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  l:\n  - a: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
     ];
     for (written, controller) in cases {
