@@ -684,6 +684,10 @@ pub fn reformatting(text: &str) -> Vec<String> {
             }
         }
         None => {
+            found.push(
+                "the layout is one this tool does not re-indent (a block scalar, a value on the line after its key, a spaced anchor or tag…): indentation and line breaks may change"
+                    .to_string(),
+            );
             let indents: Vec<usize> = body
                 .iter()
                 .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))

@@ -212,6 +212,22 @@ struct Start {
     indent: usize,
     dash: bool,
     from: usize,
+    /// The columns between a key and its value on this line, written `: `.
+    gap: Option<(usize, usize)>,
+}
+
+/// Whether a one-line scalar or flow `node` is written with an anchor or a tag
+/// spaced other than by one space (`&a   1`): go-yaml writes `&a 1`.
+fn spaced_properties(node: &Node, lines: &[&str]) -> bool {
+    let Some(line) = lines.get(node.pos.line - 1) else {
+        return true;
+    };
+    let text: String = line
+        .chars()
+        .skip(node.pos.col - 1)
+        .take(node.end.col.saturating_sub(node.pos.col))
+        .collect();
+    text.starts_with(['&', '!']) && (text.contains("  ") || text.contains('\t'))
 }
 
 /// The start of every line of code of a block-style `node`, as go-yaml's
@@ -232,13 +248,34 @@ fn starts(
                 return None;
             }
             // The first key of a sequence item is on the item's line.
-            out.entry(key.pos.line).or_insert(Start {
+            let start = out.entry(key.pos.line).or_insert(Start {
                 indent,
                 dash: false,
                 from: key.pos.col,
+                gap: None,
             });
+            let line: Vec<char> = lines.get(key.pos.line - 1)?.chars().collect();
+            if line.get(key.end.col - 1) != Some(&':') {
+                return None;
+            }
             if value.as_scalar().is_some() || value.flow {
-                if value.pos.line != key.pos.line && !value.is_null() {
+                if value.is_null() && value.pos.line != key.pos.line {
+                    continue;
+                }
+                if value.pos.line != key.pos.line
+                    || value.pos.col <= key.end.col
+                    || spaced_properties(value, lines)
+                {
+                    return None;
+                }
+                // `key:   value` is written `key: value`; `key: &a value` stays.
+                let between: String = line[key.end.col - 1..value.pos.col - 1].iter().collect();
+                if between[1..].chars().all(|c| c == ' ' || c == '\t') {
+                    start.gap = Some((key.end.col, value.pos.col));
+                } else if !between.starts_with(": ")
+                    || between.contains("  ")
+                    || between.contains('\t')
+                {
                     return None;
                 }
                 continue;
@@ -272,13 +309,19 @@ fn starts(
                 indent,
                 dash: true,
                 from: item.pos.col,
+                gap: None,
             },
         );
-        if item.is_map() {
-            starts(item, lines, indent + 2, wide, out)?;
-        } else if item.as_scalar().is_none() && !item.flow {
+        if spaced_properties(item, lines) {
             return None;
         }
+        if item.flow || item.as_scalar().is_some() {
+            continue;
+        }
+        if !item.is_map() {
+            return None;
+        }
+        starts(item, lines, indent + 2, wide, out)?;
     }
     Some(())
 }
@@ -324,7 +367,16 @@ pub fn reindent(text: &str) -> Option<String> {
     let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
     let written = |n: usize, line: &str| -> Option<String> {
         let start = out.get(&n)?;
-        let rest: String = line.chars().skip(start.from - 1).collect();
+        let chars: Vec<char> = line.chars().collect();
+        let rest: String = match start.gap {
+            Some((key_end, value)) => {
+                let mut rest: String = chars[start.from - 1..key_end - 1].iter().collect();
+                rest.push_str(": ");
+                rest.extend(&chars[value - 1..]);
+                rest
+            }
+            None => chars[start.from - 1..].iter().collect(),
+        };
         Some(format!(
             "{}{}{rest}",
             " ".repeat(start.indent),

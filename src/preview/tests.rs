@@ -60,7 +60,7 @@ fn spans_are_replaced_by_characters() {
 /// v0.21.1, value already set): the applied reformattings give its bytes, and
 /// nothing is left to name. Indentation: 4 spaces, 3 spaces, `-   item`, wide
 /// and compact sequences (kyaml derives the style per document from its first
-/// sequence under a bare `key:`), a Kustomization's `images:`.
+/// sequence under a bare `key:`), a Kustomization's `images:`, `key:   value`.
 #[test]
 fn applied_reformattings_give_the_controllers_bytes() {
     let cases = [
@@ -139,17 +139,27 @@ fn applied_reformattings_give_the_controllers_bytes() {
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n    - a.yaml\nimages:\n    - name: app\n      newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- a.yaml\nimages:\n- name: app\n  newTag: 1.10.0 # {\"$imagepolicy\": \"flux-system:app:tag\"}\n",
         ),
+        // gap2
+        (
+            "apiVersion: v1\nkind: A\nmetadata:\n  name:    a\n  labels:   {a: b}\nspec:\n  list:\n  -   x\n  - k:    v\n  image:   ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels: {a: b}\nspec:\n  list:\n  - x\n  - k: v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
     ];
     for (written, want) in cases {
         let got = kyaml::normalize(written);
         assert_eq!(got, want, "{written:?}");
-        assert!(reformatting(&got).is_empty(), "{:?}", reformatting(&got));
+        assert!(
+            reformatting(&got).is_empty(),
+            "{got:?}: {:?}",
+            reformatting(&got)
+        );
     }
 }
 
 /// What is not applied (a blank line after a comment, a comment to re-indent,
 /// a block scalar, a comment on `---`, an empty `annotations`, a sequence in a
-/// sequence, a value on the line after its key or `-`) is still named:
+/// sequence, a value on the line after its key or `-`, `key :`, a spaced
+/// anchor or tag) is still named:
 /// the file stays inexact, and indeed differs from the controller's bytes.
 #[test]
 fn reformattings_not_applied_stay_named() {
@@ -208,6 +218,26 @@ fn reformattings_not_applied_stay_named() {
         (
             "apiVersion: v1\nkind: A\nspec:\n    l:\n    -\n      a: 1\n    image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
             "apiVersion: v1\nkind: A\nspec:\n  l:\n  - a: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // gap
+        (
+            "apiVersion: v1\nkind: A\nmetadata:\n  name:    a\n  labels:   {a: b}\nspec:\n  list:\n  -   x\n  - k:    v\n  tagged: !!str   1\n  image:   ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels: {a: b}\nspec:\n  list:\n  - x\n  - k: v\n  tagged: !!str 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // gapanchor
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  anchor: &a   1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  anchor: &a 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // nextline
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  next:\n    value\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  next: value\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // spacecolon
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  key : v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "apiVersion: v1\nkind: A\nspec:\n  key: v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
     ];
     for (written, controller) in cases {
