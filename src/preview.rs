@@ -652,6 +652,14 @@ pub fn reformatting(text: &str) -> Vec<String> {
                 .to_string(),
         );
     }
+    // After the last line of code of a document, a comment deeper than that
+    // line, or between levels, is moved (checked: at its line's indentation or
+    // at a key's it is nested in, it stays).
+    if (0..body.len())
+        .any(|i| kyaml::comment_only(body[i]) && kyaml::end_comment_anchor(body, i) == Some(None))
+    {
+        found.push("a comment after the last line of a document is re-indented".to_string());
+    }
     // go-yaml writes a comment at the indentation of the node it belongs to.
     for (i, l) in body.iter().enumerate() {
         if !kyaml::comment_only(l) {

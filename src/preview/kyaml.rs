@@ -169,6 +169,45 @@ pub fn code_ends_in_space(text: &str) -> bool {
     })
 }
 
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// For a comment line `i` of `lines` after the last line of code of its
+/// document: the line of code whose indentation go-yaml writes it at, when
+/// that is known — the last line of code itself, or a mapping key it is
+/// nested in, at the comment's indentation. `Some(None)`: not such a comment.
+pub fn end_comment_anchor(lines: &[&str], i: usize) -> Option<Option<usize>> {
+    let code = |l: &&str| !l.trim().is_empty() && !comment_only(l);
+    let next = lines[i + 1..].iter().find(|l| code(l));
+    if next.is_some_and(|n| !n.starts_with("---")) {
+        return None;
+    }
+    let indent = indent_of(lines[i]);
+    let mut lowest = usize::MAX;
+    for j in (0..i).rev() {
+        let line = lines[j];
+        if line.starts_with("---") {
+            break;
+        }
+        if !code(&line) {
+            continue;
+        }
+        let first = lowest == usize::MAX;
+        let own = indent_of(line);
+        if own < lowest {
+            if own == indent && (first || !line.trim_start().starts_with('-')) {
+                return Some(Some(j));
+            }
+            lowest = own;
+        }
+        if own < indent {
+            break;
+        }
+    }
+    Some(None)
+}
+
 /// kyaml's `DeriveSeqIndentStyle` (kyaml/yaml/util.go) on one document as
 /// kio.ByteReader split it: `true` for wide (`key:` / `  - item`), `false` for
 /// compact (`key:` / `- item`), from the first sequence item whose key line
@@ -388,6 +427,15 @@ pub fn reindent(text: &str) -> Option<String> {
         let n = i + 1;
         if line.trim().is_empty() || line.starts_with("---") || line.starts_with("...") {
             result.push(line.to_string());
+        } else if comment_only(line) && end_comment_anchor(&lines, i).is_some() {
+            // After the last line of code of its document: with its anchor.
+            match end_comment_anchor(&lines, i).flatten() {
+                Some(j) => {
+                    let new = written(j + 1, lines[j])?;
+                    result.push(format!("{}{}", " ".repeat(indent(&new)), line.trim_start()));
+                }
+                None => result.push(line.to_string()),
+            }
         } else if comment_only(line) {
             // The next line of code, in the same document.
             let next = lines[i + 1..]

@@ -60,7 +60,8 @@ fn spans_are_replaced_by_characters() {
 /// v0.21.1, value already set): the applied reformattings give its bytes, and
 /// nothing is left to name. Indentation: 4 spaces, 3 spaces, `-   item`, wide
 /// and compact sequences (kyaml derives the style per document from its first
-/// sequence under a bare `key:`), a Kustomization's `images:`, `key:   value`.
+/// sequence under a bare `key:`), a Kustomization's `images:`, `key:   value`,
+/// comments after a document's last line, at its indentation or a parent key's.
 #[test]
 fn applied_reformattings_give_the_controllers_bytes() {
     let cases = [
@@ -144,6 +145,11 @@ fn applied_reformattings_give_the_controllers_bytes() {
             "apiVersion: v1\nkind: A\nmetadata:\n  name:    a\n  labels:   {a: b}\nspec:\n  list:\n  -   x\n  - k:    v\n  image:   ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
             "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels: {a: b}\nspec:\n  list:\n  - x\n  - k: v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
+        // trail1
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  a:\n    b: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  c:\n    d: 1\n  # mid\n---\nkind: B\nspec:\n    x:\n        y: 1\n        # deep\n",
+            "apiVersion: v1\nkind: A\nspec:\n  a:\n    b: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  c:\n    d: 1\n  # mid\n---\nkind: B\nspec:\n  x:\n    y: 1\n    # deep\n",
+        ),
     ];
     for (written, want) in cases {
         let got = kyaml::normalize(written);
@@ -159,7 +165,7 @@ fn applied_reformattings_give_the_controllers_bytes() {
 /// What is not applied (a blank line after a comment, a comment to re-indent,
 /// a block scalar, a comment on `---`, an empty `annotations`, a sequence in a
 /// sequence, a value on the line after its key or `-`, `key :`, a spaced
-/// anchor or tag) is still named:
+/// anchor or tag, a comment after the last line and deeper than it) is still named:
 /// the file stays inexact, and indeed differs from the controller's bytes.
 #[test]
 fn reformattings_not_applied_stay_named() {
@@ -238,6 +244,11 @@ fn reformattings_not_applied_stay_named() {
         (
             "apiVersion: v1\nkind: A\nspec:\n  key : v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
             "apiVersion: v1\nkind: A\nspec:\n  key: v\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // trail2
+        (
+            "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n    # deeper than the last line\n",
+            "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  # deeper than the last line\n",
         ),
     ];
     for (written, controller) in cases {
