@@ -609,7 +609,31 @@ pub fn reformatting(text: &str) -> Vec<String> {
         found.push("a final newline is added".to_string());
     }
     let body = &lines[..lines.len().saturating_sub(1)];
-    if body.iter().any(|l| l.trim().is_empty()) {
+    // Blank lines go, but for one empty line after a comment before a
+    // document's first line of code (go-yaml keeps it with the head comment).
+    let mut head = true;
+    let mut dropped = false;
+    let mut head_indented = false;
+    for (i, l) in body.iter().enumerate() {
+        if l.trim().is_empty() {
+            let kept = head
+                && l.is_empty()
+                && i > 0
+                && kyaml::comment_only(body[i - 1])
+                && body.get(i + 1).is_some_and(|n| !n.trim().is_empty());
+            dropped |= !kept;
+        } else if l.trim_end() == "---" || l.starts_with("--- ") {
+            head = true;
+        } else if !kyaml::comment_only(l) {
+            head = false;
+        } else if head && l.starts_with([' ', '\t']) {
+            head_indented = true;
+        }
+    }
+    if head_indented {
+        found.push("a document's head comments are written at column 0".to_string());
+    }
+    if dropped {
         found.push("blank lines are removed".to_string());
     }
     if body.first().is_some_and(|l| l.starts_with("---")) {

@@ -87,7 +87,9 @@ fn one_line_values(documents: &[Document]) -> bool {
 /// applied here:
 /// - the byte order mark is dropped, CRLF becomes LF (kio.ByteReader);
 /// - blank lines at the start and after a line of code are dropped (go-yaml
-///   keeps a blank line only after a comment, as part of that comment);
+///   keeps a blank line only after a comment, as part of that comment); before
+///   a document's first line of code, each run after a comment becomes one
+///   empty line, and the comments go to column 0;
 /// - a leading `---` is dropped and a separator is written `---` (kio.ByteWriter);
 /// - spaces and tabs at the end of a line of code are dropped, and the
 ///   whitespace before a line comment becomes one space (go-yaml's emitter);
@@ -106,6 +108,8 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // The last line that is not blank, as written in the input.
     let mut previous: Option<&str> = None;
+    // Before the first line of code of a document: its head comments.
+    let mut head = true;
     let mut lines = text.split('\n').enumerate().peekable();
     while let Some((n, line)) = lines.next() {
         let last = lines.peek().is_none();
@@ -113,7 +117,12 @@ pub fn normalize(text: &str) -> String {
             break;
         }
         if blank(line) {
-            if previous.is_some_and(comment_only) {
+            if head && previous.is_some_and(comment_only) {
+                // The document's head comments: one empty line per run.
+                if !out.ends_with("\n\n") && !last {
+                    out.push('\n');
+                }
+            } else if previous.is_some_and(comment_only) {
                 out.push_str(line);
                 if !last {
                     out.push('\n');
@@ -124,13 +133,16 @@ pub fn normalize(text: &str) -> String {
         let first = previous.is_none();
         previous = Some(line);
         if comment_only(line) {
-            out.push_str(line);
+            // A document's head comments are written at column 0.
+            out.push_str(if head { line.trim_start() } else { line });
         } else if line.trim_end_matches([' ', '\t']) == "---" {
+            head = true;
             if first {
                 continue;
             }
             out.push_str("---");
         } else {
+            head = false;
             match comment_of(line, spans.get(&(n + 1)).map_or(&[], Vec::as_slice)) {
                 None => out.push_str(line.trim_end_matches([' ', '\t'])),
                 Some((code, hash)) => {

@@ -61,7 +61,8 @@ fn spans_are_replaced_by_characters() {
 /// nothing is left to name. Indentation: 4 spaces, 3 spaces, `-   item`, wide
 /// and compact sequences (kyaml derives the style per document from its first
 /// sequence under a bare `key:`), a Kustomization's `images:`, `key:   value`,
-/// comments after a document's last line, at its indentation or a parent key's.
+/// comments after a document's last line, at its indentation or a parent key's,
+/// head comments of a document with blank lines between them (one is kept).
 #[test]
 fn applied_reformattings_give_the_controllers_bytes() {
     let cases = [
@@ -150,6 +151,31 @@ fn applied_reformattings_give_the_controllers_bytes() {
             "apiVersion: v1\nkind: A\nspec:\n  a:\n    b: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  c:\n    d: 1\n  # mid\n---\nkind: B\nspec:\n    x:\n        y: 1\n        # deep\n",
             "apiVersion: v1\nkind: A\nspec:\n  a:\n    b: 1\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  c:\n    d: 1\n  # mid\n---\nkind: B\nspec:\n  x:\n    y: 1\n    # deep\n",
         ),
+        // head1
+        (
+            "# Copyright header\n# line two\n\n\n# about this file\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n---\n\n# second doc\n\n\nkind: B\n",
+            "# Copyright header\n# line two\n\n# about this file\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n---\n# second doc\n\nkind: B\n",
+        ),
+        // head2
+        (
+            "\n---\n# header\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "# header\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // head3
+        (
+            "#!shebang-like\n  \n# x\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "#!shebang-like\n\n# x\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // head4
+        (
+            "# a\n\n  # indented\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "# a\n\n# indented\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // lead
+        (
+            "\n\n---\n\n# c1\n\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "# c1\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
     ];
     for (written, want) in cases {
         let got = kyaml::normalize(written);
@@ -166,7 +192,7 @@ fn applied_reformattings_give_the_controllers_bytes() {
 /// a block scalar, a comment on `---`, an empty `annotations`, a sequence in a
 /// sequence, a value on the line after its key or `-`, `key :`, a spaced
 /// anchor or tag, a comment after the last line and deeper than it) is still named:
-/// the file stays inexact, and indeed differs from the controller's bytes.
+/// the file stays inexact (and but for one, differs from the controller's bytes).
 #[test]
 fn reformattings_not_applied_stay_named() {
     let cases = [
@@ -199,11 +225,6 @@ fn reformattings_not_applied_stay_named() {
         (
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n# final comment",
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n  # final comment\n",
-        ),
-        // lead
-        (
-            "\n\n---\n\n# c1\n\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
-            "# c1\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
         // ann2
         (
@@ -251,9 +272,13 @@ fn reformattings_not_applied_stay_named() {
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  # deeper than the last line\n",
         ),
     ];
+    let mut differ = 0;
     for (written, controller) in cases {
         let got = kyaml::normalize(written);
-        assert_ne!(got, controller, "{written:?}");
+        differ += usize::from(got != controller);
         assert!(!reformatting(&got).is_empty(), "{written:?}");
     }
+    // All but one (a blank line after a comment that go-yaml happens to keep)
+    // differ from the controller's bytes.
+    assert_eq!(differ, cases.len() - 1);
 }
