@@ -611,7 +611,8 @@ pub fn reformatting(text: &str) -> Vec<String> {
     let body = &lines[..lines.len().saturating_sub(1)];
     // Blank lines go, but for one empty line after a comment before a
     // document's first line of code (go-yaml keeps it with the head comment).
-    let mut head = true;
+    // As in kyaml::normalize: not after a `---` at the very start.
+    let mut head = !text.starts_with("---");
     let mut dropped = false;
     let mut head_indented = false;
     for (i, l) in body.iter().enumerate() {
@@ -623,7 +624,7 @@ pub fn reformatting(text: &str) -> Vec<String> {
                 && body.get(i + 1).is_some_and(|n| !n.trim().is_empty());
             dropped |= !kept;
         } else if l.trim_end() == "---" || l.starts_with("--- ") {
-            head = true;
+            head = i > 0;
         } else if !kyaml::comment_only(l) {
             head = false;
         } else if head && l.starts_with([' ', '\t']) {

@@ -108,8 +108,10 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // The last line that is not blank, as written in the input.
     let mut previous: Option<&str> = None;
-    // Before the first line of code of a document: its head comments.
-    let mut head = true;
+    // Before the first line of code of a document: its head comments. A `---`
+    // at the very start is not one kio.ByteReader splits at: go-yaml reads
+    // it, and the comments after it differently (not applied).
+    let mut head = !text.starts_with("---");
     let mut lines = text.split('\n').enumerate().peekable();
     while let Some((n, line)) = lines.next() {
         let last = lines.peek().is_none();
@@ -136,10 +138,10 @@ pub fn normalize(text: &str) -> String {
             // A document's head comments are written at column 0.
             out.push_str(if head { line.trim_start() } else { line });
         } else if line.trim_end_matches([' ', '\t']) == "---" {
-            head = true;
             if first {
                 continue;
             }
+            head = true;
             out.push_str("---");
         } else {
             head = false;

@@ -191,7 +191,8 @@ fn applied_reformattings_give_the_controllers_bytes() {
 /// What is not applied (a blank line after a comment, a comment to re-indent,
 /// a block scalar, a comment on `---`, an empty `annotations`, a sequence in a
 /// sequence, a value on the line after its key or `-`, `key :`, a spaced
-/// anchor or tag, a comment after the last line and deeper than it) is still named:
+/// anchor or tag, a comment after the last line and deeper than it, blank
+/// lines after a comment that follows a `---` at the very start) is still named:
 /// the file stays inexact (and but for one, differs from the controller's bytes).
 #[test]
 fn reformattings_not_applied_stay_named() {
@@ -270,6 +271,11 @@ fn reformattings_not_applied_stay_named() {
         (
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n    # deeper than the last line\n",
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n  # deeper than the last line\n",
+        ),
+        // head5
+        (
+            "---\n# header\n\n\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "# header\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.10.0 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
     ];
     let mut differ = 0;
