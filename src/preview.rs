@@ -4,6 +4,7 @@
 //! changed file as it will be written, the commit message and the branch — or
 //! why nothing would be pushed, or the error the controller would stop on.
 
+pub mod kyaml;
 pub mod style;
 pub mod template;
 
@@ -378,9 +379,10 @@ pub fn plan(input: Input) -> Preview {
         if !changed {
             continue;
         }
-        let after = apply(&file.text, &edits);
+        let after = kyaml::normalize(&apply(&file.text, &edits));
         let mut reformatted = reformatting(&file.text);
-        let exact = reformatted.is_empty() && inexact.is_empty();
+        // Exact when what is left after the applied reformattings is nothing.
+        let exact = reformatting(&after).is_empty() && inexact.is_empty();
         reformatted.extend(inexact);
         let diff = similar::TextDiff::from_lines(&file.text, &after)
             .unified_diff()
@@ -665,7 +667,32 @@ pub fn reformatting(text: &str) -> Vec<String> {
         found.push("a final newline is added".to_string());
     }
     let body = &lines[..lines.len().saturating_sub(1)];
-    if body.iter().any(|l| l.trim().is_empty()) {
+    // Blank lines go, but for one empty line after a comment before a
+    // document's first line of code (go-yaml keeps it with the head comment).
+    // As in kyaml::normalize: not after a `---` at the very start.
+    let mut head = !text.starts_with("---");
+    let mut dropped = false;
+    let mut head_indented = false;
+    for (i, l) in body.iter().enumerate() {
+        if l.trim().is_empty() {
+            let kept = head
+                && l.is_empty()
+                && i > 0
+                && kyaml::comment_only(body[i - 1])
+                && body.get(i + 1).is_some_and(|n| !n.trim().is_empty());
+            dropped |= !kept;
+        } else if l.trim_end() == "---" || l.starts_with("--- ") {
+            head = i > 0;
+        } else if !kyaml::comment_only(l) {
+            head = false;
+        } else if head && l.starts_with([' ', '\t']) {
+            head_indented = true;
+        }
+    }
+    if head_indented {
+        found.push("a document's head comments are written at column 0".to_string());
+    }
+    if dropped {
         found.push("blank lines are removed".to_string());
     }
     if body.first().is_some_and(|l| l.starts_with("---")) {
@@ -674,8 +701,61 @@ pub fn reformatting(text: &str) -> Vec<String> {
     if body.iter().any(|l| l.trim_end() == "...") {
         found.push("`...` document ends are removed".to_string());
     }
-    if body.iter().any(|l| l.ends_with([' ', '\t'])) {
+    if kyaml::code_ends_in_space(text) {
         found.push("trailing spaces are removed".to_string());
+    }
+    if body
+        .iter()
+        .any(|l| l.starts_with("---") && l[3..].trim_start().starts_with('#'))
+    {
+        found.push("a comment on a `---` line is dropped".to_string());
+    }
+    // kio.ByteReader skips a document with nothing but comments, and its comments.
+    let mut pieces = vec![Vec::new()];
+    for l in body {
+        if l.trim_end() == "---" || l.starts_with("--- ") {
+            pieces.push(Vec::new());
+        } else if let Some(piece) = pieces.last_mut() {
+            piece.push(*l);
+        }
+    }
+    let empty = |piece: &Vec<&str>| {
+        piece
+            .iter()
+            .all(|l| l.trim().is_empty() || kyaml::comment_only(l))
+    };
+    let leading_blank = pieces[0].iter().all(|l| l.trim().is_empty());
+    if pieces
+        .iter()
+        .enumerate()
+        .any(|(i, piece)| empty(piece) && !(i == 0 && leading_blank) && pieces.len() != 1)
+    {
+        found.push(
+            "a document holding only comments (or nothing) is dropped, comments and all"
+                .to_string(),
+        );
+    }
+    // After the last line of code of a document, a comment deeper than that
+    // line, or between levels, is moved (checked: at its line's indentation or
+    // at a key's it is nested in, it stays).
+    if (0..body.len())
+        .any(|i| kyaml::comment_only(body[i]) && kyaml::end_comment_anchor(body, i) == Some(None))
+    {
+        found.push("a comment after the last line of a document is re-indented".to_string());
+    }
+    // go-yaml writes a comment at the indentation of the node it belongs to.
+    for (i, l) in body.iter().enumerate() {
+        if !kyaml::comment_only(l) {
+            continue;
+        }
+        let next = body[i + 1..]
+            .iter()
+            .find(|n| !n.trim().is_empty() && !kyaml::comment_only(n));
+        let indent = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+        if next.is_some_and(|n| !n.starts_with("---") && indent(n) != indent(l)) {
+            found.push("comments are indented as the node they belong to".to_string());
+            break;
+        }
     }
     if body.iter().any(|l| l.contains('\t'))
         || body.iter().any(|l| {
@@ -685,17 +765,33 @@ pub fn reformatting(text: &str) -> Vec<String> {
     {
         found.push("the space before a comment becomes one space".to_string());
     }
-    let indents: Vec<usize> = body
-        .iter()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|l| l.len() - l.trim_start_matches(' ').len())
-        .filter(|n| *n > 0)
-        .collect();
-    if indents.iter().any(|n| n % 2 != 0) || indents.iter().min().is_some_and(|n| *n > 2) {
-        found.push("indentation becomes 2 spaces".to_string());
-    }
-    if body.iter().any(|l| l.trim_start().starts_with("-  ")) {
-        found.push("`-   item` becomes `- item`".to_string());
+    match kyaml::reindent(text) {
+        Some(reindented) => {
+            if reindented != text {
+                found.push(
+                    "indentation becomes 2 spaces a level (sequences as compact or wide as before, `- item`)"
+                        .to_string(),
+                );
+            }
+        }
+        None => {
+            found.push(
+                "the layout is one this tool does not re-indent (a block scalar, a value on the line after its key, a spaced anchor or tag…): indentation and line breaks may change"
+                    .to_string(),
+            );
+            let indents: Vec<usize> = body
+                .iter()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| l.len() - l.trim_start_matches(' ').len())
+                .filter(|n| *n > 0)
+                .collect();
+            if indents.iter().any(|n| n % 2 != 0) || indents.iter().min().is_some_and(|n| *n > 2) {
+                found.push("indentation becomes 2 spaces".to_string());
+            }
+            if body.iter().any(|l| l.trim_start().starts_with("-  ")) {
+                found.push("`-   item` becomes `- item`".to_string());
+            }
+        }
     }
     if body.iter().any(|l| {
         let t = l.trim_end();
@@ -723,11 +819,22 @@ pub fn reformatting(text: &str) -> Vec<String> {
     if body.iter().any(|l| l.trim_start().starts_with("<<:")) {
         found.push("`<<:` becomes `!!merge <<:`".to_string());
     }
-    if body.iter().any(|l| {
-        l.trim_end().ends_with(": {}") && l.trim_start().starts_with("annotations")
-            || l.trim_end().ends_with("metadata: {}")
+    // kyaml's ByteWriter (yaml.ClearEmptyAnnotations) deletes an empty or
+    // null `metadata.annotations`, then an empty `metadata`.
+    let indent = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+    if body.iter().enumerate().any(|(i, l)| {
+        let code = l.split(" #").next().unwrap_or(l).trim();
+        let empty = ["", " {}", " null", " ~", " Null", " NULL"];
+        let cleared = ["annotations:", "metadata:"]
+            .iter()
+            .any(|key| code.strip_prefix(key).is_some_and(|v| empty.contains(&v)));
+        cleared
+            && body[i + 1..]
+                .iter()
+                .find(|n| !n.trim().is_empty() && !kyaml::comment_only(n))
+                .is_none_or(|n| indent(n) <= indent(l))
     }) {
-        found.push("an empty `metadata: {}` or `annotations: {}` is deleted".to_string());
+        found.push("an empty `metadata` or `metadata.annotations` is deleted".to_string());
     }
     found
 }

@@ -70,9 +70,9 @@ pub fn render(
                     f.path,
                     f.reformatted.join("; "),
                     if f.exact {
-                        ""
+                        " — shown as it writes it"
                     } else {
-                        " — shown: the values only"
+                        " — shown: the values, not every reformatting"
                     }
                 )?;
             }

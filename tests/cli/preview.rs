@@ -73,19 +73,17 @@ fn the_commit_of_one_reconcile() {
         .replace("app:1.9.0", "app:1.10.0");
     assert_eq!(deploy["after"], want);
     // A numeric-looking tag is quoted; a 4-space file is re-indented by the
-    // controller, which the preview says instead of showing other bytes.
+    // controller, and shown so (image-automation-controller v1.2.1's bytes).
     let release = files
         .iter()
         .find(|f| f["path"] == "apps/release.yaml")
         .unwrap();
-    assert!(
-        release["after"]
-            .as_str()
-            .unwrap()
-            .contains("tag: \"1.10\" #"),
+    assert_eq!(
+        release["after"],
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: chart\n  namespace: apps\nspec:\n  values:\n    image:\n      repository: ghcr.io/acme/chart # {\"$imagepolicy\": \"flux-system:chart:name\"}\n      tag: \"1.10\" # {\"$imagepolicy\": \"flux-system:chart:tag\"}\n",
         "{release}"
     );
-    assert_eq!(release["exact"], false);
+    assert_eq!(release["exact"], true);
     assert!(
         release["reformatted"].to_string().contains("2 spaces"),
         "{release}"
@@ -601,5 +599,57 @@ fn digests_selectors_and_other_namespaces() {
     assert_eq!(
         doc["automations"][0]["error"],
         "encountered invalid image ref \"ghcr.io/acme/app:1.10.0@sha256:2222\": could not parse reference: ghcr.io/acme/app:1.10.0@sha256:2222"
+    );
+}
+
+/// Files not in kyaml's style: the reformattings that are text edits are
+/// applied, and the result is byte for byte what image-automation-controller
+/// v1.2.1 (kyaml v0.21.1) wrote for the same checkout
+/// (`tests/fixtures/preview/kyaml-expected/`).
+#[test]
+fn files_kyaml_reformats_are_shown_as_written() {
+    let dir = Dir::new();
+    let out = dir
+        .cmd()
+        .args(["preview", "-o", "json", "-f"])
+        .arg(fixtures().join("automation.yaml"))
+        .arg("--source")
+        .arg(fixtures().join("kyaml-tree"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out.stdout);
+    let files = doc["automations"][0]["files"].as_array().unwrap().clone();
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == format!("apps/{name}"))
+            .unwrap_or_else(|| panic!("{name}: {files:?}"))
+            .clone()
+    };
+    // Blank lines, a leading `---`, trailing spaces, tabs and spaces before
+    // comments, a separator with spaces, no final newline; then a BOM and CRLF.
+    for name in ["deploy.yaml", "crlf.yaml"] {
+        let want =
+            std::fs::read_to_string(fixtures().join("kyaml-expected/apps").join(name)).unwrap();
+        let got = file(name);
+        assert_eq!(got["after"], want, "{name}");
+        assert_eq!(got["exact"], true, "{name}: {got}");
+        assert!(!got["reformatted"].as_array().unwrap().is_empty(), "{got}");
+    }
+    // A blank line after a comment (go-yaml keeps some, drops others) is not
+    // applied: the file is shown, but not as exact.
+    let kept = file("kept.yaml");
+    assert_eq!(kept["exact"], false, "{kept}");
+    assert!(
+        kept["after"]
+            .as_str()
+            .unwrap()
+            .contains("\"ghcr.io/acme/app:1.10.0\""),
+        "{kept}"
+    );
+    assert!(
+        kept["reformatted"].to_string().contains("blank lines"),
+        "{kept}"
     );
 }

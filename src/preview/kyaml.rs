@@ -1,0 +1,471 @@
+//! The reformattings of kyaml's re-serialisation that are plain text edits
+//! (docs/guide/preview.md, "Reformatting"), each checked against
+//! image-automation-controller v1.2.1 on kyaml v0.21.1: applied to a file's new
+//! content, they give the bytes the controller writes. What is not applied here
+//! is still named by `reformatting()`, and the file stays `exact: false`.
+
+use crate::source::positions::{self, Document, Node};
+use std::collections::HashMap;
+
+/// Where each scalar (key or value) is written, by line: `(first, end)`
+/// character columns, 1-based, end exclusive.
+type Spans = HashMap<usize, Vec<(usize, usize)>>;
+
+/// Where the comment of a line of code starts (a byte index), and where the
+/// code before it ends: the first `#` after whitespace outside every scalar.
+fn comment_of(line: &str, spans: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut before = None;
+    for (col, (i, c)) in line.char_indices().enumerate().map(|(n, ic)| (n + 1, ic)) {
+        let inside = spans.iter().any(|&(first, end)| first <= col && col < end);
+        if c == '#' && !inside && matches!(before, Some(' ' | '\t')) {
+            return Some((line[..i].trim_end_matches([' ', '\t']).len(), i));
+        }
+        before = Some(c);
+    }
+    None
+}
+
+fn spans(documents: &[Document]) -> Spans {
+    fn walk(node: &Node, spans: &mut Spans) {
+        if node.alias {
+            return;
+        }
+        if node.as_scalar().is_some() {
+            spans
+                .entry(node.pos.line)
+                .or_default()
+                .push((node.pos.col, node.end.col));
+        }
+        for item in node.items() {
+            walk(item, spans);
+        }
+        for (key, value) in node.entries() {
+            walk(key, spans);
+            walk(value, spans);
+        }
+    }
+    let mut spans = Spans::new();
+    for document in documents {
+        walk(&document.root, &mut spans);
+    }
+    spans
+}
+
+/// A line holding only a comment.
+pub fn comment_only(line: &str) -> bool {
+    line.trim_start_matches([' ', '\t']).starts_with('#')
+}
+
+fn blank(line: &str) -> bool {
+    line.trim_matches([' ', '\t']).is_empty()
+}
+
+/// Whether every scalar and flow collection sits on one line and no scalar is
+/// a `|`/`>` block: then every line is either code or comment, and the edits
+/// below cannot fall inside a value.
+fn one_line_values(documents: &[Document]) -> bool {
+    fn walk(node: &Node) -> bool {
+        if node.alias {
+            return true;
+        }
+        if let Some(scalar) = node.as_scalar() {
+            return !scalar.block() && node.pos.line == node.end.line;
+        }
+        if node.flow && node.pos.line != node.end.line {
+            return false;
+        }
+        node.items().iter().all(walk)
+            && node
+                .entries()
+                .iter()
+                .all(|(key, value)| walk(key) && walk(value))
+    }
+    documents.iter().all(|d| walk(&d.root))
+}
+
+/// `text` (a file's new content) with the reformattings kyaml makes that are
+/// applied here:
+/// - the byte order mark is dropped, CRLF becomes LF (kio.ByteReader);
+/// - blank lines at the start and after a line of code are dropped (go-yaml
+///   keeps a blank line only after a comment, as part of that comment); before
+///   a document's first line of code, each run after a comment becomes one
+///   empty line, and the comments go to column 0;
+/// - a leading `---` is dropped and a separator is written `---` (kio.ByteWriter);
+/// - spaces and tabs at the end of a line of code are dropped, and the
+///   whitespace before a line comment becomes one space (go-yaml's emitter);
+/// - a final newline is added after a last line of code.
+///
+/// Only when every value sits on one line (no block scalar, no multi-line
+/// flow): then each line is code, a comment, or blank. What is not applied
+/// (a blank line after a comment) is left for `reformatting()` to name.
+pub fn normalize(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n");
+    let text = reindent(&text).unwrap_or(text);
+    let Some(spans) = one_line(&text) else {
+        return text;
+    };
+    let mut out = String::with_capacity(text.len());
+    // The last line that is not blank, as written in the input.
+    let mut previous: Option<&str> = None;
+    // Before the first line of code of a document: its head comments. A `---`
+    // at the very start is not one kio.ByteReader splits at: go-yaml reads
+    // it, and the comments after it differently (not applied).
+    let mut head = !text.starts_with("---");
+    let mut lines = text.split('\n').enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let last = lines.peek().is_none();
+        if last && line.is_empty() {
+            break;
+        }
+        if blank(line) {
+            if head && previous.is_some_and(comment_only) {
+                // The document's head comments: one empty line per run.
+                if !out.ends_with("\n\n") && !last {
+                    out.push('\n');
+                }
+            } else if previous.is_some_and(comment_only) {
+                out.push_str(line);
+                if !last {
+                    out.push('\n');
+                }
+            }
+            continue;
+        }
+        let first = previous.is_none();
+        previous = Some(line);
+        if comment_only(line) {
+            // A document's head comments are written at column 0.
+            out.push_str(if head { line.trim_start() } else { line });
+        } else if line.trim_end_matches([' ', '\t']) == "---" {
+            if first {
+                continue;
+            }
+            head = true;
+            out.push_str("---");
+        } else {
+            head = false;
+            match comment_of(line, spans.get(&(n + 1)).map_or(&[], Vec::as_slice)) {
+                None => out.push_str(line.trim_end_matches([' ', '\t'])),
+                Some((code, hash)) => {
+                    out.push_str(&line[..code]);
+                    out.push(' ');
+                    out.push_str(&line[hash..]);
+                }
+            }
+        }
+        if !last || !comment_only(line) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The scalars' spans, when `text` parses and every value in it sits on one line.
+fn one_line(text: &str) -> Option<Spans> {
+    let documents = positions::parse(text).ok()?;
+    one_line_values(&documents).then(|| spans(&documents))
+}
+
+/// Whether a line of code of `text` ends in spaces or tabs that are not a
+/// comment's (go-yaml keeps a comment's text as written). When the lines
+/// cannot be told apart, any line ending in whitespace counts.
+pub fn code_ends_in_space(text: &str) -> bool {
+    let ends = |l: &str| l.ends_with([' ', '\t']);
+    let Some(spans) = one_line(text) else {
+        return text.split('\n').any(ends);
+    };
+    text.split('\n').enumerate().any(|(n, l)| {
+        ends(l)
+            && !comment_only(l)
+            && !blank(l)
+            && comment_of(l, spans.get(&(n + 1)).map_or(&[], Vec::as_slice)).is_none()
+    })
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// For a comment line `i` of `lines` after the last line of code of its
+/// document: the line of code whose indentation go-yaml writes it at, when
+/// that is known — the last line of code itself, or a mapping key it is
+/// nested in, at the comment's indentation. `Some(None)`: not such a comment.
+pub fn end_comment_anchor(lines: &[&str], i: usize) -> Option<Option<usize>> {
+    let code = |l: &&str| !l.trim().is_empty() && !comment_only(l);
+    let next = lines[i + 1..].iter().find(|l| code(l));
+    if next.is_some_and(|n| !n.starts_with("---")) {
+        return None;
+    }
+    let indent = indent_of(lines[i]);
+    let mut lowest = usize::MAX;
+    for j in (0..i).rev() {
+        let line = lines[j];
+        if line.starts_with("---") {
+            break;
+        }
+        if !code(&line) {
+            continue;
+        }
+        let first = lowest == usize::MAX;
+        let own = indent_of(line);
+        if own < lowest {
+            if own == indent && (first || !line.trim_start().starts_with('-')) {
+                return Some(Some(j));
+            }
+            lowest = own;
+        }
+        if own < indent {
+            break;
+        }
+    }
+    Some(None)
+}
+
+/// kyaml's `DeriveSeqIndentStyle` (kyaml/yaml/util.go) on one document as
+/// kio.ByteReader split it: `true` for wide (`key:` / `  - item`), `false` for
+/// compact (`key:` / `- item`), from the first sequence item whose key line
+/// (the line before, comments skipped) is a bare `key:`.
+fn wide_sequences(document: &[&str]) -> bool {
+    for (i, line) in document.iter().enumerate() {
+        let Some((before, _)) = line.split_once("- ") else {
+            continue;
+        };
+        if !before.chars().all(|c| c == ' ') {
+            continue;
+        }
+        let key = document[..i]
+            .iter()
+            .rev()
+            .find(|l| !l.trim_matches(' ').starts_with('#'))
+            .map(|l| l.split('#').next().unwrap_or(""))
+            .unwrap_or("");
+        if key.is_empty() {
+            continue;
+        }
+        let trimmed = key.trim_matches(' ');
+        if trimmed.matches(':').count() != 1 || !trimmed.ends_with(':') {
+            continue;
+        }
+        let key_indent = key.len() - key.trim_start_matches(' ').len();
+        if before.len() == key_indent {
+            return false;
+        }
+        if before.len() == key_indent + 2 {
+            return true;
+        }
+    }
+    false
+}
+
+/// A line's new start: `indent` spaces (and `- ` for a sequence item), then the
+/// line from character column `from` (1-based) on.
+#[derive(Clone, Copy)]
+struct Start {
+    indent: usize,
+    dash: bool,
+    from: usize,
+    /// The columns between a key and its value on this line, written `: `.
+    gap: Option<(usize, usize)>,
+}
+
+/// Whether a one-line scalar or flow `node` is written with an anchor or a tag
+/// spaced other than by one space (`&a   1`): go-yaml writes `&a 1`.
+fn spaced_properties(node: &Node, lines: &[&str]) -> bool {
+    let Some(line) = lines.get(node.pos.line - 1) else {
+        return true;
+    };
+    let text: String = line
+        .chars()
+        .skip(node.pos.col - 1)
+        .take(node.end.col.saturating_sub(node.pos.col))
+        .collect();
+    text.starts_with(['&', '!']) && (text.contains("  ") || text.contains('\t'))
+}
+
+/// The start of every line of code of a block-style `node`, as go-yaml's
+/// encoder (indent 2) indents it; `None` for a shape this does not handle.
+fn starts(
+    node: &Node,
+    lines: &[&str],
+    indent: usize,
+    wide: bool,
+    out: &mut HashMap<usize, Start>,
+) -> Option<()> {
+    if node.alias || node.flow || node.as_scalar().is_some() {
+        return None;
+    }
+    if node.is_map() {
+        for (key, value) in node.entries() {
+            if key.alias || value.alias || key.as_scalar().is_none() {
+                return None;
+            }
+            // The first key of a sequence item is on the item's line.
+            let start = out.entry(key.pos.line).or_insert(Start {
+                indent,
+                dash: false,
+                from: key.pos.col,
+                gap: None,
+            });
+            let line: Vec<char> = lines.get(key.pos.line - 1)?.chars().collect();
+            if line.get(key.end.col - 1) != Some(&':') {
+                return None;
+            }
+            if value.as_scalar().is_some() || value.flow {
+                if value.is_null() && value.pos.line != key.pos.line {
+                    continue;
+                }
+                if value.pos.line != key.pos.line
+                    || value.pos.col <= key.end.col
+                    || spaced_properties(value, lines)
+                {
+                    return None;
+                }
+                // `key:   value` is written `key: value`; `key: &a value` stays.
+                let between: String = line[key.end.col - 1..value.pos.col - 1].iter().collect();
+                if between[1..].chars().all(|c| c == ' ' || c == '\t') {
+                    start.gap = Some((key.end.col, value.pos.col));
+                } else if !between.starts_with(": ")
+                    || between.contains("  ")
+                    || between.contains('\t')
+                {
+                    return None;
+                }
+                continue;
+            }
+            if value.pos.line == key.pos.line {
+                return None;
+            }
+            let inner = if value.is_seq() && !wide {
+                indent
+            } else {
+                indent + 2
+            };
+            starts(value, lines, inner, wide, out)?;
+        }
+        return Some(());
+    }
+    for item in node.items() {
+        if item.alias || item.is_seq() {
+            return None;
+        }
+        // `-` and spaces, then the item, on one line.
+        let line = lines.get(item.pos.line - 1)?;
+        let before: String = line.chars().take(item.pos.col - 1).collect();
+        let rest = before.trim_start_matches(' ').strip_prefix('-')?;
+        if rest.is_empty() || !rest.chars().all(|c| c == ' ') {
+            return None;
+        }
+        out.insert(
+            item.pos.line,
+            Start {
+                indent,
+                dash: true,
+                from: item.pos.col,
+                gap: None,
+            },
+        );
+        if spaced_properties(item, lines) {
+            return None;
+        }
+        if item.flow || item.as_scalar().is_some() {
+            continue;
+        }
+        if !item.is_map() {
+            return None;
+        }
+        starts(item, lines, indent + 2, wide, out)?;
+    }
+    Some(())
+}
+
+/// `text` (LF, every value on one line) with its block structure indented as
+/// kyaml writes it: 2 spaces a level, sequences compact or wide as
+/// [`wide_sequences`] derives for each document, `- ` before an item; a
+/// comment line moves with the line of code after it when it was at that
+/// line's indentation. `None` for a shape this does not handle.
+pub fn reindent(text: &str) -> Option<String> {
+    let documents = positions::parse(text).ok()?;
+    if !one_line_values(&documents) {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    // The documents as kio.ByteReader splits them, for the sequence style.
+    let separators: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i > 0 && l.starts_with("---"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut out: HashMap<usize, Start> = HashMap::new();
+    for document in &documents {
+        if !document.root.is_map() {
+            return None;
+        }
+        let line = document.root.pos.line;
+        let from = separators
+            .iter()
+            .rev()
+            .find(|s| **s < line)
+            .copied()
+            .unwrap_or(0);
+        let to = separators
+            .iter()
+            .find(|s| **s > line)
+            .copied()
+            .unwrap_or(lines.len() + 1);
+        let wide = wide_sequences(&lines[from.min(lines.len())..(to - 1).min(lines.len())]);
+        starts(&document.root, &lines, 0, wide, &mut out)?;
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let written = |n: usize, line: &str| -> Option<String> {
+        let start = out.get(&n)?;
+        let chars: Vec<char> = line.chars().collect();
+        let rest: String = match start.gap {
+            Some((key_end, value)) => {
+                let mut rest: String = chars[start.from - 1..key_end - 1].iter().collect();
+                rest.push_str(": ");
+                rest.extend(&chars[value - 1..]);
+                rest
+            }
+            None => chars[start.from - 1..].iter().collect(),
+        };
+        Some(format!(
+            "{}{}{rest}",
+            " ".repeat(start.indent),
+            if start.dash { "- " } else { "" }
+        ))
+    };
+    let mut result = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() || line.starts_with("---") || line.starts_with("...") {
+            result.push(line.to_string());
+        } else if comment_only(line) && end_comment_anchor(&lines, i).is_some() {
+            // After the last line of code of its document: with its anchor.
+            match end_comment_anchor(&lines, i).flatten() {
+                Some(j) => {
+                    let new = written(j + 1, lines[j])?;
+                    result.push(format!("{}{}", " ".repeat(indent(&new)), line.trim_start()));
+                }
+                None => result.push(line.to_string()),
+            }
+        } else if comment_only(line) {
+            // The next line of code, in the same document.
+            let next = lines[i + 1..]
+                .iter()
+                .enumerate()
+                .find(|(_, l)| !l.trim().is_empty() && !comment_only(l));
+            match next {
+                Some((j, code)) if !code.starts_with("---") && indent(code) == indent(line) => {
+                    let new = written(n + 1 + j, code)?;
+                    result.push(format!("{}{}", " ".repeat(indent(&new)), line.trim_start()));
+                }
+                _ => result.push(line.to_string()),
+            }
+        } else {
+            result.push(written(n, line)?);
+        }
+    }
+    Some(result.join("\n"))
+}
