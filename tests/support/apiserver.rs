@@ -62,7 +62,9 @@ struct Live {
 
 #[derive(Default)]
 struct World {
-    state: State,
+    /// Shared with the requests being answered (each takes the Arc, not a copy of
+    /// every object); a change copies it only while a request still holds it.
+    state: Arc<State>,
     /// Every change of an image object: its resourceVersion, type and object.
     changes: Vec<(u64, &'static str, Value)>,
     /// Watches from a resourceVersion below this one get `410 Gone`.
@@ -85,7 +87,7 @@ impl ApiServer {
         }
         let live = Arc::new(Live {
             world: Mutex::new(World {
-                state,
+                state: Arc::new(state),
                 ..World::default()
             }),
             changed: Condvar::new(),
@@ -104,21 +106,22 @@ impl ApiServer {
     /// resourceVersion; open watches of its kind see ADDED or MODIFIED.
     pub fn apply(&self, mut object: Value) {
         let mut world = self.live.world.lock().expect("world");
-        world.state.resource_version += 1;
-        let rv = world.state.resource_version;
+        let state = Arc::make_mut(&mut world.state);
+        state.resource_version += 1;
+        let rv = state.resource_version;
         object["metadata"]["resourceVersion"] = json!(rv.to_string());
         let same = |o: &Value| {
             o["kind"] == object["kind"]
                 && o["metadata"]["namespace"] == object["metadata"]["namespace"]
                 && o["metadata"]["name"] == object["metadata"]["name"]
         };
-        let kind = match world.state.objects.iter().position(same) {
+        let kind = match state.objects.iter().position(same) {
             Some(i) => {
-                world.state.objects[i] = object.clone();
+                state.objects[i] = object.clone();
                 "MODIFIED"
             }
             None => {
-                world.state.objects.push(object.clone());
+                state.objects.push(object.clone());
                 "ADDED"
             }
         };
@@ -129,7 +132,7 @@ impl ApiServer {
     /// From now on, requests whose target contains the text get this status code
     /// (see [`State::faults`]); an empty list ends the faults.
     pub fn set_faults(&self, faults: Vec<(String, u16)>) {
-        self.live.world.lock().expect("world").state.faults = faults;
+        Arc::make_mut(&mut self.live.world.lock().expect("world").state).faults = faults;
     }
 
     /// The server's current resourceVersion.
@@ -145,15 +148,16 @@ impl ApiServer {
     /// Removes an object; open watches see DELETED.
     pub fn delete(&self, kind: &str, namespace: &str, name: &str) {
         let mut world = self.live.world.lock().expect("world");
-        world.state.resource_version += 1;
-        let rv = world.state.resource_version;
-        let found = world.state.objects.iter().position(|o| {
+        let state = Arc::make_mut(&mut world.state);
+        state.resource_version += 1;
+        let rv = state.resource_version;
+        let found = state.objects.iter().position(|o| {
             o["kind"] == kind
                 && o["metadata"]["namespace"] == namespace
                 && o["metadata"]["name"] == name
         });
         if let Some(i) = found {
-            let mut object = world.state.objects.remove(i);
+            let mut object = state.objects.remove(i);
             object["metadata"]["resourceVersion"] = json!(rv.to_string());
             world.changes.push((rv, "DELETED", object));
         }
