@@ -168,6 +168,14 @@ struct Site<'n> {
     refused: Option<String>,
 }
 
+/// The 1-based line (counting line feeds) of the first carriage return
+/// that is not part of a CRLF pair.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let at = (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))?;
+    Some(1 + bytes[..at].iter().filter(|&&b| b == b'\n').count())
+}
+
 /// Plans the markers for `files`, for the `owners` in scope; `chosen`
 /// (`--policy NS:NAME`) settles images several owners share.
 pub fn plan(files: &[File], owners: &[Owner], chosen: &[String]) -> Plan {
@@ -188,6 +196,20 @@ pub fn plan(files: &[File], owners: &[Owner], chosen: &[String]) -> Plan {
                 continue;
             }
         };
+        // YAML ends a line at a lone carriage return, the line edit below at
+        // line feeds only: the two would disagree on which line a marker
+        // goes to (docs/automation.md, "Line breaks").
+        if let Some(at) = lone_carriage_return(&file.text) {
+            plan.skipped.push(Skipped {
+                line: Some(at),
+                policies: mentioned_owners(&file.text, owners),
+                ..Skipped::file(
+                    &file.path,
+                    "a carriage return not followed by a line feed: YAML counts it as a line break and line-based editing does not, so a marker could land on the wrong line; use LF or CRLF line endings",
+                )
+            });
+            continue;
+        }
         let found = markers::scan(file);
         // Scalars whose marker the controller reads.
         let marked: BTreeSet<Pos> = found

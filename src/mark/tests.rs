@@ -96,6 +96,25 @@ fn the_last_line_keeps_its_missing_newline() {
 }
 
 #[test]
+fn a_lone_carriage_return_refuses_the_file() {
+    // YAML ends a line at the lone CR, a line edit does not: the marker
+    // would land a line off. CRLF files are marked as usual.
+    let lone =
+        "kind: Pod\r# old Mac line end\nspec:\n  containers:\n    - image: ghcr.io/acme/app:1\n";
+    let plan = plan(&files(&[("pod.yaml", lone)]), &[owner()], &[]);
+    assert!(plan.changes.is_empty(), "{plan:?}");
+    assert_eq!(plan.skipped.len(), 1, "{plan:?}");
+    assert_eq!(plan.skipped[0].line, Some(1));
+    assert!(
+        plan.skipped[0].reason.contains("carriage return"),
+        "{plan:?}"
+    );
+    let crlf = lone.replace('\r', "").replace('\n', "\r\n");
+    let plan = super::plan(&files(&[("pod.yaml", &crlf)]), &[owner()], &[]);
+    assert_eq!(plan.changes.len(), 1, "{plan:?}");
+}
+
+#[test]
 fn images_are_compared_after_normalisation() {
     let hub = Owner {
         image: "redis".into(),
