@@ -656,6 +656,16 @@ fn apply(text: &str, edits: &[(Pos, Pos, String)]) -> String {
 /// the way kyaml writes it, as far as these checks see.
 pub fn reformatting(text: &str) -> Vec<String> {
     let mut found = Vec::new();
+    // Literal block scalars go-yaml writes back line for line stand as one
+    // line each for the checks below; what changes in them is told apart.
+    let masked = kyaml::mask_blocks(text).filter(|(_, blocks)| !blocks.is_empty());
+    let text = match &masked {
+        Some((masked, blocks)) => {
+            found.extend(kyaml::block_reformatting(masked, blocks));
+            masked.as_str()
+        }
+        None => text,
+    };
     let lines: Vec<&str> = text.split('\n').collect();
     if text.contains('\r') {
         found.push("CRLF line endings become LF".to_string());

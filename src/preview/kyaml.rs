@@ -98,9 +98,32 @@ fn one_line_values(documents: &[Document]) -> bool {
 /// Only when every value sits on one line (no block scalar, no multi-line
 /// flow): then each line is code, a comment, or blank. What is not applied
 /// (a blank line after a comment) is left for `reformatting()` to name.
+///
+/// A literal block scalar go-yaml writes back line for line ([`mask_blocks`])
+/// stands as one line while these apply, then is written under its key.
 pub fn normalize(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n");
+    match mask_blocks(&text) {
+        Some((masked, blocks)) if !blocks.is_empty() => {
+            let written = unmask(&normalize_lines(masked), &blocks);
+            // The blocks must read back as they were: else the lines around
+            // them moved in a way this does not follow (left unapplied).
+            let same = |again: &[Block]| {
+                again.len() == blocks.len()
+                    && again.iter().zip(&blocks).all(|(a, b)| a.lines == b.lines)
+            };
+            match mask_blocks(&written) {
+                Some((_, again)) if same(&again) => written,
+                _ => normalize_lines(text),
+            }
+        }
+        _ => normalize_lines(text),
+    }
+}
+
+/// [`normalize`] on LF text without a byte order mark.
+fn normalize_lines(text: String) -> String {
     let text = reindent(&text).unwrap_or(text);
     let Some(spans) = one_line(&text) else {
         return text;
@@ -468,4 +491,263 @@ pub fn reindent(text: &str) -> Option<String> {
         }
     }
     Some(result.join("\n"))
+}
+
+/// A literal block scalar (`|`, `|-`) as go-yaml writes it back: the header,
+/// then its lines at the indentation of its key (or its sequence item's `-`)
+/// plus 2, an empty line for each blank one (checked with the controller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    header: &'static str,
+    /// The lines of the value, without the block's indentation; blank ones empty.
+    lines: Vec<String>,
+    /// The block's indentation as written.
+    indent: usize,
+    /// A blank line of the block holds spaces (written empty).
+    spaced_blank: bool,
+}
+
+/// Stands for the `i`th block scalar in a masked text: a plain one-line value.
+fn placeholder(i: usize) -> String {
+    format!("{PLACEHOLDER}{i}__")
+}
+const PLACEHOLDER: &str = "__kyaml_block_";
+
+/// `text` with each block scalar replaced by a one-line placeholder, so that
+/// the line-based reformattings above apply around it, and the blocks to put
+/// back with [`unmask`]. `None` when a block scalar is one go-yaml would not
+/// write back line for line, or this cannot tell: a folded `>` (re-flowed),
+/// `|+` or an indentation indicator, a comment or a property on the header,
+/// a line ending in whitespace (go-yaml then double-quotes the value), a
+/// character it escapes, a block at a document's root.
+pub fn mask_blocks(text: &str) -> Option<(String, Vec<Block>)> {
+    fn walk<'n>(node: &'n Node, root: bool, found: &mut Vec<&'n Node>) -> bool {
+        if node.alias {
+            return true;
+        }
+        if let Some(scalar) = node.as_scalar() {
+            if scalar.block() {
+                if root {
+                    return false;
+                }
+                found.push(node);
+            }
+            return true;
+        }
+        node.items().iter().all(|item| walk(item, false, found))
+            && node
+                .entries()
+                .iter()
+                .all(|(key, value)| walk(key, false, found) && walk(value, false, found))
+    }
+    let documents = positions::parse(text).ok()?;
+    let mut found = Vec::new();
+    for document in &documents {
+        if !walk(&document.root, true, &mut found) {
+            return None;
+        }
+    }
+    if found.is_empty() {
+        return Some((text.to_string(), Vec::new()));
+    }
+    if text.contains(PLACEHOLDER) {
+        return None;
+    }
+    found.sort_by_key(|node| node.pos.line);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut blocks = Vec::new();
+    // Per line: its replacement (a header line) or removed (a block's line).
+    let mut replaced: HashMap<usize, Option<String>> = HashMap::new();
+    for node in found {
+        let scalar = node.as_scalar()?;
+        if scalar.style != positions::Style::Literal || scalar.tag.is_some() {
+            return None;
+        }
+        let header_index = node.pos.line - 1;
+        let line = lines.get(header_index)?;
+        let before: String = line.chars().take(node.pos.col - 1).collect();
+        let rest = &line[before.len()..];
+        let after_header = rest.strip_prefix('|')?;
+        let (header, trailing) = match after_header.strip_prefix('-') {
+            Some(t) => ("|-", t),
+            None => ("|", after_header),
+        };
+        if !trailing.chars().all(|c| c == ' ' || c == '\t') {
+            return None;
+        }
+        let value = scalar.text.as_str();
+        let chomped = match header {
+            "|-" => !value.ends_with('\n'),
+            _ => value.ends_with('\n') && !value.ends_with("\n\n"),
+        };
+        let body = value.strip_suffix('\n').unwrap_or(value);
+        let printable = |c: char| {
+            c == '\t'
+                || (c >= ' '
+                    && c != '\u{7f}'
+                    && !('\u{80}'..='\u{9f}').contains(&c)
+                    && c != '\u{feff}')
+        };
+        if !chomped
+            || value.is_empty()
+            || value.starts_with([' ', '\t', '\n'])
+            || !body.chars().all(|c| c == '\n' || printable(c))
+            || body.split('\n').any(|l| l.ends_with([' ', '\t']))
+        {
+            return None;
+        }
+        // Its lines: from the header's next line while blank or indented
+        // at least as the first one, less the blank lines that end it.
+        let start = header_index + 1;
+        let indent = lines
+            .get(start..)?
+            .iter()
+            .find(|l| !l.trim_matches([' ', '\t']).is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())?;
+        let mut end = start;
+        while let Some(l) = lines.get(end) {
+            let blank = l.trim_matches([' ', '\t']).is_empty();
+            if !blank && l.len() - l.trim_start_matches(' ').len() < indent {
+                break;
+            }
+            end += 1;
+        }
+        while end > start && lines[end - 1].trim_matches([' ', '\t']).is_empty() {
+            end -= 1;
+        }
+        // A comment right after the block: go-yaml gives it to the next node,
+        // and re-indented it could fall into the block (not handled).
+        if lines[end..]
+            .iter()
+            .find(|l| !l.trim_matches([' ', '\t']).is_empty())
+            .is_some_and(|l| comment_only(l))
+        {
+            return None;
+        }
+        let mut spaced_blank = false;
+        let mut content = Vec::with_capacity(end - start);
+        for l in &lines[start..end] {
+            if l.trim_matches([' ', '\t']).is_empty() {
+                // More spaces than the indentation are part of the value.
+                if l.len() > indent || l.contains('\t') {
+                    return None;
+                }
+                spaced_blank |= !l.is_empty();
+                content.push(String::new());
+            } else {
+                content.push(l[indent..].to_string());
+            }
+        }
+        if content.join("\n") != body {
+            return None;
+        }
+        let i = blocks.len();
+        replaced.insert(
+            header_index,
+            Some(format!("{before}{}{trailing}", placeholder(i))),
+        );
+        for n in start..end {
+            replaced.insert(n, None);
+        }
+        blocks.push(Block {
+            header,
+            lines: content,
+            indent,
+            spaced_blank,
+        });
+    }
+    let masked: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(n, l)| match replaced.get(&n) {
+            Some(new) => new.clone(),
+            None => Some((*l).to_string()),
+        })
+        .collect();
+    Some((masked.join("\n"), blocks))
+}
+
+/// Where go-yaml writes the lines of a block scalar whose header is on
+/// `line` (as kyaml indents it), at `at` (a byte index): 2 more than its
+/// key's column, or than its sequence item's `-`.
+fn block_indent(line: &str, at: usize) -> usize {
+    let base = line.len() - line.trim_start_matches(' ').len();
+    match line[base..].strip_prefix("- ") {
+        Some(_) if base + 2 == at => base + 2,
+        Some(_) => base + 4,
+        None => base + 2,
+    }
+}
+
+/// The placeholders of [`mask_blocks`] replaced by their blocks, written as
+/// go-yaml writes them under the (re-indented) lines of `masked`.
+pub fn unmask(masked: &str, blocks: &[Block]) -> String {
+    let mut out = String::with_capacity(masked.len());
+    for (n, line) in masked.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let Some(at) = line.find(PLACEHOLDER) else {
+            out.push_str(line);
+            continue;
+        };
+        let number = &line[at + PLACEHOLDER.len()..];
+        let digits = number.len()
+            - number
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        let Some(block) = number[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| blocks.get(i))
+        else {
+            out.push_str(line);
+            continue;
+        };
+        let indent = block_indent(line, at);
+        out.push_str(&line[..at]);
+        out.push_str(block.header);
+        out.push_str(
+            number[digits..]
+                .strip_prefix("__")
+                .unwrap_or(&number[digits..]),
+        );
+        for content in &block.lines {
+            out.push('\n');
+            if !content.is_empty() {
+                out.push_str(&" ".repeat(indent));
+                out.push_str(content);
+            }
+        }
+    }
+    out
+}
+
+/// What kyaml changes in the blocks of a masked text besides the lines
+/// around them: their indentation, spaces on their blank lines.
+pub fn block_reformatting(masked: &str, blocks: &[Block]) -> Vec<String> {
+    let written = reindent(masked).unwrap_or_else(|| masked.to_string());
+    let mut found = Vec::new();
+    for line in written.split('\n') {
+        let Some(at) = line.find(PLACEHOLDER) else {
+            continue;
+        };
+        let number = &line[at + PLACEHOLDER.len()..];
+        let Some(block) = number
+            .split("__")
+            .next()
+            .and_then(|d| d.parse::<usize>().ok())
+            .and_then(|i| blocks.get(i))
+        else {
+            continue;
+        };
+        if block.indent != block_indent(line, at) {
+            found.push("a block scalar's lines are indented 2 spaces under its key".to_string());
+        }
+        if block.spaced_blank {
+            found.push("spaces on a blank line of a block scalar are removed".to_string());
+        }
+    }
+    found.dedup();
+    found
 }

@@ -62,7 +62,9 @@ fn spans_are_replaced_by_characters() {
 /// and compact sequences (kyaml derives the style per document from its first
 /// sequence under a bare `key:`), a Kustomization's `images:`, `key:   value`,
 /// comments after a document's last line, at its indentation or a parent key's,
-/// head comments of a document with blank lines between them (one is kept).
+/// head comments of a document with blank lines between them (one is kept);
+/// literal block scalars (`|`, `|-`), their lines written 2 spaces under their
+/// key or `-`, blank ones empty, in a mapping, a sequence, a Kustomization's patch.
 #[test]
 fn applied_reformattings_give_the_controllers_bytes() {
     let cases = [
@@ -176,6 +178,26 @@ fn applied_reformattings_give_the_controllers_bytes() {
             "\n\n---\n\n# c1\n\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
             "# c1\n\n# c2\napiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
         ),
+        // block-a
+        (
+            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  script: |\n      #!/bin/sh\n      echo hi\n\n        indented\n\n  other: v\nimage: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  script: |\n    #!/bin/sh\n    echo hi\n\n      indented\n  other: v\nimage: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // block-b
+        (
+            "kind: X\nspec:\n    list:\n    -   |-\n            one\n            two\n    -   plain\n    script: |\n        a\n        b\n\n\n    image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+            "kind: X\nspec:\n  list:\n  - |-\n    one\n    two\n  - plain\n  script: |\n    a\n    b\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n",
+        ),
+        // block-k
+        (
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\nimages:\n  - name: ghcr.io/acme/app\n    newTag: 1.2.3 # {\"$imagepolicy\": \"flux-system:app:tag\"}\npatches:\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/metadata/labels/x\n        value: y\n",
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\nimages:\n  - name: ghcr.io/acme/app\n    newTag: 1.2.3 # {\"$imagepolicy\": \"flux-system:app:tag\"}\npatches:\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/metadata/labels/x\n        value: y\n",
+        ),
+        // block-m
+        (
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n    run.sh: |\n        set -e\n   \n        exit 0\n---\nkind: Deployment\nspec:\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n      args:\n        - |-\n          --flag\n\n          --other\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n  run.sh: |\n    set -e\n\n    exit 0\n---\nkind: Deployment\nspec:\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n      args:\n        - |-\n          --flag\n\n          --other\n",
+        ),
     ];
     for (written, want) in cases {
         let got = kyaml::normalize(written);
@@ -197,6 +219,11 @@ fn applied_reformattings_give_the_controllers_bytes() {
 #[test]
 fn reformattings_not_applied_stay_named() {
     let cases = [
+        // a comment right after a block scalar, less indented than its lines
+        (
+            "kind: X\nspec:\n    image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n    script: |-\n        # c\n        # c\n      #!/bin/sh\n    after: 1\n",
+            "kind: X\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n  script: |-\n    # c\n    # c\n  #!/bin/sh\n  after: 1\n",
+        ),
         // lit
         (
             "apiVersion: v1\nkind: A\nspec:\n  image: ghcr.io/acme/app:1.2.3 # {\"$imagepolicy\": \"flux-system:app\"}\n  lit: |\n    a\n\n    b  \n  after: 1\n\n",

@@ -628,8 +628,9 @@ fn files_kyaml_reformats_are_shown_as_written() {
             .clone()
     };
     // Blank lines, a leading `---`, trailing spaces, tabs and spaces before
-    // comments, a separator with spaces, no final newline; then a BOM and CRLF.
-    for name in ["deploy.yaml", "crlf.yaml"] {
+    // comments, a separator with spaces, no final newline; then a BOM and CRLF;
+    // then a Kustomization indented 4 whose patch is a literal block scalar.
+    for name in ["deploy.yaml", "crlf.yaml", "kustomization.yaml"] {
         let want =
             std::fs::read_to_string(fixtures().join("kyaml-expected/apps").join(name)).unwrap();
         let got = file(name);
