@@ -315,3 +315,47 @@ fn reformattings_not_applied_stay_named() {
     // differ from the controller's bytes.
     assert_eq!(differ, cases.len() - 1);
 }
+
+/// The applied reformattings never change a value: on every YAML file of the
+/// tests and examples, and on each with its lines indented deeper.
+#[test]
+fn applied_reformattings_keep_every_value() {
+    let values = |text: &str| {
+        crate::source::positions::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+            .ok()
+            .map(|docs| docs.iter().map(|d| d.root.to_value()).collect::<Vec<_>>())
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for dir in ["tests/fixtures", "examples"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)) {
+            let entry = entry.expect("fixture tree");
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "yaml" && e != "yml") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let deeper: String = text
+                .split_inclusive('\n')
+                .map(|l| {
+                    if l.trim().is_empty() {
+                        l.to_string()
+                    } else {
+                        format!("  {l}")
+                    }
+                })
+                .collect();
+            for text in [text.as_str(), deeper.as_str()] {
+                let Some(before) = values(text) else {
+                    continue;
+                };
+                let after = kyaml::normalize(text);
+                assert_eq!(values(&after), Some(before), "{}:\n{after}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} files");
+}
