@@ -323,16 +323,42 @@ fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
 /// tag's first byte and length. A `\r` answers false, for the line-wise check.
 fn all_valid(text: &str, separator: char) -> bool {
     let separator = separator as u8;
-    let bad = text.as_bytes().iter().fold(0u8, |bad, &b| {
+    let bytes = text.as_bytes();
+    // A long text: each half (the first ending at a separator) on its own core.
+    let half = bytes.len() / 2;
+    if bytes.len() >= PARALLEL_MIN_BYTES
+        && let Some(middle) = memchr::memchr(separator, &bytes[half..])
+    {
+        let (first, second) = bytes.split_at(half + middle + 1);
+        let (a, b) = on_both_cores(
+            || bytes_valid(first, separator),
+            || bytes_valid(second, separator),
+        );
+        return a && b;
+    }
+    bytes_valid(bytes, separator)
+}
+
+/// [`all_valid`] on one run of bytes.
+fn bytes_valid(bytes: &[u8], separator: u8) -> bool {
+    let bad = bytes.iter().fold(0u8, |bad, &b| {
         let letter = (b | 0x20).wrapping_sub(b'a') < 26;
         let digit = b.wrapping_sub(b'0') < 10;
         let other = (b == b'_') | (b == b'.') | (b == b'-') | (b == separator);
         bad | u8::from(!(letter | digit | other))
     });
-    bad == 0
-        && text
-            .split(separator as char)
-            .all(|t| t.len() <= 128 && !t.starts_with(['.', '-']))
+    if bad != 0 {
+        return false;
+    }
+    let mut start = 0;
+    for end in memchr::memchr_iter(separator, bytes).chain([bytes.len()]) {
+        let tag = &bytes[start..end];
+        if tag.len() > 128 || matches!(tag.first(), Some(b'.' | b'-')) {
+            return false;
+        }
+        start = end + 1;
+    }
+    true
 }
 
 /// The most line problems named one by one; the rest are counted.
@@ -398,6 +424,38 @@ mod tests {
             warnings: Vec::new(),
         }
         .checked()
+    }
+
+    #[test]
+    fn a_long_list_is_checked_in_both_halves() {
+        // Over PARALLEL_MIN_BYTES the check runs on two halves: a bad line in
+        // either, or the first line of the second, is still named.
+        let lines = PARALLEL_MIN_BYTES / 8 + 1000;
+        let clean: Vec<String> = (0..lines).map(|i| format!("v{i:06}")).collect();
+        assert!(file(&clean.join("\n")).warnings.is_empty());
+        let half = clean.join("\n").len() / 2;
+        let second_first = clean
+            .iter()
+            .scan(0, |at, l| {
+                *at += l.len() + 1;
+                Some(*at)
+            })
+            .position(|at| at > half)
+            .expect("a line past the middle")
+            + 1;
+        for bad in [3, second_first, lines / 2 + 7, lines - 2] {
+            for line in [".dot".to_string(), "x".repeat(129), "a/b".to_string()] {
+                let mut tags = clean.clone();
+                tags[bad] = line.clone();
+                let t = file(&tags.join("\n"));
+                assert_eq!(t.warnings.len(), 1, "line {bad}: {line:.10}");
+                assert!(
+                    t.warnings[0].starts_with(&format!("tags.txt:{}:", bad + 1)),
+                    "{:?}",
+                    t.warnings
+                );
+            }
+        }
     }
 
     #[test]
