@@ -198,7 +198,7 @@ pub fn plan(files: &[File], owners: &[Owner], chosen: &[String]) -> Plan {
         };
         // YAML ends a line at a lone carriage return, the line edit below at
         // line feeds only: the two would disagree on which line a marker
-        // goes to (docs/automation.md, "Line breaks").
+        // goes to (docs/markers.md, "Where `mark` puts markers").
         if let Some(at) = lone_carriage_return(&file.text) {
             plan.skipped.push(Skipped {
                 line: Some(at),

@@ -496,7 +496,7 @@ pub fn reindent(text: &str) -> Option<String> {
 /// A literal block scalar (`|`, `|-`) as go-yaml writes it back: the header,
 /// then its lines at the indentation of its key (or its sequence item's `-`)
 /// plus 2, an empty line for each blank one (checked with the controller).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Block {
     header: &'static str,
     /// The lines of the value, without the block's indentation; blank ones empty.
@@ -602,24 +602,23 @@ pub fn mask_blocks(text: &str) -> Option<(String, Vec<Block>)> {
         let indent = lines
             .get(start..)?
             .iter()
-            .find(|l| !l.trim_matches([' ', '\t']).is_empty())
+            .find(|l| !blank(l))
             .map(|l| l.len() - l.trim_start_matches(' ').len())?;
         let mut end = start;
         while let Some(l) = lines.get(end) {
-            let blank = l.trim_matches([' ', '\t']).is_empty();
-            if !blank && l.len() - l.trim_start_matches(' ').len() < indent {
+            if !blank(l) && l.len() - l.trim_start_matches(' ').len() < indent {
                 break;
             }
             end += 1;
         }
-        while end > start && lines[end - 1].trim_matches([' ', '\t']).is_empty() {
+        while end > start && blank(lines[end - 1]) {
             end -= 1;
         }
         // A comment right after the block: go-yaml gives it to the next node,
         // and re-indented it could fall into the block (not handled).
         if lines[end..]
             .iter()
-            .find(|l| !l.trim_matches([' ', '\t']).is_empty())
+            .find(|l| !blank(l))
             .is_some_and(|l| comment_only(l))
         {
             return None;
@@ -627,7 +626,7 @@ pub fn mask_blocks(text: &str) -> Option<(String, Vec<Block>)> {
         let mut spaced_blank = false;
         let mut content = Vec::with_capacity(end - start);
         for l in &lines[start..end] {
-            if l.trim_matches([' ', '\t']).is_empty() {
+            if blank(l) {
                 // More spaces than the indentation are part of the value.
                 if l.len() > indent || l.contains('\t') {
                     return None;
@@ -667,6 +666,18 @@ pub fn mask_blocks(text: &str) -> Option<(String, Vec<Block>)> {
     Some((masked.join("\n"), blocks))
 }
 
+/// The block a placeholder on `line` stands for: where the placeholder starts
+/// (a byte index), the block, and the rest of the line after it.
+fn placeholder_in<'l, 'b>(
+    line: &'l str,
+    blocks: &'b [Block],
+) -> Option<(usize, &'b Block, &'l str)> {
+    let at = line.find(PLACEHOLDER)?;
+    let (number, rest) = line[at + PLACEHOLDER.len()..].split_once("__")?;
+    let block = blocks.get(number.parse::<usize>().ok()?)?;
+    Some((at, block, rest))
+}
+
 /// Where go-yaml writes the lines of a block scalar whose header is on
 /// `line` (as kyaml indents it), at `at` (a byte index): 2 more than its
 /// key's column, or than its sequence item's `-`.
@@ -687,31 +698,14 @@ pub fn unmask(masked: &str, blocks: &[Block]) -> String {
         if n > 0 {
             out.push('\n');
         }
-        let Some(at) = line.find(PLACEHOLDER) else {
-            out.push_str(line);
-            continue;
-        };
-        let number = &line[at + PLACEHOLDER.len()..];
-        let digits = number.len()
-            - number
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .len();
-        let Some(block) = number[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| blocks.get(i))
-        else {
+        let Some((at, block, rest)) = placeholder_in(line, blocks) else {
             out.push_str(line);
             continue;
         };
         let indent = block_indent(line, at);
         out.push_str(&line[..at]);
         out.push_str(block.header);
-        out.push_str(
-            number[digits..]
-                .strip_prefix("__")
-                .unwrap_or(&number[digits..]),
-        );
+        out.push_str(rest);
         for content in &block.lines {
             out.push('\n');
             if !content.is_empty() {
@@ -729,16 +723,7 @@ pub fn block_reformatting(masked: &str, blocks: &[Block]) -> Vec<String> {
     let written = reindent(masked).unwrap_or_else(|| masked.to_string());
     let mut found = Vec::new();
     for line in written.split('\n') {
-        let Some(at) = line.find(PLACEHOLDER) else {
-            continue;
-        };
-        let number = &line[at + PLACEHOLDER.len()..];
-        let Some(block) = number
-            .split("__")
-            .next()
-            .and_then(|d| d.parse::<usize>().ok())
-            .and_then(|i| blocks.get(i))
-        else {
+        let Some((at, block, _)) = placeholder_in(line, blocks) else {
             continue;
         };
         if block.indent != block_indent(line, at) {

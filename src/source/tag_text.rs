@@ -228,18 +228,14 @@ impl TagText {
     pub fn tags(&self) -> Vec<&str> {
         let text = self.text.as_str();
         let separator = self.separator as u8;
-        let half = text.len() / 2;
-        let middle = (text.len() >= PARALLEL_MIN_BYTES)
-            .then(|| memchr::memchr(separator, &text.as_bytes()[half..]))
-            .flatten();
-        let Some(middle) = middle else {
+        let Some(cut) = halves(text.as_bytes(), separator) else {
             let mut tags = vec![""; lines_of(text, separator)];
             let found = fill(&mut tags, text, separator);
             tags.truncate(found);
             return tags;
         };
         // The first half ends with a separator: its pieces and the second's are the whole's.
-        let (first, second) = text.split_at(half + middle + 1);
+        let (first, second) = text.split_at(cut);
         let (first_lines, second_lines) = on_both_cores(
             || lines_of(first, separator),
             || lines_of(second, separator),
@@ -268,6 +264,17 @@ impl TagText {
 
 /// Below this size a text is split on the calling thread alone.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Where a long text is cut in two for both cores: just after the first
+/// separator from its middle on (so no piece is split). `None` for a text
+/// below [`PARALLEL_MIN_BYTES`] or without a separator in its second half.
+fn halves(bytes: &[u8], separator: u8) -> Option<usize> {
+    let half = bytes.len() / 2;
+    (bytes.len() >= PARALLEL_MIN_BYTES)
+        .then(|| memchr::memchr(separator, &bytes[half..]))
+        .flatten()
+        .map(|middle| half + middle + 1)
+}
 
 /// Separators + 1: at least the number of tags of `text`.
 fn lines_of(text: &str, separator: u8) -> usize {
@@ -325,11 +332,8 @@ fn all_valid(text: &str, separator: char) -> bool {
     let separator = separator as u8;
     let bytes = text.as_bytes();
     // A long text: each half (the first ending at a separator) on its own core.
-    let half = bytes.len() / 2;
-    if bytes.len() >= PARALLEL_MIN_BYTES
-        && let Some(middle) = memchr::memchr(separator, &bytes[half..])
-    {
-        let (first, second) = bytes.split_at(half + middle + 1);
+    if let Some(cut) = halves(bytes, separator) {
+        let (first, second) = bytes.split_at(cut);
         let (a, b) = on_both_cores(
             || bytes_valid(first, separator),
             || bytes_valid(second, separator),
